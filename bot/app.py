@@ -1,0 +1,175 @@
+"""Wiring: build the dependencies, the Bolt app and the background ticks from `Settings`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.deps import Core, Deps, Feature
+from bot.errors import handle_error
+from bot.guidance import GuidanceLibrary, load_guidance
+from bot.outbox import OutboxWorker
+from bot.report.deliveries import ReportRendering, report_renderers
+from bot.scheduler import Ticker, TickJob
+from bot.slack_client import delivery_client, interactive_client
+from bot.users import Profiles
+from storage.db import make_engine, make_session_factory
+from storage.repositories import events as events_repo
+
+log = logging.getLogger(__name__)
+
+FeatureFactory = Callable[[Core], Feature]
+
+
+def feature_factories() -> list[FeatureFactory]:
+    """Every feature of the app; each adds renderers, report hooks, case blocks or ticks."""
+    return []
+
+
+def build_core(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    engine: Engine | None = None,
+    guidance: GuidanceLibrary | None = None,
+) -> Core:
+    engine = engine or make_engine(settings.database_url)
+    sessions = make_session_factory(engine)
+    clock = clock or SystemClock()
+    client = interactive_client(settings)
+    return Core(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        clock=clock,
+        client=client,
+        delivery_client=delivery_client(settings),
+        profiles=Profiles(
+            sessions=sessions,
+            client=client,
+            clock=clock,
+            default_locale=settings.default_locale,
+        ),
+        guidance=guidance or load_guidance(settings.guidance_dir),
+    )
+
+
+def build_deps(core: Core, factories: Sequence[FeatureFactory] | None = None) -> Deps:
+    features = [factory(core) for factory in (factories or feature_factories())]
+    settings = core.settings
+    rendering = ReportRendering(
+        desk_locale=settings.default_locale,
+        mention=settings.desk_mention_mrkdwn,
+        ack_sla=settings.ack_sla,
+        category_label=core.guidance.category_label,
+        employee_guidance=core.guidance.employee_blocks,
+        case_blocks=tuple(block for feature in features for block in feature.case_blocks),
+    )
+    renderers = dict(report_renderers(rendering))
+    for feature in features:
+        renderers.update(feature.renderers)
+    outbox = OutboxWorker(
+        sessions=core.sessions,
+        client=core.delivery_client,
+        clock=core.clock,
+        renderers=renderers,
+    )
+    jobs = [
+        TickJob("outbox", outbox.deliver_due, settings.scheduler_tick),
+        TickJob(
+            "forget-old-event-ids",
+            lambda: _forget_old_event_ids(core),
+            timedelta(hours=1),
+        ),
+    ]
+    jobs += [job for feature in features for job in feature.tick_jobs]
+    return Deps(
+        core=core,
+        outbox=outbox,
+        report_hooks=tuple(hook for feature in features for hook in feature.report_hooks),
+        tick_jobs=tuple(jobs),
+    )
+
+
+def _forget_old_event_ids(core: Core) -> None:
+    with core.sessions.begin() as session:
+        events_repo.forget_before(session, core.clock.now() - timedelta(days=1))
+
+
+def create_bolt_app(deps: Deps, *, socket_mode: bool = False) -> App:
+    """The Bolt app with our middleware, error handler and every listener registered."""
+    settings = deps.settings
+    app = App(
+        client=deps.core.client,
+        signing_secret=settings.slack_signing_secret or "",
+        request_verification_enabled=not socket_mode,
+        token_verification_enabled=False,
+        process_before_response=False,
+        logger=logging.getLogger("slack_bolt.App"),
+    )
+
+    @app.middleware
+    def inject_deps(context: dict[str, Any], next: Callable[[], Any]) -> Any:
+        context["deps"] = deps
+        return next()
+
+    @app.middleware
+    def drop_repeated_events(body: dict[str, Any], next: Callable[[], Any]) -> Any:
+        # Slack retries events and Bolt does not de-duplicate; after a restart the retry may be
+        # the only delivery, so de-duplicate by event id instead of dropping all retries.
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if isinstance(event_id, str):
+            try:
+                with deps.sessions.begin() as session:
+                    events_repo.remember(session, event_id, deps.clock.now())
+            except IntegrityError:
+                return BoltResponse(status=200, body="")
+        return next()
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any], client: WebClient) -> None:
+        handle_error(error, body, client)
+
+    from handlers import register
+
+    register(app)
+    return app
+
+
+@dataclass
+class Runtime:
+    """A running bot: the Bolt app plus the background ticks."""
+
+    deps: Deps
+    app: App
+    ticker: Ticker
+
+    def start_background(self) -> None:
+        self.ticker.start()
+
+    def stop(self) -> None:
+        self.ticker.shutdown()
+        self.deps.outbox.shutdown()
+
+
+def build_runtime(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    socket_mode: bool = False,
+    factories: Sequence[FeatureFactory] | None = None,
+) -> Runtime:
+    core = build_core(settings, clock=clock)
+    deps = build_deps(core, factories)
+    app = create_bolt_app(deps, socket_mode=socket_mode)
+    return Runtime(deps=deps, app=app, ticker=Ticker(list(deps.tick_jobs)))

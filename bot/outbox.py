@@ -1,0 +1,312 @@
+"""Delivering outbox rows to Slack: retries with backoff, honours 429 Retry-After, sends once.
+
+Each row's `kind` names a *renderer* that turns the row (and the database state it points at)
+into one Slack call. Rendering happens at delivery time, so a case message always shows the
+case as it is now. Posts carry the row id in Slack message metadata: when a worker died after
+Slack accepted a post but before the `ts` was recorded, the retry finds the post instead of
+sending it twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock
+from storage.db import SessionFactory
+from storage.models import OutboxMessage, OutboxStatus
+from storage.repositories import outbox as outbox_repo
+
+log = logging.getLogger(__name__)
+
+METADATA_EVENT_TYPE = "harassment_desk_outbox"
+# Errors that no retry can fix: the content or the target is wrong. Everything else (outages,
+# 5xx, not_in_channel until someone invites the bot) is retried with capped backoff.
+PERMANENT_ERRORS = frozenset(
+    {
+        "invalid_blocks",
+        "invalid_arguments",
+        "msg_too_long",
+        "no_text",
+        "user_not_found",
+        "cannot_dm_bot",
+        "message_not_found",
+        "cant_update_message",
+        "invalid_blocks_format",
+        "is_archived",
+    }
+)
+MAX_BACKOFF = timedelta(minutes=15)
+
+
+class NotReady(Exception):
+    """The row depends on another side effect that has not happened yet (e.g. the case's `ts`)."""
+
+
+OnDelivered = Callable[[Session, str, str], None]
+
+
+@dataclass(frozen=True)
+class Post:
+    """chat.postMessage. `channel` may be a user id: the DM is opened first."""
+
+    channel: str
+    text: str
+    blocks: list[dict[str, Any]]
+    thread_ts: str | None = None
+    on_delivered: OnDelivered | None = None
+
+
+@dataclass(frozen=True)
+class Update:
+    channel: str
+    ts: str
+    text: str
+    blocks: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Publish:
+    """views.publish of a user's App Home."""
+
+    user_id: str
+    view: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Nothing to send any more (e.g. the check-in was cancelled meanwhile)."""
+
+    reason: str
+
+
+Delivery = Post | Update | Publish | Skip
+Renderer = Callable[[Session, OutboxMessage], Delivery]
+
+
+@dataclass
+class DeliveryStats:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    deduplicated: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+
+
+class OutboxWorker:
+    """Claims due outbox rows and delivers them. Safe to run in several threads and replicas."""
+
+    def __init__(
+        self,
+        *,
+        sessions: SessionFactory,
+        client: WebClient,
+        clock: Clock,
+        renderers: Mapping[str, Renderer],
+        lease: timedelta = timedelta(seconds=60),
+        batch_size: int = 50,
+    ) -> None:
+        self._sessions = sessions
+        self._client = client
+        self._clock = clock
+        self._renderers = dict(renderers)
+        self._lease = lease
+        self._batch_size = batch_size
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox")
+        self._kick_lock = threading.Lock()
+        self._kick_pending = False
+        self._dm_channels: dict[str, str] = {}
+
+    def kick(self) -> None:
+        """Deliver soon, off the caller's thread; many kicks in a burst coalesce into one run."""
+        with self._kick_lock:
+            if self._kick_pending:
+                return
+            self._kick_pending = True
+        self._executor.submit(self._run_kicked)
+
+    def _run_kicked(self) -> None:
+        with self._kick_lock:
+            self._kick_pending = False
+        self.deliver_due()
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def deliver_due(self, max_batches: int = 20) -> DeliveryStats:
+        """Deliver what is due now, batch by batch; returns counts for logs and benchmarks."""
+        stats = DeliveryStats()
+        for _ in range(max_batches):
+            now = self._clock.now()
+            with self._sessions.begin() as session:
+                claimed = outbox_repo.claim_due(
+                    session, now=now, lease=self._lease, limit=self._batch_size
+                )
+            for message_id in claimed:
+                self._deliver_one(message_id, stats)
+            if len(claimed) < self._batch_size:
+                break
+        return stats
+
+    def _deliver_one(self, message_id: int, stats: DeliveryStats) -> None:
+        with self._sessions.begin() as session:
+            message = outbox_repo.get(session, message_id)
+            if message is None or message.status != OutboxStatus.SENDING:
+                return
+            # A row claimed with attempts already counted but no recorded outcome means a
+            # worker died mid-send: Slack may already have the message.
+            outcome_unknown = message.attempts > 0 and message.last_error is None
+            message.attempts += 1
+            message.last_error = None
+            renderer = self._renderers.get(message.kind)
+            try:
+                if renderer is None:
+                    raise LookupError(f"no renderer for outbox kind {message.kind!r}")
+                delivery = renderer(session, message)
+            except NotReady as exc:
+                self._retry_later(message, f"not_ready: {exc}", timedelta(seconds=2), stats)
+                return
+        try:
+            channel, ts = self._send(delivery, message_id, outcome_unknown, stats)
+        except SlackApiError as exc:
+            self._record_slack_error(message_id, exc, stats)
+            return
+        except (SlackClientError, OSError) as exc:
+            # Connection refused, timeouts and DNS failures reach us as OSError (URLError).
+            self._record_failure(message_id, type(exc).__name__, permanent=False, stats=stats)
+            return
+        with self._sessions.begin() as session:
+            message = outbox_repo.get(session, message_id)
+            if message is None:
+                return
+            message.status = OutboxStatus.DONE
+            message.delivered_at = self._clock.now()
+            message.claimed_until = None
+            message.result_channel = channel or None
+            message.result_ts = ts or None
+            if isinstance(delivery, Post) and delivery.on_delivered and channel and ts:
+                delivery.on_delivered(session, channel, ts)
+        if not isinstance(delivery, Skip):
+            stats.sent += 1
+
+    def _send(
+        self, delivery: Delivery, message_id: int, outcome_unknown: bool, stats: DeliveryStats
+    ) -> tuple[str, str]:
+        if isinstance(delivery, Skip):
+            return "", ""
+        if isinstance(delivery, Update):
+            self._client.chat_update(
+                channel=delivery.channel, ts=delivery.ts, text=delivery.text, blocks=delivery.blocks
+            )
+            return delivery.channel, delivery.ts
+        if isinstance(delivery, Publish):
+            self._client.views_publish(user_id=delivery.user_id, view=delivery.view)
+            return "", ""
+        channel = self._resolve_channel(delivery.channel)
+        if outcome_unknown:
+            found = self._find_posted(channel, delivery.thread_ts, message_id)
+            if found:
+                stats.deduplicated += 1
+                return channel, found
+        response = self._client.chat_postMessage(
+            channel=channel,
+            text=delivery.text,
+            blocks=delivery.blocks,
+            thread_ts=delivery.thread_ts,
+            unfurl_links=False,
+            unfurl_media=False,
+            metadata={
+                "event_type": METADATA_EVENT_TYPE,
+                "event_payload": {"outbox_id": message_id},
+            },
+        )
+        return str(response["channel"]), str(response["ts"])
+
+    def _resolve_channel(self, channel: str) -> str:
+        if not channel.startswith(("U", "W")):
+            return channel
+        cached = self._dm_channels.get(channel)
+        if cached:
+            return cached
+        response = self._client.conversations_open(users=channel)
+        dm_channel = str(response["channel"]["id"])
+        self._dm_channels[channel] = dm_channel
+        return dm_channel
+
+    def _find_posted(self, channel: str, thread_ts: str | None, message_id: int) -> str | None:
+        if thread_ts:
+            response = self._client.conversations_replies(
+                channel=channel, ts=thread_ts, include_all_metadata=True, limit=200
+            )
+        else:
+            response = self._client.conversations_history(
+                channel=channel, include_all_metadata=True, limit=200
+            )
+        for item in response.get("messages") or []:
+            metadata = item.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if (
+                metadata.get("event_type") == METADATA_EVENT_TYPE
+                and payload.get("outbox_id") == message_id
+            ):
+                return str(item["ts"])
+        return None
+
+    def _record_slack_error(
+        self, message_id: int, exc: SlackApiError, stats: DeliveryStats
+    ) -> None:
+        error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
+        if exc.response.status_code == 429 or error == "ratelimited":
+            retry_after = int(exc.response.headers.get("Retry-After", "1") or 1)
+            with self._sessions.begin() as session:
+                message = outbox_repo.get(session, message_id)
+                if message is not None:
+                    # A rate limit is Slack asking us to wait, not a failed attempt.
+                    message.attempts = max(0, message.attempts - 1)
+                    self._retry_later(message, "ratelimited", timedelta(seconds=retry_after), stats)
+            return
+        self._record_failure(message_id, error, permanent=error in PERMANENT_ERRORS, stats=stats)
+
+    def _record_failure(
+        self, message_id: int, error: str, *, permanent: bool, stats: DeliveryStats
+    ) -> None:
+        stats.errors[error] = stats.errors.get(error, 0) + 1
+        with self._sessions.begin() as session:
+            message = outbox_repo.get(session, message_id)
+            if message is None:
+                return
+            if permanent:
+                message.status = OutboxStatus.FAILED
+                message.last_error = error[:255]
+                message.claimed_until = None
+                stats.failed += 1
+                log.error("outbox %s (%s) failed permanently: %s", message.id, message.kind, error)
+                return
+            backoff = min(MAX_BACKOFF, timedelta(seconds=2 ** min(message.attempts, 10)))
+            self._retry_later(message, error, backoff, stats)
+            log.warning(
+                "outbox %s (%s) attempt %s failed: %s; retrying in %ss",
+                message.id,
+                message.kind,
+                message.attempts,
+                error,
+                int(backoff.total_seconds()),
+            )
+
+    def _retry_later(
+        self, message: OutboxMessage, error: str, delay: timedelta, stats: DeliveryStats
+    ) -> None:
+        message.status = OutboxStatus.PENDING
+        message.last_error = error[:255]
+        message.claimed_until = None
+        message.next_attempt_at = self._clock.now() + delay
+        stats.retried += 1

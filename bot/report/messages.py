@@ -1,0 +1,165 @@
+"""Pure builders for the messages the report flow sends: the desk's case message and the DM."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot import blocks as bk
+from bot.i18n import t
+from bot.mrkdwn import escape, quote
+from storage.models import Case
+
+CategoryLabel = Callable[[str, str], str]
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    """What `chat.postMessage` / `chat.update` need: notification text and blocks."""
+
+    text: str
+    blocks: list[bk.Block]
+
+
+def slack_date(moment: datetime) -> str:
+    """A date Slack renders in each reader's own time zone, with a UTC fallback."""
+    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
+
+
+def humanize(duration: timedelta, locale: str) -> str:
+    seconds = int(duration.total_seconds())
+    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if seconds >= size and seconds % size == 0:
+            return t(f"duration.{unit}", locale, n=seconds // size)
+    if seconds >= 60:
+        return t("duration.minutes", locale, n=round(seconds / 60))
+    return t("duration.seconds", locale, n=seconds)
+
+
+def reporter_label(case: Case, locale: str) -> str:
+    """The reporter as the desk channel may see them: only as the reporter chose."""
+    if case.identity == "named":
+        return f"<@{case.reporter_user_id}>"
+    return t("case.reporter_anonymous", locale)
+
+
+def _labelled_text(label: str, value: str) -> list[bk.Block]:
+    if not value.strip():
+        return []
+    return bk.long_text_sections(quote(value), prefix=f"*{label}*\n", max_sections=2)
+
+
+def case_message(
+    case: Case,
+    *,
+    locale: str,
+    category_label: CategoryLabel,
+    mention: str,
+    extra_blocks: Sequence[bk.Block] = (),
+) -> SlackMessage:
+    """The desk channel's message for a case, rendered from the stored row.
+
+    Every piece of user text is escaped; the narrative is spread over sections and cut with a
+    marker if it would not fit, so Slack never rejects the message.
+    """
+    reference = case.reference
+    categories = (
+        ", ".join(category_label(key, locale) for key in case.categories)
+        if case.categories
+        else t("case.no_categories", locale)
+    )
+    blocks: list[bk.Block] = [
+        bk.header(
+            t(
+                "case.header_urgent" if case.in_danger else "case.header",
+                locale,
+                reference=reference,
+            )
+        ),
+    ]
+    if case.in_danger:
+        blocks.append(bk.section(t("case.urgent_banner", locale, mention=mention)))
+    blocks.append(
+        bk.fields(
+            [
+                f"*{t('case.label.status', locale)}*\n{t(f'status.{case.status}', locale)}",
+                f"*{t('case.label.reporter', locale)}*\n{reporter_label(case, locale)}",
+                f"*{t('case.label.categories', locale)}*\n{escape(categories)}",
+                f"*{t('case.label.occurred_at', locale)}*\n{slack_date(case.occurred_at)}",
+                f"*{t('case.label.contact_channel', locale)}*\n"
+                + t(f"report.channel.{case.contact_channel}", locale),
+                f"*{t('case.label.customer_type', locale)}*\n"
+                + t(f"report.customer.{case.customer_type}", locale),
+            ]
+        )
+    )
+    narrative = bk.long_text_sections(
+        quote(case.narrative), prefix=f"*{t('case.label.narrative', locale)}*\n", max_sections=6
+    )
+    blocks.extend(narrative)
+    for key, value in (
+        ("demands", case.demands),
+        ("witnesses", case.witnesses),
+        ("injury", case.injury),
+        ("immediate_action", case.immediate_action),
+        ("wants", case.wants),
+    ):
+        blocks.extend(_labelled_text(t(f"case.label.{key}", locale), value))
+    if any(block["text"]["text"].endswith(" …") for block in blocks if "text" in block):
+        blocks.append(bk.context(t("case.truncated", locale)))
+    police = t(
+        "case.police_consent.yes" if case.police_consent else "case.police_consent.no", locale
+    )
+    details = [f"*{t('case.label.police_consent', locale)}*: {police}"]
+    if case.source_permalink:
+        link = t("case.source_link", locale, link=escape(case.source_permalink))
+        details.append(f"*{t('case.label.source', locale)}*: {link}")
+    blocks.append(bk.context("\n".join(details)))
+    blocks.extend(extra_blocks)
+    blocks.append(
+        bk.context(
+            t("case.footer", locale, reported=slack_date(case.created_at), reference=reference)
+        )
+    )
+    text_key = "case.notification_urgent" if case.in_danger else "case.notification"
+    return SlackMessage(
+        text=t(text_key, locale, reference=reference, mention=mention), blocks=blocks
+    )
+
+
+def reporter_confirmation(
+    case: Case,
+    *,
+    locale: str,
+    ack_sla: timedelta,
+    guidance_blocks: Sequence[bk.Block] = (),
+) -> SlackMessage:
+    """The reporter's DM: emergency steps first when in danger, then what happens next."""
+    blocks: list[bk.Block] = []
+    if case.in_danger:
+        blocks += [
+            bk.header(t("dm.danger_title", locale)),
+            bk.section(t("dm.danger_steps", locale)),
+        ]
+    identity = t(f"dm.identity.{case.identity}", locale)
+    checkins = t("dm.checkins.on" if case.checkins_wanted else "dm.checkins.off", locale)
+    blocks += [
+        bk.section(t("dm.received", locale, reference=case.reference)),
+        bk.section(
+            "\n".join(
+                [
+                    t("dm.next_steps", locale, sla=humanize(ack_sla, locale)),
+                    identity,
+                    t("dm.no_disadvantage", locale),
+                    checkins,
+                ]
+            )
+        ),
+    ]
+    remaining = bk.MESSAGE_BLOCKS_MAX - len(blocks) - 1
+    if guidance_blocks:
+        blocks.append(bk.divider())
+        blocks.extend(list(guidance_blocks)[:remaining])
+    return SlackMessage(text=t("dm.notification", locale, reference=case.reference), blocks=blocks)

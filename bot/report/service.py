@@ -1,0 +1,141 @@
+"""Recording a report: one transaction stores the case, its audit event and its side effects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.report.form import ReportDraft
+from storage.db import SessionFactory
+from storage.models import Case, CaseStatus
+from storage.repositories import cases as cases_repo
+from storage.repositories import outbox as outbox_repo
+
+DESK_MESSAGE = "report.desk_message"
+REPORTER_DM = "report.reporter_dm"
+
+# Features that add work to a new case (check-ins, thread guidance) hook in here; a hook runs
+# inside the report's transaction, so its rows exist exactly when the case does.
+ReportHook = Callable[[Session, Case, datetime], None]
+
+
+@dataclass(frozen=True)
+class RecordedReport:
+    case_id: int
+    reference: str
+    created: bool  # False when this submission had already been stored (a retry or double click)
+
+
+@dataclass(frozen=True)
+class ReportPolicy:
+    desk_channel_id: str
+    ack_sla: timedelta
+    urgent_sla_fraction: float
+
+    def first_sla_deadline(self, now: datetime, in_danger: bool) -> datetime:
+        sla = self.ack_sla * self.urgent_sla_fraction if in_danger else self.ack_sla
+        return now + sla
+
+
+def format_reference(year: int, number: int) -> str:
+    return f"CH-{year}-{number:04d}"
+
+
+def record_report(
+    sessions: SessionFactory,
+    *,
+    draft: ReportDraft,
+    reporter_user_id: str,
+    reporter_locale: str,
+    submission_key: str,
+    policy: ReportPolicy,
+    now: datetime,
+    hooks: Sequence[ReportHook] = (),
+) -> RecordedReport:
+    """Store the report once. A repeated `submission_key` returns the case stored the first time."""
+    for _attempt in range(5):
+        try:
+            with sessions.begin() as session:
+                existing = cases_repo.get_by_submission_key(session, submission_key)
+                if existing is not None:
+                    return RecordedReport(existing.id, existing.reference, created=False)
+                case = _store(
+                    session,
+                    draft=draft,
+                    reporter_user_id=reporter_user_id,
+                    reporter_locale=reporter_locale,
+                    submission_key=submission_key,
+                    policy=policy,
+                    now=now,
+                )
+                for hook in hooks:
+                    hook(session, case, now)
+                return RecordedReport(case.id, case.reference, created=True)
+        except IntegrityError:
+            # A concurrent duplicate (same submission key) or the year's first reference: the
+            # next round either finds the stored case or takes a fresh number.
+            continue
+    raise RuntimeError("could not store the report after repeated conflicts")
+
+
+def _store(
+    session: Session,
+    *,
+    draft: ReportDraft,
+    reporter_user_id: str,
+    reporter_locale: str,
+    submission_key: str,
+    policy: ReportPolicy,
+    now: datetime,
+) -> Case:
+    number = cases_repo.next_reference_number(session, now.year)
+    case = cases_repo.add(
+        session,
+        Case(
+            reference=format_reference(now.year, number),
+            submission_key=submission_key,
+            reporter_user_id=reporter_user_id,
+            reporter_locale=reporter_locale,
+            identity=draft.identity,
+            categories=list(draft.categories),
+            occurred_at=draft.occurred_at,
+            contact_channel=draft.contact_channel,
+            customer_type=draft.customer_type,
+            narrative=draft.narrative,
+            demands=draft.demands,
+            witnesses=draft.witnesses,
+            injury=draft.injury,
+            immediate_action=draft.immediate_action,
+            wants=draft.wants,
+            in_danger=draft.in_danger,
+            checkins_wanted=draft.checkins_wanted,
+            police_consent=draft.police_consent,
+            source_permalink=draft.source_permalink,
+            status=CaseStatus.NEW,
+            version=1,
+            desk_channel_id=policy.desk_channel_id,
+            sla_stage=0,
+            sla_due_at=policy.first_sla_deadline(now, draft.in_danger),
+            created_at=now,
+            updated_at=now,
+        ),
+    )
+    cases_repo.record_event(
+        session,
+        case_id=case.id,
+        actor_user_id=reporter_user_id,
+        action="reported",
+        now=now,
+        after={"status": case.status, "in_danger": case.in_danger, "identity": case.identity},
+    )
+    outbox_repo.enqueue(
+        session, kind=DESK_MESSAGE, dedupe_key=f"case:{case.id}:desk", case_id=case.id, now=now
+    )
+    outbox_repo.enqueue(
+        session, kind=REPORTER_DM, dedupe_key=f"case:{case.id}:dm", case_id=case.id, now=now
+    )
+    return case

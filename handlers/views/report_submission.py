@@ -1,0 +1,60 @@
+"""The report modal's submit: validate, store once, ack, then let the outbox talk to Slack."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.deps import deps_of
+from bot.errors import AlreadyAnswered, new_error_id
+from bot.i18n import t
+from bot.report import ids
+from bot.report.form import FormMetadata, parse_report, received_modal
+from bot.report.service import record_report
+
+
+def handle_report_submission(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: dict[str, Any]
+) -> None:
+    deps = deps_of(context)
+    user_id = body["user"]["id"]
+    metadata = FormMetadata.decode(
+        view.get("private_metadata", ""),
+        fallback_token=f"view:{view.get('id')}",
+        fallback_locale=deps.settings.default_locale,
+    )
+    locale = metadata.locale
+    parsed = parse_report(
+        (view.get("state") or {}).get("values") or {},
+        metadata=metadata,
+        now=deps.clock.now(),
+        category_keys=deps.guidance.category_keys,
+        locale=locale,
+    )
+    if isinstance(parsed, dict):
+        ack(response_action="errors", errors=parsed)
+        return
+    try:
+        recorded = record_report(
+            deps.sessions,
+            draft=parsed,
+            reporter_user_id=user_id,
+            reporter_locale=locale,
+            submission_key=metadata.submission_token,
+            policy=deps.core.report_policy,
+            now=deps.clock.now(),
+            hooks=deps.report_hooks,
+        )
+    except SQLAlchemyError as exc:
+        # The modal stays open with everything typed; the person can simply send again.
+        error_id = new_error_id()
+        ack(
+            response_action="errors",
+            errors={ids.NARRATIVE: t("report.error.not_saved", locale, error_id=error_id)},
+        )
+        raise AlreadyAnswered(error_id) from exc
+    ack(response_action="update", view=received_modal(recorded.reference, locale))
+    if recorded.created:
+        deps.outbox.kick()

@@ -1,0 +1,73 @@
+"""The outbox: Slack side effects stored with the change that caused them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from storage.models import OutboxMessage, OutboxStatus
+from storage.repositories.claims import claim_rows
+
+
+def enqueue(
+    session: Session,
+    *,
+    kind: str,
+    dedupe_key: str,
+    now: datetime,
+    case_id: int | None = None,
+    payload: dict[str, Any] | None = None,
+    not_before: datetime | None = None,
+) -> bool:
+    """Add a side effect unless one with the same `dedupe_key` exists. True when added."""
+    values = {
+        "kind": kind,
+        "dedupe_key": dedupe_key,
+        "case_id": case_id,
+        "payload": payload or {},
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": not_before or now,
+        "created_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing()
+    result = session.execute(statement)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int) -> list[int]:
+    """Claim pending rows that are due, and rows whose previous claim expired (a crashed worker)."""
+    claimable = or_(
+        and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+        and_(
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.claimed_until < now,
+        ),
+    )
+    return claim_rows(
+        session,
+        OutboxMessage,
+        claimable=claimable,
+        order_by=OutboxMessage.next_attempt_at,
+        limit=limit,
+        claim_values={"status": OutboxStatus.SENDING, "claimed_until": now + lease},
+    )
+
+
+def get(session: Session, message_id: int) -> OutboxMessage | None:
+    return session.get(OutboxMessage, message_id)
+
+
+def pending_for_case(session: Session, case_id: int) -> list[OutboxMessage]:
+    return list(
+        session.scalars(
+            select(OutboxMessage).where(OutboxMessage.case_id == case_id).order_by(OutboxMessage.id)
+        )
+    )

@@ -1,0 +1,230 @@
+"""A running Harassment Desk wired to a Slack stand-in, for tests, benchmarks and the playground.
+
+`AppHarness` starts the real app (Bolt's HTTP path under waitress) in this process, against the
+stand-in, with a database of your choice; `AppProcess` runs `harassment-desk run` as a separate
+process (for kill -9 and multi-replica tests).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from waitress.server import create_server
+
+from bot.app import Runtime, build_runtime
+from bot.clock import Clock
+from bot.config import Settings, load_settings
+from bot.web import make_wsgi_app
+from storage.db import make_engine, migrate
+from tests.slack_standin import SlackRequestSender, SlackStandIn
+
+SIGNING_SECRET = "test-signing-secret"
+DESK_CHANNEL = "C0DESK0001"
+DESK_STAFF = ("U0DESK0001", "U0DESK0002")
+REPORTER_JA = "U0REPJA001"
+REPORTER_EN = "U0REPEN001"
+OUTSIDER = "U0OTHER001"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def populate_workspace(slack: SlackStandIn) -> None:
+    """The people and channels every test starts with."""
+    slack.add_user(REPORTER_JA, "hanako", tz="Asia/Tokyo", locale="ja-JP")
+    slack.add_user(REPORTER_EN, "alex", tz="America/New_York", locale="en-US")
+    slack.add_user(OUTSIDER, "outsider", tz="UTC", locale="en-GB")
+    for user in DESK_STAFF:
+        slack.add_user(user, user.lower(), tz="Asia/Tokyo", locale="ja-JP")
+    slack.add_channel(DESK_CHANNEL, "kasuhara-desk", is_private=True, members=list(DESK_STAFF))
+    slack.add_channel("C0GENERAL1", "general", is_private=False, members=[REPORTER_JA])
+
+
+def base_env(slack: SlackStandIn, database_url: str, **overrides: str) -> dict[str, str]:
+    env = {
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "DESK_CHANNEL_ID": DESK_CHANNEL,
+        "DATABASE_URL": database_url,
+        "SLACK_API_URL": slack.api_url,
+        "DEFAULT_LOCALE": "ja",
+        "SCHEDULER_TICK": "1s",
+        "CHECKIN_HOURS": "0-24",
+        "CHECKIN_WEEKDAYS": "all",
+    }
+    env.update(overrides)
+    return env
+
+
+@contextmanager
+def temporary_postgres_database(server_url: str) -> Iterator[str]:
+    """A fresh, uniquely named database on the server of `server_url`, dropped afterwards."""
+    name = f"hd_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@dataclass
+class AppHarness:
+    """The app in this process: `url` takes signed requests, `slack` is what Slack saw."""
+
+    slack: SlackStandIn
+    database_url: str
+    env_overrides: Mapping[str, str] = field(default_factory=dict)
+    clock: Clock | None = None
+    start_ticker: bool = True
+    settings: Settings = field(init=False)
+    runtime: Runtime = field(init=False)
+    sender: SlackRequestSender = field(init=False)
+    url: str = field(init=False)
+    _server: Any = field(init=False, default=None)
+    _thread: threading.Thread | None = field(init=False, default=None)
+
+    def start(self) -> AppHarness:
+        self.settings = load_settings(
+            base_env(self.slack, self.database_url, **self.env_overrides), http_mode=True
+        )
+        migrate(make_engine(self.settings.database_url))
+        self.runtime = build_runtime(self.settings, clock=self.clock)
+        self._server = create_server(
+            make_wsgi_app(self.runtime.app, self.runtime.deps.core.engine),
+            host="127.0.0.1",
+            port=0,
+            threads=8,
+        )
+        self.url = f"http://127.0.0.1:{self._server.effective_port}/slack/events"
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+        if self.start_ticker:
+            self.runtime.start_background()
+        self.sender = SlackRequestSender(self.url, SIGNING_SECRET, standin=self.slack)
+        return self
+
+    def stop(self) -> None:
+        self.sender.close()
+        self.runtime.stop()
+        self._server.close()
+        self.runtime.deps.core.engine.dispose()
+
+    def __enter__(self) -> AppHarness:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def deps(self) -> Any:
+        return self.runtime.deps
+
+    def open_report_form(self, user_id: str = REPORTER_JA, text: str = "") -> dict[str, Any]:
+        """Run `/harassment` as `user_id` and return the modal Slack was asked to open."""
+        before = len(self.slack.calls_to("views.open"))
+        response = self.sender.command("/harassment", text, user_id=user_id)
+        assert response.status == 200, response.text
+        self.slack.wait_for(lambda: len(self.slack.calls_to("views.open")) > before)
+        call = self.slack.calls_to("views.open")[-1]
+        assert call.response.get("ok"), call.response
+        return dict(call.response["view"])
+
+    def submit_report(
+        self,
+        view: dict[str, Any],
+        values: Mapping[str, Any] | None = None,
+        *,
+        user_id: str = REPORTER_JA,
+        headers: Mapping[str, str] | None = None,
+    ) -> Any:
+        """Submit the report modal with `values` merged over a valid minimal report."""
+        payload = self.sender.view_submission(view, report_values(**(values or {})), user_id)
+        if headers:
+            import json
+            from urllib.parse import urlencode
+
+            return self.sender.send(
+                urlencode({"payload": json.dumps(payload, ensure_ascii=False)}),
+                "application/x-www-form-urlencoded",
+                headers=dict(headers),
+            )
+        return self.sender.interaction(payload)
+
+
+def report_values(**overrides: Any) -> dict[str, Any]:
+    """State values for the report modal, by block id (see `build_state_values`)."""
+    values: dict[str, Any] = {
+        "in_danger": "no",
+        "narrative": "The customer shouted at me for twenty minutes.",
+        "categories": ["mental"],
+        "occurred_at": int(time.time()) - 600,
+        "contact_channel": "face_to_face",
+        "customer_type": "customer",
+        "identity": "named",
+        "preferences": ["checkins"],
+    }
+    values.update(overrides)
+    return values
+
+
+class AppProcess:
+    """`harassment-desk run --http` as a child process (it can be killed with SIGKILL)."""
+
+    def __init__(self, env: Mapping[str, str], port: int) -> None:
+        self.env = {**os.environ, **env, "PORT": str(port), "HOST": "127.0.0.1"}
+        self.port = port
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/slack/events"
+
+    def start(self, timeout: float = 20.0) -> AppProcess:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "--http"],
+            env=self.env,
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    self.process.stderr.read().decode() if self.process.stderr else ""
+                )
+            try:
+                if requests.get(f"http://127.0.0.1:{self.port}/healthz", timeout=0.5).ok:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.05)
+        raise TimeoutError("app did not become healthy")
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

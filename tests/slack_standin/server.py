@@ -1,0 +1,1147 @@
+"""The Slack Web API stand-in: a real HTTP (+ Socket Mode WebSocket) server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import math
+import secrets
+import socket
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import Message
+from functools import cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlsplit
+from zoneinfo import ZoneInfo
+
+from .blockkit import (
+    invalid_blocks_response,
+    invalid_view_response,
+    limit,
+    validate_message_blocks,
+    validate_view,
+)
+from .websocket import WebSocketConnection, accept_key
+
+T = TypeVar("T")
+_JSON_ARGS = ("blocks", "attachments", "view", "metadata")
+# Required args that Slack reports with a method-specific error instead of invalid_arguments.
+_MISSING_ARG_ERRORS = {
+    "channel": "channel_not_found",
+    "user": "user_not_found",
+    "ts": "message_not_found",
+    "message_ts": "message_not_found",
+    "usergroup": "no_such_subteam",
+    "name": "invalid_name",
+    "timestamp": "no_item_specified",
+}
+# Methods implemented here but absent from data/methods (no spec copied): their required args.
+_EXTRA_REQUIRED = {
+    "conversations.history": ["token", "channel"],
+    "conversations.replies": ["token", "channel", "ts"],
+}
+
+
+class SlackError(Exception):
+    """Raised inside a method implementation: answer ``{"ok": false, "error": error, **extra}``."""
+
+    def __init__(self, error: str, **extra: Any) -> None:
+        super().__init__(error)
+        self.body: dict[str, Any] = {"ok": False, "error": error, **extra}
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any]) -> SlackError:
+        extra = {k: v for k, v in body.items() if k not in ("ok", "error")}
+        return cls(body["error"], **extra)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One recorded Web API call. ``args`` are decoded (JSON strings such as ``blocks`` parsed)."""
+
+    method: str
+    args: dict[str, Any]
+    status: int
+    response: dict[str, Any]
+    time: float
+    token: str | None = None
+
+
+@dataclass(frozen=True)
+class SocketAck:
+    """An acknowledgement the app sent back over Socket Mode (``payload`` is its response body)."""
+
+    envelope_id: str
+    payload: Any
+    time: float
+
+
+@dataclass
+class Channel:
+    """A conversation. ``messages`` are top-level (oldest first), ``threads`` map ts -> replies."""
+
+    id: str
+    name: str
+    is_private: bool = True
+    members: list[str] = field(default_factory=list)
+    bot_is_member: bool = True
+    is_im: bool = False
+    user: str | None = None
+    is_archived: bool = False
+    created: int = field(default_factory=lambda: int(time.time()))
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    by_ts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    threads: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "is_channel": not self.is_private and not self.is_im,
+            "is_group": self.is_private and not self.is_im,
+            "is_im": self.is_im,
+            "is_private": self.is_private or self.is_im,
+            "is_member": self.bot_is_member,
+            "is_archived": self.is_archived,
+            "created": self.created,
+            **({"user": self.user} if self.is_im else {"num_members": len(self.member_ids())}),
+        }
+
+    def member_ids(self) -> list[str]:
+        extra = [SlackStandIn.BOT_USER_ID] if self.bot_is_member else []
+        return list(dict.fromkeys([*self.members, *extra]))
+
+
+@dataclass
+class _Fault:
+    method: str | None
+    status: int
+    error: str
+    retry_after: int
+    remaining: int | None
+
+
+@cache
+def _method_specs() -> dict[str, list[str]]:
+    folder = resources.files(__package__).joinpath("data/methods")
+    specs = dict(_EXTRA_REQUIRED)
+    for entry in folder.iterdir():
+        if entry.name.endswith(".json"):
+            spec = json.loads(entry.read_text("utf-8"))
+            specs[entry.name[: -len(".json")]] = spec["args"].get("required", [])
+    return specs
+
+
+@cache
+def _socket_hello() -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("data/socket_mode.envelopes.json").read_text()
+    hello: dict[str, Any] = json.loads(text)["payload"]["hello"]
+    return hello
+
+
+def _missing_arg(name: str) -> dict[str, Any]:
+    error = _MISSING_ARG_ERRORS.get(name, "invalid_arguments")
+    if error != "invalid_arguments":
+        return {"ok": False, "error": error}
+    messages = [f"[ERROR] missing required field: {name}"]
+    return {"ok": False, "error": error, "response_metadata": {"messages": messages}}
+
+
+def _with_ids(blocks: Any) -> Any:
+    """A copy of ``blocks`` where, as Slack does, blocks and elements lacking ids get one."""
+    if not isinstance(blocks, list):
+        return blocks
+    blocks = json.loads(json.dumps(blocks))
+    for block in blocks:
+        if isinstance(block, dict):
+            block.setdefault("block_id", secrets.token_urlsafe(3))
+            kids = [block.get("element"), block.get("accessory"), *(block.get("elements") or [])]
+            for el in kids:
+                if isinstance(el, dict) and el.get("type") not in ("image", "mrkdwn", "plain_text"):
+                    el.setdefault("action_id", secrets.token_urlsafe(3))
+    return blocks
+
+
+def _truthy(value: Any) -> bool:
+    return value in (True, 1, "1", "true", "True")
+
+
+def _decode_cursor(cursor: Any) -> int:
+    if not cursor:
+        return 0
+    try:
+        kind, _, offset = base64.b64decode(str(cursor)).decode().partition(":")
+        if kind != "offset":
+            raise ValueError(kind)
+        return int(offset)
+    except ValueError as exc:
+        raise SlackError("invalid_cursor") from exc
+
+
+def _page(items: list[T], args: Mapping[str, Any], default: int = 100) -> tuple[list[T], str]:
+    start = _decode_cursor(args.get("cursor"))
+    try:
+        size = int(args.get("limit") or default)
+    except ValueError as exc:
+        raise SlackError("invalid_limit") from exc
+    size = max(1, min(size, 1000))
+    end = start + size
+    nxt = base64.b64encode(f"offset:{end}".encode()).decode() if end < len(items) else ""
+    return items[start:end], nxt
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    request_queue_size = 256
+    standin: SlackStandIn
+    open_sockets: set[Any]
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self.open_sockets.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        self.open_sockets.discard(request)
+        super().shutdown_request(request)
+
+    def close_all(self) -> None:
+        """Stop serving and drop keep-alive connections too."""
+        self.shutdown()
+        self.server_close()
+        for sock in list(self.open_sockets):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        self._api()
+
+    def do_GET(self) -> None:
+        if self.headers.get("Upgrade", "").lower() == "websocket":
+            self.close_connection = True
+            self.server.standin._serve_websocket(self)
+        else:
+            self._api()
+
+    def _api(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        url = urlsplit(self.path)
+        if url.path.startswith("/hooks/"):
+            self.reply(*self.server.standin._handle_hook(self.path, body))
+            return
+        if not url.path.startswith("/api/"):
+            self.reply(404, {}, b"not found")
+            return
+        status, headers, payload = self.server.standin._handle(
+            url.path[len("/api/") :], self.headers, url.query, body
+        )
+        self.reply(status, headers, payload)
+
+    def reply(self, status: int, headers: Mapping[str, str], body: bytes) -> None:
+        head = [f"HTTP/1.1 {status} {self.responses.get(status, ('',))[0]}"]
+        head += [f"{k}: {v}" for k, v in headers.items()]
+        head += [f"Content-Length: {len(body)}", "", ""]
+        self.wfile.write("\r\n".join(head).encode("latin-1") + body)
+
+
+class SlackStandIn:
+    """A local, stateful Slack Web API + Socket Mode server for tests, benchmarks and playgrounds.
+
+    Usage::
+
+        with SlackStandIn() as slack:            # or slack.start() ... slack.stop()
+            slack.add_user("U1", "aiko", tz="Asia/Tokyo", locale="ja-JP")
+            slack.add_channel("C1", "desk", members=["U1"])
+            client = WebClient(token=slack.bot_token, base_url=slack.api_url)
+            client.chat_postMessage(channel="C1", text="hi")
+            assert slack.messages("C1")[0]["text"] == "hi"
+
+    Every call is recorded in ``calls`` (see :class:`Call`). Faults: :meth:`fail`,
+    :meth:`outage` / :meth:`set_down` (every method answers HTTP 500 ``internal_error``; the port
+    keeps accepting connections), :meth:`set_latency`, :meth:`rate_limit_per_channel`. Socket Mode:
+    ``apps.connections.open`` (needs ``app_token``) hands out a ``ws://`` URL on the same port;
+    :meth:`push_socket_event` sends envelopes, acks land in ``socket_acks``.
+
+    Deviations from Slack, on purpose: ``thread_ts`` naming no message answers ``thread_not_found``;
+    a reused trigger_id answers ``exchanged_trigger_id`` (Slack's code), an expired one
+    ``expired_trigger_id``, an unknown one ``invalid_trigger_id``. Returned messages/views are the
+    stored dicts: read them, do not mutate them.
+    """
+
+    TEAM_ID = "T0001"
+    TEAM_NAME = "Stand-in Workspace"
+    TEAM_URL = "https://standin.slack.com/"
+    BOT_USER_ID = "UBOT"
+    BOT_ID = "BBOT"
+    BOT_NAME = "harassment-desk"
+    APP_ID = "A0001"
+
+    def __init__(
+        self,
+        *,
+        bot_token: str = "xoxb-test-token",
+        app_token: str = "xapp-test-token",
+        host: str = "127.0.0.1",
+        port: int = 0,
+        trigger_ttl: float = 3.0,
+    ) -> None:
+        self.bot_token, self.app_token = bot_token, app_token
+        self.host, self.port, self.trigger_ttl = host, port, trigger_ttl
+        self._lock = threading.RLock()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._sockets: list[WebSocketConnection] = []
+        self._calls: list[Call] = []
+        self._acks: list[SocketAck] = []
+        self._faults: list[_Fault] = []
+        self._latency: dict[str | None, float] = {}
+        self._down = False
+        self._rate: tuple[int, float] | None = None
+        self._rate_windows: dict[str, deque[float]] = {}
+        self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            name: getattr(self, "_m_" + name.replace(".", "_"))
+            for name in [*_method_specs(), "conversations.history", "conversations.replies"]
+            if hasattr(self, "_m_" + name.replace(".", "_"))
+        }
+        self.reset()
+
+    # ----------------------------------------------------------------- lifecycle
+    def start(self) -> SlackStandIn:
+        """Bind (a free port unless ``port`` was given) and serve in a daemon thread."""
+        if self._server is None:
+            server = _Server((self.host, self.port), _Handler)
+            server.standin, server.open_sockets = self, set()
+            self._server, self.port = server, server.server_address[1]
+            self._thread = threading.Thread(
+                target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Close Socket Mode connections and the server."""
+        for conn in list(self._sockets):
+            conn.close()
+        if self._server is not None:
+            self._server.close_all()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> SlackStandIn:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}/"
+
+    @property
+    def api_url(self) -> str:
+        """Base URL for ``WebClient(base_url=...)``: ``http://127.0.0.1:PORT/api/``."""
+        return f"{self.url}api/"
+
+    def reset(self) -> None:
+        """Forget all workspace state, calls, acks and faults (the server keeps running)."""
+        with self._lock:
+            self.users: dict[str, dict[str, Any]] = {}
+            self.channels: dict[str, Channel] = {}
+            self.usergroups: dict[str, list[str]] = {}
+            self.views: dict[str, dict[str, Any]] = {}
+            self._home: dict[str, str] = {}
+            self._stacks: dict[str | None, list[str]] = {}
+            self._triggers: dict[str, tuple[float, str | None]] = {}
+            self._used_triggers: set[str] = set()
+            self._ephemerals: dict[str, list[dict[str, Any]]] = {}
+            self._tickets: set[str] = set()
+            self._last_ts_us = 0
+            self._seq = 0
+            self._calls.clear()
+            self._acks.clear()
+            self.clear_faults()
+            self.add_user(self.BOT_USER_ID, self.BOT_NAME, is_bot=True, bot_id=self.BOT_ID)
+
+    # ----------------------------------------------------------------- state helpers
+    def add_user(
+        self,
+        user_id: str,
+        name: str | None = None,
+        *,
+        real_name: str | None = None,
+        tz: str = "Asia/Tokyo",
+        locale: str = "ja-JP",
+        is_bot: bool = False,
+        is_admin: bool = False,
+        email: str | None = None,
+        deleted: bool = False,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """Add (or replace) a user; ``tz_offset``/``tz_label`` are derived from ``tz``."""
+        now = datetime.now(ZoneInfo(tz))
+        offset = now.utcoffset()
+        name = name or user_id.lower()
+        real_name = real_name or name
+        user = {
+            "id": user_id,
+            "team_id": self.TEAM_ID,
+            "name": name,
+            "real_name": real_name,
+            "deleted": deleted,
+            "tz": tz,
+            "tz_label": now.tzname(),
+            "tz_offset": int(offset.total_seconds()) if offset else 0,
+            "is_bot": is_bot,
+            "is_admin": is_admin,
+            "is_app_user": False,
+            "profile": {"real_name": real_name, "display_name": name, "email": email},
+            "locale": locale,
+            **extra,
+        }
+        with self._lock:
+            self.users[user_id] = user
+        return user
+
+    def add_channel(
+        self,
+        channel_id: str,
+        name: str | None = None,
+        *,
+        is_private: bool = True,
+        members: list[str] | tuple[str, ...] = (),
+        bot_is_member: bool = True,
+        is_archived: bool = False,
+    ) -> Channel:
+        """Add a channel. Private channels the bot is not in are invisible (channel_not_found)."""
+        channel = Channel(
+            id=channel_id,
+            name=name or channel_id.lower(),
+            is_private=is_private,
+            members=list(members),
+            bot_is_member=bot_is_member,
+            is_archived=is_archived,
+        )
+        with self._lock:
+            self.channels[channel_id] = channel
+        return channel
+
+    def add_usergroup(self, usergroup_id: str, users: list[str]) -> None:
+        with self._lock:
+            self.usergroups[usergroup_id] = list(users)
+
+    def dm_channel(self, user_id: str) -> Channel:
+        """The bot's DM with ``user_id`` (``"D" + user_id``), created on first use."""
+        with self._lock:
+            cid = "D" + user_id
+            if cid not in self.channels:
+                channel = Channel(cid, cid.lower(), members=[user_id], is_im=True, user=user_id)
+                self.channels[cid] = channel
+            return self.channels[cid]
+
+    def new_response_url(self) -> str:
+        """A response_url served here: POSTs to it are recorded as calls to ``"response_url"``."""
+        return f"{self.url}hooks/{secrets.token_hex(8)}"
+
+    def new_trigger_id(self, user_id: str | None = None) -> str:
+        """Issue a trigger_id, valid for ``trigger_ttl`` seconds and one views.open/push."""
+        with self._lock:
+            self._seq += 1
+            trigger = f"{self._seq}.{int(time.time())}.{secrets.token_hex(16)}"
+            self._triggers[trigger] = (time.monotonic(), user_id)
+            return trigger
+
+    def messages(self, channel: str) -> list[dict[str, Any]]:
+        """Top-level messages of a channel (or of the DM with a user id), oldest first."""
+        with self._lock:
+            ch = self.channels.get(channel) or self.channels.get("D" + channel)
+            return list(ch.messages) if ch else []
+
+    def replies(self, channel: str, thread_ts: str) -> list[dict[str, Any]]:
+        """Replies in a thread (without the parent), oldest first."""
+        with self._lock:
+            ch = self.channels.get(channel)
+            return list(ch.threads.get(thread_ts, [])) if ch else []
+
+    def find_message(self, channel: str, ts: str) -> dict[str, Any] | None:
+        with self._lock:
+            ch = self.channels.get(channel)
+            return ch.by_ts.get(ts) if ch else None
+
+    def dms(self, user_id: str) -> list[dict[str, Any]]:
+        """Messages the bot posted in its DM with ``user_id``."""
+        return self.messages("D" + user_id)
+
+    def ephemerals(self, user_id: str) -> list[dict[str, Any]]:
+        """Ephemeral messages shown to ``user_id`` (each with ``channel``, ``text``, ``blocks``)."""
+        with self._lock:
+            return list(self._ephemerals.get(user_id, []))
+
+    def home_view(self, user_id: str) -> dict[str, Any] | None:
+        """The App Home view last published for ``user_id``."""
+        with self._lock:
+            view_id = self._home.get(user_id)
+            return self.views.get(view_id) if view_id else None
+
+    def modal_stack(self, user_id: str | None) -> list[dict[str, Any]]:
+        """Modals opened/pushed with triggers issued for ``user_id`` (root first)."""
+        with self._lock:
+            return [self.views[v] for v in self._stacks.get(user_id, [])]
+
+    # ----------------------------------------------------------------- recording
+    @property
+    def calls(self) -> list[Call]:
+        with self._lock:
+            return list(self._calls)
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [c for c in self._calls if c.method == method]
+
+    def clear_calls(self) -> None:
+        with self._lock:
+            self._calls.clear()
+
+    def wait_for(
+        self, predicate: Callable[[], T | None], timeout: float = 5.0, interval: float = 0.01
+    ) -> T:
+        """Poll ``predicate()`` until it returns something truthy (returned); else TimeoutError."""
+        deadline = time.monotonic() + timeout
+        while True:
+            result = predicate()
+            if result:
+                return result
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"condition not met within {timeout}s")
+            time.sleep(interval)
+
+    # ----------------------------------------------------------------- faults
+    def fail(
+        self,
+        method: str | None,
+        *,
+        status: int | None = None,
+        error: str | None = None,
+        retry_after: int = 1,
+        times: int | None = 1,
+    ) -> None:
+        """Make the next ``times`` calls (``None``: all, until :meth:`clear_faults`) to ``method``
+        (``None``: any method) fail. ``error="ratelimited"`` answers HTTP 429 with a whole-second
+        ``Retry-After``; another ``error`` answers HTTP 200 ``{"ok": false, "error": error}``;
+        otherwise HTTP ``status`` (default 500) with ``internal_error``."""
+        if error == "ratelimited":
+            status = status or 429
+        elif error is None:
+            status, error = status or 500, "internal_error"
+        with self._lock:
+            self._faults.append(_Fault(method, status or 200, error, retry_after, times))
+
+    def clear_faults(self) -> None:
+        """Remove injected faults, latency, outage and rate limits."""
+        with self._lock:
+            self._faults.clear()
+            self._latency.clear()
+            self._down = False
+            self._rate = None
+            self._rate_windows.clear()
+
+    def set_down(self, down: bool = True) -> None:
+        """While down every Web API method answers HTTP 500 ``internal_error``."""
+        with self._lock:
+            self._down = down
+
+    @contextlib.contextmanager
+    def outage(self) -> Iterator[None]:
+        self.set_down(True)
+        try:
+            yield
+        finally:
+            self.set_down(False)
+
+    def set_latency(self, method: str | None, seconds: float) -> None:
+        """Delay answers of ``method`` (``None``: every method without its own latency)."""
+        with self._lock:
+            self._latency[method] = seconds
+
+    def rate_limit_per_channel(self, max_calls: int | None, per_seconds: float = 1.0) -> None:
+        """Allow ``max_calls`` chat.postMessage per channel per sliding ``per_seconds`` window,
+        answering 429 ``ratelimited`` + ``Retry-After`` beyond it; ``None`` switches it off."""
+        with self._lock:
+            self._rate = (max_calls, per_seconds) if max_calls else None
+            self._rate_windows.clear()
+
+    # ----------------------------------------------------------------- Socket Mode
+    @property
+    def socket_acks(self) -> list[SocketAck]:
+        with self._lock:
+            return list(self._acks)
+
+    def socket_connected(self) -> bool:
+        return any(not s.closed for s in list(self._sockets))
+
+    def push_socket_event(
+        self,
+        envelope_type: str,
+        payload: dict[str, Any],
+        *,
+        envelope_id: str | None = None,
+        accepts_response_payload: bool | None = None,
+        retry_attempt: int = 0,
+        retry_reason: str = "",
+        timeout: float = 5.0,
+    ) -> str:
+        """Send an envelope (``slash_commands``, ``interactive``, ``events_api``) to the newest
+        Socket Mode connection, waiting up to ``timeout`` for one; returns the envelope_id."""
+        envelope_id = envelope_id or str(uuid.uuid4())
+        if accepts_response_payload is None:
+            accepts_response_payload = envelope_type == "slash_commands" or payload.get("type") in (
+                "view_submission",
+                "block_suggestion",
+            )
+        envelope: dict[str, Any] = {
+            "envelope_id": envelope_id,
+            "payload": payload,
+            "type": envelope_type,
+            "accepts_response_payload": accepts_response_payload,
+        }
+        if envelope_type == "events_api":
+            envelope.update(retry_attempt=retry_attempt, retry_reason=retry_reason)
+        conn = self.wait_for(
+            lambda: next((s for s in reversed(self._sockets) if not s.closed), None), timeout
+        )
+        conn.send_text(json.dumps(envelope))
+        return envelope_id
+
+    def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> SocketAck:
+        def find() -> SocketAck | None:
+            return next((a for a in self.socket_acks if a.envelope_id == envelope_id), None)
+
+        return self.wait_for(find, timeout)
+
+    def disconnect_sockets(self, reason: str = "refresh_requested") -> None:
+        """Send Slack's ``disconnect`` message to every connection, then close them."""
+        for conn in list(self._sockets):
+            with contextlib.suppress(OSError, ConnectionError):
+                conn.send_text(json.dumps({"type": "disconnect", "reason": reason}))
+            conn.close()
+
+    def _serve_websocket(self, handler: _Handler) -> None:
+        query = dict(parse_qsl(urlsplit(handler.path).query))
+        key = handler.headers.get("Sec-WebSocket-Key")
+        if not key or query.get("ticket") not in self._tickets:
+            handler.reply(403, {"Connection": "close"}, b"invalid ticket")
+            return
+        handler.wfile.write(
+            (
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                f"Sec-WebSocket-Accept: {accept_key(key)}\r\n\r\n"
+            ).encode()
+        )
+        conn = WebSocketConnection(handler.connection, handler.rfile, handler.path)
+        with self._lock:
+            self._sockets.append(conn)
+            live = sum(not s.closed for s in self._sockets)
+        hello = {
+            **_socket_hello(),
+            "num_connections": live,
+            "connection_info": {"app_id": self.APP_ID},
+        }
+        try:
+            conn.send_text(json.dumps(hello))
+            while (text := conn.receive()) is not None:
+                with contextlib.suppress(ValueError):
+                    message = json.loads(text)
+                    if isinstance(message, dict) and "envelope_id" in message:
+                        ack = SocketAck(message["envelope_id"], message.get("payload"), time.time())
+                        with self._lock:
+                            self._acks.append(ack)
+        except (OSError, ConnectionError):
+            pass
+        finally:
+            conn.close()
+            with self._lock:
+                self._sockets.remove(conn)
+
+    # ----------------------------------------------------------------- HTTP dispatch
+    def _handle_hook(self, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        try:
+            args = json.loads(body or b"{}")
+            errors = validate_message_blocks(args["blocks"]) if "blocks" in args else []
+            response = invalid_blocks_response(errors) if errors else {"ok": True}
+        except (ValueError, TypeError):
+            args, response = (
+                {"body": body.decode("utf-8", "replace")},
+                {"ok": False, "error": "invalid_payload"},
+            )
+        args = {"url": self.url.rstrip("/") + path, **args}
+        return self._finish(
+            "response_url", args, None, time.time(), 400 if errors else 200, response
+        )
+
+    def _handle(
+        self, method: str, headers: Message, query: str, body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        started = time.time()
+        args: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
+        ctype = headers.get("Content-Type", "")
+        try:
+            if body and "json" in ctype:
+                args.update(json.loads(body))
+            elif body:
+                args.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+        except (ValueError, UnicodeDecodeError, TypeError):
+            bad = {"ok": False, "error": "invalid_json"}
+            return self._finish(method, args, None, started, 200, bad)
+        for key in _JSON_ARGS:
+            if isinstance(args.get(key), str) and args[key][:1] in ("[", "{"):
+                with contextlib.suppress(ValueError):
+                    args[key] = json.loads(args[key])
+        auth = headers.get("Authorization", "")
+        token = auth[7:].strip() if auth.startswith("Bearer ") else args.get("token")
+        args.pop("token", None)
+
+        with self._lock:
+            delay = self._latency.get(method, self._latency.get(None, 0.0))
+        if delay:
+            time.sleep(delay)
+        status, extra_headers, response = self._respond(method, args, token)
+        return self._finish(method, args, token, started, status, response, extra_headers)
+
+    def _finish(
+        self,
+        method: str,
+        args: dict[str, Any],
+        token: str | None,
+        started: float,
+        status: int,
+        response: dict[str, Any],
+        extra_headers: dict[str, str] | None = None,
+    ) -> tuple[int, dict[str, str], bytes]:
+        with self._lock:
+            self._calls.append(Call(method, args, status, response, started, token))
+        headers = {"Content-Type": "application/json; charset=utf-8", **(extra_headers or {})}
+        return status, headers, json.dumps(response, ensure_ascii=False).encode("utf-8")
+
+    def _respond(
+        self, method: str, args: dict[str, Any], token: str | None
+    ) -> tuple[int, dict[str, str], dict[str, Any]]:
+        with self._lock:
+            if self._down:
+                return 500, {}, {"ok": False, "error": "internal_error"}
+            for fault in self._faults:
+                if fault.method in (None, method):
+                    if fault.remaining is not None:
+                        fault.remaining -= 1
+                        if fault.remaining <= 0:
+                            self._faults.remove(fault)
+                    hdrs = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}
+                    return fault.status, hdrs, {"ok": False, "error": fault.error}
+        impl = self._methods.get(method)
+        if impl is None:
+            return 200, {}, {"ok": False, "error": "unknown_method", "req_method": method}
+        if not token:
+            return 200, {}, {"ok": False, "error": "not_authed"}
+        if token not in (self.bot_token, self.app_token):
+            return 200, {}, {"ok": False, "error": "invalid_auth"}
+        if (token == self.app_token) != (method == "apps.connections.open"):
+            return 200, {}, {"ok": False, "error": "not_allowed_token_type"}
+        for name in _method_specs().get(method, []):
+            if name != "token" and args.get(name) in (None, ""):
+                return 200, {}, _missing_arg(name)
+        if method == "chat.postMessage" and self._rate:
+            retry = self._rate_check(str(args["channel"]))
+            if retry:
+                return 429, {"Retry-After": str(retry)}, {"ok": False, "error": "ratelimited"}
+        try:
+            with self._lock:
+                return 200, {}, impl(args)
+        except SlackError as exc:
+            return 200, {}, exc.body
+        except Exception as exc:  # a bug here must not take the server down
+            return 500, {}, {"ok": False, "error": "internal_error", "detail": repr(exc)}
+
+    def _rate_check(self, channel: str) -> int:
+        assert self._rate is not None
+        max_calls, per = self._rate
+        now = time.monotonic()
+        with self._lock:
+            window = self._rate_windows.setdefault(channel, deque())
+            while window and window[0] <= now - per:
+                window.popleft()
+            if len(window) >= max_calls:
+                return max(1, math.ceil(window[0] + per - now))
+            window.append(now)
+            return 0
+
+    # ----------------------------------------------------------------- method helpers
+    def _channel(self, cid: Any, *, member: bool = False, dm_users: bool = False) -> Channel:
+        cid = str(cid).lstrip("#")
+        ch = self.channels.get(cid)
+        if ch is None and dm_users and cid in self.users:
+            ch = self.dm_channel(cid)
+        if ch is None:
+            ch = next((c for c in self.channels.values() if c.name == cid and not c.is_im), None)
+        if ch is None or (ch.is_private and not ch.bot_is_member):
+            raise SlackError("channel_not_found")
+        if member and not ch.bot_is_member:
+            raise SlackError("not_in_channel")
+        if member and ch.is_archived:
+            raise SlackError("is_archived")
+        return ch
+
+    def _next_ts(self) -> str:
+        self._last_ts_us = max(self._last_ts_us + 1, int(time.time() * 1_000_000))
+        return f"{self._last_ts_us // 1_000_000}.{self._last_ts_us % 1_000_000:06d}"
+
+    def _content(self, args: dict[str, Any], *, need: bool = True) -> dict[str, Any]:
+        """Validate text/blocks/attachments/metadata; returns the message fields to store."""
+        out: dict[str, Any] = {}
+        blocks, text = args.get("blocks"), args.get("text")
+        if blocks is not None and blocks != "":
+            if not isinstance(blocks, list):
+                raise SlackError("invalid_blocks_format")
+            errors = validate_message_blocks(blocks)
+            if errors:
+                raise SlackError.from_body(invalid_blocks_response(errors))
+            out["blocks"] = _with_ids(blocks)
+        if isinstance(args.get("attachments"), list):
+            if len(args["attachments"]) > limit("attachments per message"):
+                raise SlackError("too_many_attachments")
+            out["attachments"] = args["attachments"]
+        if need and not text and not out:
+            raise SlackError("no_text")
+        if text is not None:
+            out["text"] = str(text)
+        if "metadata" in args and args["metadata"] not in (None, ""):
+            meta = args["metadata"]
+            if not isinstance(meta, dict) or "event_type" not in meta:
+                raise SlackError("invalid_metadata_format")
+            out["metadata"] = meta
+        return out
+
+    def _truncate(self, content: dict[str, Any]) -> dict[str, Any]:
+        max_len = limit("message text")
+        if len(content.get("text", "")) <= max_len:
+            return {}
+        content["text"] = content["text"][:max_len]
+        return {
+            "response_metadata": {
+                "messages": [
+                    "[WARN] Your message was truncated but still posted. "
+                    "The `text` field accepts up to 40,000 characters."
+                ],
+                "warnings": ["message_truncated"],
+            }
+        }
+
+    def _strip_meta(self, msgs: list[dict[str, Any]], args: Mapping[str, Any]) -> list[Any]:
+        if _truthy(args.get("include_all_metadata")):
+            return msgs
+        return [{k: v for k, v in m.items() if k != "metadata"} for m in msgs]
+
+    # ----------------------------------------------------------------- methods
+    def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": self.TEAM_URL,
+            "team": self.TEAM_NAME,
+            "user": self.BOT_NAME,
+            "team_id": self.TEAM_ID,
+            "user_id": self.BOT_USER_ID,
+            "bot_id": self.BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    def _m_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        ticket = str(uuid.uuid4())
+        self._tickets.add(ticket)
+        url = f"ws://{self.host}:{self.port}/link/?ticket={ticket}&app_id={self.APP_ID}"
+        return {"ok": True, "url": url}
+
+    def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(str(args["user"]))
+        if user is None:
+            raise SlackError("user_not_found")
+        if not _truthy(args.get("include_locale")):
+            user = {k: v for k, v in user.items() if k != "locale"}
+        return {"ok": True, "user": user}
+
+    def _m_usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        if args["usergroup"] not in self.usergroups:
+            raise SlackError("no_such_subteam")
+        return {"ok": True, "users": list(self.usergroups[args["usergroup"]])}
+
+    def _m_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "channel": self._channel(args["channel"]).info()}
+
+    def _m_conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
+        members, nxt = _page(self._channel(args["channel"]).member_ids(), args)
+        return {"ok": True, "members": members, "response_metadata": {"next_cursor": nxt}}
+
+    def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        if args.get("channel"):
+            ch = self._channel(args["channel"])
+        else:
+            users = [u for u in str(args.get("users") or "").split(",") if u]
+            if not users:
+                raise SlackError("users_list_not_supplied")
+            if len(users) > 1:
+                raise SlackError("method_not_supported_for_channel_type")
+            if users[0] not in self.users:
+                raise SlackError("user_not_found")
+            ch = self.dm_channel(users[0])
+        info = ch.info() if _truthy(args.get("return_im")) else {"id": ch.id}
+        return {"ok": True, "channel": info}
+
+    def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        ch = self._channel(args["channel"])
+        inclusive = _truthy(args.get("inclusive"))
+        oldest, latest = float(args.get("oldest") or 0), float(args.get("latest") or math.inf)
+
+        def keep(m: dict[str, Any]) -> bool:
+            ts = float(m["ts"])
+            return (oldest <= ts <= latest) if inclusive else (oldest < ts < latest)
+
+        msgs = [m for m in reversed(ch.messages) if keep(m)]
+        page, nxt = _page(msgs, args)
+        return {
+            "ok": True,
+            "messages": self._strip_meta(page, args),
+            "has_more": bool(nxt),
+            "response_metadata": {"next_cursor": nxt},
+        }
+
+    def _m_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        ch = self._channel(args["channel"])
+        msg = ch.by_ts.get(str(args["ts"]))
+        if msg is None:
+            raise SlackError("thread_not_found")
+        parent = ch.by_ts[msg.get("thread_ts", msg["ts"])]
+        page, nxt = _page([parent, *ch.threads.get(parent["ts"], [])], args, default=1000)
+        return {
+            "ok": True,
+            "messages": self._strip_meta(page, args),
+            "has_more": bool(nxt),
+            "response_metadata": {"next_cursor": nxt},
+        }
+
+    def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        ch = self._channel(args["channel"], member=True, dm_users=True)
+        content = self._content(args)
+        warning = self._truncate(content)
+        thread_ts = str(args.get("thread_ts") or "") or None
+        parent = None
+        if thread_ts:
+            parent = ch.by_ts.get(thread_ts)
+            if parent is None:
+                raise SlackError("thread_not_found")
+            parent = ch.by_ts[parent.get("thread_ts", parent["ts"])]
+        ts = self._next_ts()
+        msg: dict[str, Any] = {
+            "type": "message",
+            "user": self.BOT_USER_ID,
+            "bot_id": self.BOT_ID,
+            "app_id": self.APP_ID,
+            "team": self.TEAM_ID,
+            "text": "",
+            **content,
+            "ts": ts,
+        }
+        ch.by_ts[ts] = msg
+        if parent is None:
+            ch.messages.append(msg)
+        else:
+            msg["thread_ts"] = parent["ts"]
+            ch.threads.setdefault(parent["ts"], []).append(msg)
+            users = list(dict.fromkeys([*parent.get("reply_users", []), self.BOT_USER_ID]))
+            parent.update(
+                thread_ts=parent["ts"],
+                reply_count=parent.get("reply_count", 0) + 1,
+                reply_users=users,
+                reply_users_count=len(users),
+                latest_reply=ts,
+            )
+            if _truthy(args.get("reply_broadcast")):
+                msg["subtype"] = "thread_broadcast"
+                ch.messages.append(msg)
+        return {"ok": True, "channel": ch.id, "ts": ts, "message": msg, **warning}
+
+    def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        ch = self._channel(args["channel"], member=True)
+        msg = ch.by_ts.get(str(args["ts"]))
+        if msg is None:
+            raise SlackError("message_not_found")
+        if msg.get("user") != self.BOT_USER_ID:
+            raise SlackError("cant_update_message")
+        content = self._content(args)
+        warning = self._truncate(content)
+        msg.update(content)
+        msg["edited"] = {"user": self.BOT_USER_ID, "ts": self._next_ts()}
+        return {
+            "ok": True,
+            "channel": ch.id,
+            "ts": msg["ts"],
+            "text": msg.get("text", ""),
+            "message": msg,
+            **warning,
+        }
+
+    def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        ch = self._channel(args["channel"], member=True)
+        user = str(args["user"])
+        if user not in ch.member_ids():
+            raise SlackError("user_not_in_channel")
+        content = self._content(args)
+        ts = self._next_ts()
+        entry = {"channel": ch.id, "user": user, "ts": ts, **content}
+        if args.get("thread_ts"):
+            entry["thread_ts"] = str(args["thread_ts"])
+        self._ephemerals.setdefault(user, []).append(entry)
+        return {"ok": True, "message_ts": ts}
+
+    def _m_chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        ch = self._channel(args["channel"])
+        msg = ch.by_ts.get(str(args["message_ts"]))
+        if msg is None:
+            raise SlackError("message_not_found")
+        link = f"{self.TEAM_URL}archives/{ch.id}/p{msg['ts'].replace('.', '')}"
+        if "thread_ts" in msg and msg["thread_ts"] != msg["ts"]:
+            link += f"?thread_ts={msg['thread_ts']}&cid={ch.id}"
+        return {"ok": True, "channel": ch.id, "permalink": link}
+
+    def _m_reactions_add(self, args: dict[str, Any]) -> dict[str, Any]:
+        ch = self._channel(args["channel"])
+        msg = ch.by_ts.get(str(args["timestamp"]))
+        if msg is None:
+            raise SlackError("message_not_found")
+        name = str(args["name"]).strip(":")
+        reactions = msg.setdefault("reactions", [])
+        reaction = next((r for r in reactions if r["name"] == name), None)
+        if reaction is None:
+            reaction = {"name": name, "users": [], "count": 0}
+            reactions.append(reaction)
+        if self.BOT_USER_ID in reaction["users"]:
+            raise SlackError("already_reacted")
+        reaction["users"].append(self.BOT_USER_ID)
+        reaction["count"] += 1
+        return {"ok": True}
+
+    # ----------------------------------------------------------------- views
+    def _take_trigger(self, args: dict[str, Any]) -> str | None:
+        trigger = args.get("trigger_id") or args.get("interactivity_pointer")
+        if not trigger:
+            raise SlackError.from_body(_missing_arg("trigger_id"))
+        if trigger in self._used_triggers:
+            raise SlackError("exchanged_trigger_id")
+        if trigger not in self._triggers:
+            raise SlackError("invalid_trigger_id")
+        issued, user = self._triggers[trigger]
+        if time.monotonic() - issued > self.trigger_ttl:
+            raise SlackError("expired_trigger_id")
+        self._used_triggers.add(trigger)
+        return user
+
+    def _view_arg(
+        self, args: dict[str, Any], kind: str | None = None, view_id: str | None = None
+    ) -> dict[str, Any]:
+        view = args["view"]
+        errors = validate_view(view)
+        if not errors and kind and view.get("type") != kind:
+            errors = [f"must be {kind} [json-pointer:/view/type]"]
+        if errors:
+            raise SlackError.from_body(invalid_view_response(errors))
+        ext = view.get("external_id")
+        if ext and any(
+            v.get("external_id") == ext and v["id"] != view_id for v in self.views.values()
+        ):
+            raise SlackError("duplicate_external_id")
+        return dict(view)
+
+    def _store_view(
+        self, view: dict[str, Any], view_id: str | None = None, *, previous: str | None = None
+    ) -> dict[str, Any]:
+        old = self.views.get(view_id or "")
+        root = self.views[previous]["root_view_id"] if previous else None
+        if view_id is None:
+            self._seq += 1
+            view_id = f"V{self._seq:010d}"
+        stored = {
+            "id": view_id,
+            "team_id": self.TEAM_ID,
+            "type": view.get("type"),
+            "private_metadata": "",
+            "callback_id": "",
+            "state": old["state"] if old else {"values": {}},
+            "clear_on_close": False,
+            "notify_on_close": False,
+            "external_id": "",
+            **view,
+            "blocks": _with_ids(view.get("blocks") or []),
+            "hash": f"{int(time.time())}.{secrets.token_hex(4)}",
+            "previous_view_id": old["previous_view_id"] if old else previous,
+            "root_view_id": old["root_view_id"] if old else (root or view_id),
+            "app_id": self.APP_ID,
+            "app_installed_team_id": self.TEAM_ID,
+            "bot_id": self.BOT_ID,
+        }
+        self.views[view_id] = stored
+        return stored
+
+    def _m_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = self._view_arg(args)
+        user = self._take_trigger(args)
+        stored = self._store_view(view)
+        self._stacks[user] = [stored["id"]]
+        return {"ok": True, "view": stored}
+
+    def _m_views_push(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = self._view_arg(args)
+        user = self._take_trigger(args)
+        stack = self._stacks.setdefault(user, [])
+        if len(stack) >= limit("views.push stack depth"):
+            raise SlackError("push_limit_reached")
+        stored = self._store_view(view, previous=stack[-1] if stack else None)
+        stack.append(stored["id"])
+        return {"ok": True, "view": stored}
+
+    def _m_views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        ext = args.get("external_id")
+        view_id = args.get("view_id") or next(
+            (v["id"] for v in self.views.values() if ext and v.get("external_id") == ext), None
+        )
+        if not view_id or view_id not in self.views:
+            raise SlackError("not_found")
+        view = self._view_arg(args, view_id=view_id)
+        if args.get("hash") and args["hash"] != self.views[view_id]["hash"]:
+            raise SlackError("hash_conflict")
+        return {"ok": True, "view": self._store_view(view, view_id)}
+
+    def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = str(args["user_id"])
+        view_id = self._home.get(user)
+        view = self._view_arg(args, "home", view_id)
+        if view_id and args.get("hash") and args["hash"] != self.views[view_id]["hash"]:
+            raise SlackError("hash_conflict")
+        stored = self._store_view(view, view_id)
+        self._home[user] = stored["id"]
+        return {"ok": True, "view": stored}
