@@ -22,6 +22,7 @@ from bot.outbox import OutboxWorker
 from bot.report.deliveries import ReportRendering, report_renderers
 from bot.scheduler import Ticker, TickJob
 from bot.slack_client import delivery_client, interactive_client
+from bot.staff import DeskStaff
 from bot.users import Profiles
 from storage.db import make_engine, make_session_factory
 from storage.repositories import events as events_repo
@@ -61,6 +62,7 @@ def build_core(
             default_locale=settings.default_locale,
         ),
         guidance=guidance or load_guidance(settings.guidance_dir),
+        staff=DeskStaff(client=client, desk_channel_id=settings.desk_channel_id),
     )
 
 
@@ -83,6 +85,7 @@ def build_deps(core: Core, factories: Sequence[FeatureFactory] | None = None) ->
         client=core.delivery_client,
         clock=core.clock,
         renderers=renderers,
+        lease=settings.outbox_lease,
     )
     jobs = [
         TickJob("outbox", outbox.deliver_due, settings.scheduler_tick),

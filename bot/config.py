@@ -92,6 +92,7 @@ class Settings:
     checkin_hours: tuple[int, int] = (10, 18)
     checkin_weekdays: frozenset[int] = field(default_factory=lambda: frozenset(range(5)))
     scheduler_tick: timedelta = timedelta(seconds=15)
+    outbox_lease: timedelta = timedelta(seconds=30)
     hotline_url: str | None = None
     desk_mention: str = "here"
     desk_leads: tuple[str, ...] = ()
@@ -235,6 +236,7 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
     convert("CHECKIN_HOURS", "checkin_hours", parse_hours)
     convert("CHECKIN_WEEKDAYS", "checkin_weekdays", parse_weekdays)
     convert("SCHEDULER_TICK", "scheduler_tick", positive_duration)
+    convert("OUTBOX_LEASE", "outbox_lease", positive_duration)
     convert("HOTLINE_URL", "hotline_url", url)
     convert("DESK_MENTION", "desk_mention", mention)
     convert("DESK_LEADS", "desk_leads", leads)

@@ -16,6 +16,7 @@ from bot.outbox import OutboxWorker, Renderer
 from bot.report.deliveries import CaseBlocks
 from bot.report.service import ReportHook, ReportPolicy
 from bot.scheduler import TickJob
+from bot.staff import DeskStaff
 from bot.users import Profiles
 from storage.db import SessionFactory
 
@@ -32,6 +33,7 @@ class Core:
     delivery_client: WebClient
     profiles: Profiles
     guidance: GuidanceLibrary
+    staff: DeskStaff
 
     @property
     def report_policy(self) -> ReportPolicy:
@@ -78,6 +80,10 @@ class Deps:
     @property
     def guidance(self) -> GuidanceLibrary:
         return self.core.guidance
+
+    @property
+    def staff(self) -> DeskStaff:
+        return self.core.staff
 
 
 def deps_of(context: Mapping[str, Any]) -> Deps:

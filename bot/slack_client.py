@@ -31,9 +31,12 @@ def interactive_client(settings: Settings) -> WebClient:
 def delivery_client(settings: Settings) -> WebClient:
     """For the outbox worker: it reschedules on 429 and failures itself rather than sleeping in
     the client, so one rate-limited channel does not hold up every other delivery."""
+    # A delivery must finish (or fail) well inside its claim's lease, or another worker would
+    # take the row while this one still holds it.
+    timeout = max(1, min(15, int(settings.outbox_lease.total_seconds() / 3)))
     return WebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
-        timeout=15,
+        timeout=timeout,
         retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)],
     )

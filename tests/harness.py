@@ -62,6 +62,7 @@ def base_env(slack: SlackStandIn, database_url: str, **overrides: str) -> dict[s
         "SCHEDULER_TICK": "1s",
         "CHECKIN_HOURS": "0-24",
         "CHECKIN_WEEKDAYS": "all",
+        "OUTBOX_LEASE": "3s",
     }
     env.update(overrides)
     return env

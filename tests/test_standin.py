@@ -214,6 +214,7 @@ def test_update_ephemeral_permalink_reactions(slack: SlackStandIn, client: WebCl
     ts = client.chat_postMessage(channel="C1", text="v1")["ts"]
     updated = client.chat_update(channel="C1", ts=ts, text="v2", blocks=[section("v2")])
     assert updated["ts"] == ts and slack.find_message("C1", ts)["text"] == "v2"  # type: ignore[index]
+    assert slack.calls_to("chat.postMessage")[0].response["message"]["text"] == "v1"  # a snapshot
     assert api_error(lambda: client.chat_update(channel="C1", ts="1.1", text="x"))["error"] == (
         "message_not_found"
     )
@@ -287,6 +288,12 @@ def test_views_push_update_publish(slack: SlackStandIn, client: WebClient) -> No
     second = client.views_publish(user_id="U1", view=home, hash=first["hash"])["view"]
     assert first["id"] == second["id"] and slack.home_view("U1") == second
     assert slack.home_view("U2") is None
+    client.views_push(trigger_id=slack.new_trigger_id("U1"), view=modal([section("3")]))
+    assert len(slack.modal_stack("U1")) == 3
+    too_deep = api_error(
+        lambda: client.views_push(trigger_id=slack.new_trigger_id("U1"), view=modal([]))
+    )
+    assert too_deep["error"] == "push_limit_reached"
 
 
 def test_view_validation_over_http(slack: SlackStandIn, client: WebClient) -> None:
@@ -522,9 +529,10 @@ def bolt_app(slack: SlackStandIn) -> Iterator[tuple[App, SlackRequestSender, lis
         ack(response_action="clear")
 
     @app.action("approve")
-    def on_action(ack: Any, body: dict[str, Any]) -> None:
+    def on_action(ack: Any, body: dict[str, Any], respond: Any) -> None:
         ack()
         seen.append(body)
+        respond(text="approved", replace_original=True)
 
     @app.event("app_home_opened")
     def on_home(event: dict[str, Any], request: BoltRequest) -> None:
@@ -533,7 +541,7 @@ def bolt_app(slack: SlackStandIn) -> Iterator[tuple[App, SlackRequestSender, lis
     server = make_server(
         "127.0.0.1", 0, SlackRequestHandler(app), _ThreadingWSGIServer, _QuietHandler
     )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     url = f"http://127.0.0.1:{server.server_port}/slack/events"
     with SlackRequestSender(url, SECRET, standin=slack, user_id="U1", channel_id="C1") as sender:
         yield app, sender, seen
@@ -587,7 +595,7 @@ def test_sender_view_submission_and_event_retry(
 def test_sender_block_actions_on_standin_message(
     slack: SlackStandIn, client: WebClient, bolt_app: tuple[App, SlackRequestSender, list[Any]]
 ) -> None:
-    _, sender, seen = bolt_app
+    _, sender, _ = bolt_app
     button = {**_button("Approve", "approve"), "value": "case-1"}
     ts = client.chat_postMessage(channel="C1", text="t", blocks=[_actions(button)])["ts"]
     payload = sender.block_actions("approve", channel_id="C1", message_ts=ts)
@@ -595,7 +603,8 @@ def test_sender_block_actions_on_standin_message(
     action = payload["actions"][0]
     assert action["value"] == "case-1" and action["type"] == "button" and action["block_id"]
     assert sender.interaction(payload).status == 200
-    slack.wait_for(lambda: seen)
+    hook = slack.wait_for(lambda: slack.calls_to("response_url"))[0]
+    assert hook.args["url"] == payload["response_url"] and hook.args["text"] == "approved"
 
 
 # --------------------------------------------------------------------------- payload builders
@@ -691,5 +700,11 @@ def test_socket_mode_with_bolt(slack: SlackStandIn) -> None:
         assert ack.payload == {"text": "socket hi"}
         assert slack.wait_for(lambda: slack.messages("C1"))[0]["text"] == "via socket"
         assert slack.calls_to("apps.connections.open")[0].response["url"].startswith("ws://")
+        slack.disconnect_sockets()  # Slack's "refresh_requested": the client reconnects
+        slack.wait_for(lambda: len(slack.calls_to("apps.connections.open")) == 2)
+        envelope_id = slack.push_socket_event(
+            "slash_commands", sender.command_payload(text="again")
+        )
+        assert slack.wait_for_ack(envelope_id).payload == {"text": "socket again"}
     finally:
         handler.close()

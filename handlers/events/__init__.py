@@ -3,8 +3,13 @@ from typing import Any
 
 from slack_bolt import App
 
+from handlers.events import desk_membership
+
 # Registration and declaration in one place: a test holds manifest.yml to these.
-EVENTS: dict[str, Callable[..., Any]] = {}
+EVENTS: dict[str, Callable[..., Any]] = {
+    "member_joined_channel": desk_membership.handle_desk_membership_change,
+    "member_left_channel": desk_membership.handle_desk_membership_change,
+}
 
 
 def register(app: App) -> None:

@@ -82,7 +82,7 @@ def element_state(element: dict[str, Any], raw: Any = _UNSET) -> dict[str, Any]:
     entry: dict[str, Any] = {"type": kind}
     if kind in _TEXT_VALUE:
         raw = element.get("initial_value") if raw is _UNSET else raw
-        entry["value"] = None if raw is None else str(raw)
+        entry["value"] = None if raw in (None, "") else str(raw)  # empty input arrives as null
     elif kind in _ONE_OPTION:
         raw = element.get("initial_option") if raw is _UNSET else raw
         entry["selected_option"] = _option(element, raw)
@@ -95,6 +95,7 @@ def element_state(element: dict[str, Any], raw: Any = _UNSET) -> dict[str, Any]:
         entry[key] = element.get(initial, default) if raw is _UNSET else raw
     elif kind == "datepicker":
         raw = element.get("initial_date") if raw is _UNSET else raw
+        raw = raw.date() if isinstance(raw, datetime) else raw
         entry["selected_date"] = raw.isoformat() if isinstance(raw, date) else raw
     elif kind == "timepicker":
         raw = element.get("initial_time") if raw is _UNSET else raw

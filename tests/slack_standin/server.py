@@ -281,10 +281,17 @@ class SlackStandIn:
     ``apps.connections.open`` (needs ``app_token``) hands out a ``ws://`` URL on the same port;
     :meth:`push_socket_event` sends envelopes, acks land in ``socket_acks``.
 
-    Deviations from Slack, on purpose: ``thread_ts`` naming no message answers ``thread_not_found``;
-    a reused trigger_id answers ``exchanged_trigger_id`` (Slack's code), an expired one
-    ``expired_trigger_id``, an unknown one ``invalid_trigger_id``. Returned messages/views are the
-    stored dicts: read them, do not mutate them.
+    One instance can serve a whole session: :meth:`reset` forgets state, calls and faults. With
+    Socket Mode, close the app's handler before :meth:`stop`, or its client keeps reconnecting.
+
+    Slack's rules kept: a private channel the bot is not in is ``channel_not_found``, a public
+    one ``not_in_channel``; ``channel=<user id>`` posts to the bot's DM ``"D" + user id``;
+    conversations.members includes the bot; blocks and elements sent without ids get generated
+    ``block_id``/``action_id`` (as Slack returns them). A reused trigger_id answers
+    ``exchanged_trigger_id`` (Slack's code), an expired one ``expired_trigger_id``, an unknown one
+    ``invalid_trigger_id``. Stricter than Slack: a ``thread_ts`` naming no message answers
+    ``thread_not_found``. :meth:`new_response_url` URLs (the sender uses them) record POSTs as
+    calls to ``"response_url"``. Returned messages/views are the live stored dicts: do not mutate.
     """
 
     TEAM_ID = "T0001"
@@ -627,7 +634,7 @@ class SlackStandIn:
         if envelope_type == "events_api":
             envelope.update(retry_attempt=retry_attempt, retry_reason=retry_reason)
         conn = self.wait_for(
-            lambda: next((s for s in reversed(self._sockets) if not s.closed), None), timeout
+            lambda: next((s for s in reversed(list(self._sockets)) if not s.closed), None), timeout
         )
         conn.send_text(json.dumps(envelope))
         return envelope_id
@@ -684,19 +691,22 @@ class SlackStandIn:
 
     # ----------------------------------------------------------------- HTTP dispatch
     def _handle_hook(self, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+        """A POST to a response_url: recorded as a ``"response_url"`` call (args incl. ``url``)."""
+        args: dict[str, Any] = {"url": self.url.rstrip("/") + path}
+        response: dict[str, Any]
+        status, response = 200, {"ok": True}
         try:
-            args = json.loads(body or b"{}")
-            errors = validate_message_blocks(args["blocks"]) if "blocks" in args else []
-            response = invalid_blocks_response(errors) if errors else {"ok": True}
+            posted = json.loads(body or b"{}")
+            args.update(posted)
+            errors = validate_message_blocks(posted["blocks"]) if "blocks" in posted else []
+            if errors:
+                status, response = 400, invalid_blocks_response(errors)
         except (ValueError, TypeError):
-            args, response = (
-                {"body": body.decode("utf-8", "replace")},
-                {"ok": False, "error": "invalid_payload"},
-            )
-        args = {"url": self.url.rstrip("/") + path, **args}
-        return self._finish(
-            "response_url", args, None, time.time(), 400 if errors else 200, response
-        )
+            args["body"] = body.decode("utf-8", "replace")
+            status, response = 400, {"ok": False, "error": "invalid_payload"}
+        if self._down:
+            status, response = 500, {"ok": False, "error": "internal_error"}
+        return self._finish("response_url", args, None, time.time(), status, response)
 
     def _handle(
         self, method: str, headers: Message, query: str, body: bytes
@@ -737,10 +747,12 @@ class SlackStandIn:
         response: dict[str, Any],
         extra_headers: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
+        body = json.dumps(response, ensure_ascii=False)
+        snapshot = json.loads(body)  # what went over the wire, immune to later state changes
         with self._lock:
-            self._calls.append(Call(method, args, status, response, started, token))
+            self._calls.append(Call(method, args, status, snapshot, started, token))
         headers = {"Content-Type": "application/json; charset=utf-8", **(extra_headers or {})}
-        return status, headers, json.dumps(response, ensure_ascii=False).encode("utf-8")
+        return status, headers, body.encode("utf-8")
 
     def _respond(
         self, method: str, args: dict[str, Any], token: str | None
@@ -813,7 +825,7 @@ class SlackStandIn:
         self._last_ts_us = max(self._last_ts_us + 1, int(time.time() * 1_000_000))
         return f"{self._last_ts_us // 1_000_000}.{self._last_ts_us % 1_000_000:06d}"
 
-    def _content(self, args: dict[str, Any], *, need: bool = True) -> dict[str, Any]:
+    def _content(self, args: dict[str, Any]) -> dict[str, Any]:
         """Validate text/blocks/attachments/metadata; returns the message fields to store."""
         out: dict[str, Any] = {}
         blocks, text = args.get("blocks"), args.get("text")
@@ -828,7 +840,7 @@ class SlackStandIn:
             if len(args["attachments"]) > limit("attachments per message"):
                 raise SlackError("too_many_attachments")
             out["attachments"] = args["attachments"]
-        if need and not text and not out:
+        if not text and not out:
             raise SlackError("no_text")
         if text is not None:
             out["text"] = str(text)

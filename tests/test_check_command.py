@@ -1,0 +1,30 @@
+"""`harassment-desk check` against the stand-in: one clear line per problem."""
+
+from __future__ import annotations
+
+from bot.checks import run_checks
+from bot.config import load_settings
+from tests.harness import DESK_CHANNEL, base_env
+from tests.slack_standin import SlackStandIn
+
+
+def test_check_passes_when_the_bot_can_post_in_the_desk_channel(
+    slack: SlackStandIn, sqlite_url: str
+) -> None:
+    assert run_checks(load_settings(base_env(slack, sqlite_url))) == []
+    assert slack.calls_to("auth.test")
+
+
+def test_check_names_each_problem(slack: SlackStandIn, sqlite_url: str) -> None:
+    slack.add_channel(DESK_CHANNEL, "desk", is_private=True, bot_is_member=False)
+    problems = run_checks(load_settings(base_env(slack, sqlite_url)))
+    assert len(problems) == 1 and problems[0].startswith("DESK_CHANNEL_ID")
+    bad_token = base_env(slack, sqlite_url, SLACK_BOT_TOKEN="xoxb-wrong")
+    assert run_checks(load_settings(bad_token)) == [
+        "SLACK_BOT_TOKEN: Slack refused it (invalid_auth)"
+    ]
+    slack.add_channel(DESK_CHANNEL, "desk", is_private=False)
+    problems = run_checks(load_settings(base_env(slack, sqlite_url)))
+    assert problems == [
+        f"DESK_CHANNEL_ID: {DESK_CHANNEL} is public; reports must go to a private channel"
+    ]
