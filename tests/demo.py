@@ -1,0 +1,103 @@
+"""Watch the flows end to end without a Slack workspace: `python -m tests.demo`.
+
+Starts the Slack stand-in and the real app (HTTP, signed requests, SQLite in a temporary folder),
+plays a report as a Japanese and an English employee, and prints what Slack was asked to show.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.harness import DESK_CHANNEL, REPORTER_EN, REPORTER_JA, AppHarness, populate_workspace
+from tests.slack_standin import SlackStandIn
+
+
+def block_text(block: dict[str, Any]) -> str:
+    """A rough plain-text rendering of a block, good enough to read in a terminal."""
+    kind = block.get("type")
+    if kind in ("section", "header"):
+        parts = [block.get("text", {}).get("text", "")]
+        parts += [field.get("text", "") for field in block.get("fields", [])]
+        return "\n".join(part for part in parts if part)
+    if kind == "context":
+        return "  ".join(element.get("text", "") for element in block.get("elements", []))
+    if kind == "actions":
+        return " ".join(
+            f"[{e.get('text', {}).get('text', e.get('type'))}]" for e in block["elements"]
+        )
+    if kind == "input":
+        return f"<{block['label']['text']}>"
+    if kind == "divider":
+        return "-" * 40
+    return f"({kind})"
+
+
+def show(title: str, blocks: list[dict[str, Any]]) -> None:
+    print(f"\n=== {title} " + "=" * max(0, 60 - len(title)))
+    for block in blocks:
+        print(block_text(block))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database-url", help="default: SQLite in a temporary folder")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder, SlackStandIn() as slack:
+        populate_workspace(slack)
+        url = args.database_url or f"sqlite:///{Path(folder) / 'demo.db'}"
+        with AppHarness(slack, url) as app:
+            for user, narrative, danger in (
+                (
+                    REPORTER_JA,
+                    "「土下座しろ」と30分怒鳴られました。<!channel> & 店長を呼べと。",
+                    "no",
+                ),
+                (REPORTER_EN, "He threatened to post my name online and hit the counter.", "yes"),
+            ):
+                started = time.perf_counter()
+                response = app.sender.command("/harassment", "", user_id=user)
+                command_ms = (time.perf_counter() - started) * 1000
+                slack.wait_for(lambda: slack.calls_to("views.open"))
+                view = slack.calls_to("views.open")[-1].response["view"]
+                show(
+                    f"modal for {user} (command ack {response.status} in {command_ms:.0f} ms)",
+                    view["blocks"],
+                )
+                started = time.perf_counter()
+                answer = app.submit_report(
+                    view,
+                    {
+                        "narrative": narrative,
+                        "in_danger": danger,
+                        "categories": ["mental", "apology"],
+                    },
+                    user_id=user,
+                )
+                submit_ms = (time.perf_counter() - started) * 1000
+                show(
+                    f"modal after submit (ack in {submit_ms:.0f} ms)",
+                    answer.json()["view"]["blocks"],
+                )
+                slack.wait_for(lambda user=user: slack.dms(user), timeout=15)
+                show(f"DM to {user}", slack.dms(user)[-1]["blocks"])
+            slack.wait_for(lambda: len(slack.messages(DESK_CHANNEL)) >= 2, timeout=15)
+            time.sleep(1.0)
+            for message in slack.messages(DESK_CHANNEL):
+                show(f"desk channel: {message['text']}", message["blocks"])
+                for reply in slack.replies(DESK_CHANNEL, message["ts"])[1:]:
+                    show(
+                        "  thread reply",
+                        reply.get("blocks")
+                        or [{"type": "section", "text": {"text": reply["text"]}}],
+                    )
+            methods = [call.method for call in slack.calls]
+            print("\nSlack calls:", json.dumps({m: methods.count(m) for m in sorted(set(methods))}))
+
+
+if __name__ == "__main__":
+    main()
