@@ -7,6 +7,7 @@ plays a report as a Japanese and an English employee, and prints what Slack was 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import tempfile
 import time
@@ -83,7 +84,7 @@ def main() -> None:
                     f"modal after submit (ack in {submit_ms:.0f} ms)",
                     answer.json()["view"]["blocks"],
                 )
-                slack.wait_for(lambda user=user: slack.dms(user), timeout=15)
+                slack.wait_for(functools.partial(slack.dms, user), timeout=15)
                 show(f"DM to {user}", slack.dms(user)[-1]["blocks"])
             slack.wait_for(lambda: len(slack.messages(DESK_CHANNEL)) >= 2, timeout=15)
             time.sleep(1.0)
