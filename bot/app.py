@@ -34,7 +34,9 @@ FeatureFactory = Callable[[Core], Feature]
 
 def feature_factories() -> list[FeatureFactory]:
     """Every feature of the app; each adds renderers, report hooks, case blocks or ticks."""
-    return []
+    from bot.retention import retention_feature
+
+    return [retention_feature]
 
 
 def build_core(

@@ -1,0 +1,132 @@
+"""Core behaviour outside the report flow: retries, logs, health, schema, retention."""
+
+from __future__ import annotations
+
+import io
+import socket
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import select
+
+from bot.mrkdwn import escape, split_escaped
+from bot.retention import purge_expired_cases
+from bot.web import make_wsgi_app
+from storage.db import make_engine, make_session_factory, migrate
+from storage.models import Base, Case, CaseEvent, OutboxMessage
+from tests.harness import (
+    DESK_CHANNEL,
+    REPORTER_EN,
+    SIGNING_SECRET,
+    AppHarness,
+    AppProcess,
+    base_env,
+    report_values,
+)
+from tests.slack_standin import SlackRequestSender, SlackStandIn
+
+
+def test_migrations_build_exactly_the_models(database_url: str) -> None:
+    engine = make_engine(database_url)
+    migrate(engine)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, Base.metadata) == []
+    engine.dispose()
+
+
+def test_views_open_is_retried_after_a_429(app: AppHarness) -> None:
+    app.slack.fail("views.open", error="ratelimited", retry_after=1, times=1)
+    assert app.sender.command("/harassment", user_id=REPORTER_EN).status == 200
+    app.slack.wait_for(
+        lambda: [c for c in app.slack.calls_to("views.open") if c.response.get("ok")], timeout=10
+    )
+    assert [c.status for c in app.slack.calls_to("views.open")] == [429, 200]
+
+
+def test_escaping_and_splitting_never_break_an_entity() -> None:
+    escaped = escape("<&>" * 1000)
+    chunks = split_escaped(escaped, 3000)
+    assert "".join(chunks) == escaped
+    assert all(len(chunk) <= 3000 for chunk in chunks)
+    assert all(not chunk.endswith(("&", "&a", "&am", "&l", "&g")) for chunk in chunks)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_narratives_never_reach_the_logs_even_at_debug(
+    slack: SlackStandIn, sqlite_url: str
+) -> None:
+    secret_story = "ZEBRA-NARRATIVE-4711 he grabbed my wrist"
+    env = base_env(slack, sqlite_url, LOG_LEVEL="DEBUG")
+    process = AppProcess(env, free_port()).start()
+    sender = SlackRequestSender(process.url, SIGNING_SECRET, standin=slack)
+    try:
+        sender.command("/harassment", user_id=REPORTER_EN)
+        slack.wait_for(lambda: slack.calls_to("views.open"))
+        view = slack.calls_to("views.open")[-1].response["view"]
+        values = report_values(narrative=secret_story, demands="ZEBRA-DEMAND")
+        sender.interaction(sender.view_submission(view, values, REPORTER_EN))
+        slack.wait_for(lambda: slack.messages(DESK_CHANNEL), timeout=15)
+        slack.wait_for(lambda: slack.dms(REPORTER_EN), timeout=15)
+    finally:
+        sender.close()
+        process.stop()
+    assert process.process is not None and process.process.stderr is not None
+    logs = process.process.stderr.read().decode()
+    assert "DEBUG" in logs  # the level really was DEBUG
+    assert "ZEBRA" not in logs
+
+
+def call_wsgi(app: Any, path: str) -> tuple[str, bytes]:
+    captured: dict[str, str] = {}
+
+    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+        captured["status"] = status
+
+    environ = {
+        "PATH_INFO": path,
+        "REQUEST_METHOD": "GET",
+        "QUERY_STRING": "",
+        "wsgi.input": io.BytesIO(b""),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+    }
+    body = b"".join(app(environ, start_response))
+    return captured["status"], body
+
+
+def test_health_is_503_when_the_database_does_not_answer(app: AppHarness, tmp_path) -> None:
+    broken = make_engine(f"sqlite:///{tmp_path / 'missing' / 'nowhere.db'}")
+    status, body = call_wsgi(make_wsgi_app(app.runtime.app, broken), "/healthz")
+    assert status.startswith("503") and b'"ok": false' in body
+    status, _ = call_wsgi(make_wsgi_app(app.runtime.app, app.deps.core.engine), "/healthz")
+    assert status.startswith("200")
+
+
+def test_closed_cases_are_purged_after_the_retention_period(app: AppHarness) -> None:
+    view = app.open_report_form(REPORTER_EN)
+    app.submit_report(view, user_id=REPORTER_EN)
+    app.slack.wait_for(lambda: app.slack.messages(DESK_CHANNEL), timeout=10)
+    now = datetime.now(UTC)
+    with app.deps.sessions.begin() as session:
+        case = session.scalars(select(Case)).one()
+        reference = case.reference
+        assert purge_expired_cases(session, now=now, retention=timedelta(days=30)) == []
+        case.status, case.resolved_at = "resolved", now - timedelta(days=31)
+    time.sleep(0.2)
+    with app.deps.sessions.begin() as session:
+        assert purge_expired_cases(session, now=now, retention=timedelta(days=30)) == [reference]
+    sessions = make_session_factory(app.deps.core.engine)
+    with sessions() as session:
+        assert session.scalars(select(Case)).all() == []
+        assert session.scalars(select(OutboxMessage)).all() == []
+        purged = session.scalars(select(CaseEvent).where(CaseEvent.action == "purged")).one()
+        assert purged.after is not None and purged.after["reference"] == reference
+        assert "narrative" not in str(purged.after)
