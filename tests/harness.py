@@ -8,6 +8,7 @@ process (for kill -9 and multi-replica tests).
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -38,6 +39,12 @@ REPORTER_JA = "U0REPJA001"
 REPORTER_EN = "U0REPEN001"
 OUTSIDER = "U0OTHER001"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def populate_workspace(slack: SlackStandIn) -> None:

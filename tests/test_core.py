@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import socket
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,6 +23,7 @@ from tests.harness import (
     AppHarness,
     AppProcess,
     base_env,
+    free_port,
     report_values,
 )
 from tests.slack_standin import SlackRequestSender, SlackStandIn
@@ -53,12 +53,6 @@ def test_escaping_and_splitting_never_break_an_entity() -> None:
     assert "".join(chunks) == escaped
     assert all(len(chunk) <= 3000 for chunk in chunks)
     assert all(not chunk.endswith(("&", "&a", "&am", "&l", "&g")) for chunk in chunks)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_narratives_never_reach_the_logs_even_at_debug(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from datetime import timedelta
 
@@ -18,15 +17,10 @@ from tests.harness import (
     AppHarness,
     AppProcess,
     base_env,
+    free_port,
     report_values,
 )
 from tests.slack_standin import SlackRequestSender, SlackStandIn
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_reports_made_during_a_slack_outage_arrive_once_slack_is_back(

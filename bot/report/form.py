@@ -91,6 +91,19 @@ def _text_field(
     )
 
 
+def _choice_field(block_id: str, prefix: str, keys: Sequence[str], locale: str) -> bk.Block:
+    return bk.input_block(
+        block_id,
+        t(f"report.field.{block_id}", locale),
+        bk.select(
+            "static_select",
+            ids.action_id(block_id),
+            _options(prefix, keys, locale),
+            placeholder=t("report.placeholder.choose", locale),
+        ),
+    )
+
+
 def report_modal(
     *,
     locale: str,
@@ -153,26 +166,8 @@ def report_modal(
                 "initial_date_time": int(now.timestamp()),
             },
         ),
-        bk.input_block(
-            ids.CONTACT_CHANNEL,
-            t("report.field.contact_channel", locale),
-            bk.select(
-                "static_select",
-                ids.action_id(ids.CONTACT_CHANNEL),
-                _options("report.channel", CONTACT_CHANNELS, locale),
-                placeholder=t("report.placeholder.choose", locale),
-            ),
-        ),
-        bk.input_block(
-            ids.CUSTOMER_TYPE,
-            t("report.field.customer_type", locale),
-            bk.select(
-                "static_select",
-                ids.action_id(ids.CUSTOMER_TYPE),
-                _options("report.customer", CUSTOMER_TYPES, locale),
-                placeholder=t("report.placeholder.choose", locale),
-            ),
-        ),
+        _choice_field(ids.CONTACT_CHANNEL, "report.channel", CONTACT_CHANNELS, locale),
+        _choice_field(ids.CUSTOMER_TYPE, "report.customer", CUSTOMER_TYPES, locale),
         _text_field(ids.DEMANDS, locale),
         _text_field(ids.WITNESSES, locale, multiline=False, max_length=500),
         _text_field(ids.INJURY, locale),
