@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deps import Core, Deps, Feature
+from bot.desk.feature import desk_feature
 from bot.errors import handle_error
 from bot.guidance import GuidanceLibrary, load_guidance
 from bot.outbox import OutboxWorker
@@ -34,7 +35,7 @@ FeatureFactory = Callable[[Core], Feature]
 
 def feature_factories() -> list[FeatureFactory]:
     """Every feature of the app; each adds renderers, report hooks, case blocks or ticks."""
-    return []
+    return [desk_feature]
 
 
 def build_core(
