@@ -104,9 +104,7 @@ def desk_modal(action: Action, meta: ModalMeta, case: CaseSummary, locale: str) 
         )
         blocks.append(_note_block(locale, optional=True))
     elif action is Action.ESCALATE:
-        consent = (
-            "desk.hint.police_consent_yes" if case.police_consent else "desk.hint.police_consent_no"
-        )
+        consent = "yes" if case.police_consent else "no"
         blocks.append(
             bk.input_block(
                 ids.ESCALATE_TO_BLOCK,
