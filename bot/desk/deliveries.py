@@ -19,7 +19,9 @@ from bot.outbox import Delivery, NotReady, Post, Publish, Renderer, Skip
 from storage.models import Case, CaseEvent, CaseStatus, OutboxMessage
 from storage.repositories import cases as cases_repo
 
-LocaleOf = Callable[[str], str]
+# The locale of a person from the users.info cache, read in the renderer's own session: a
+# renderer runs inside the worker's transaction and must not open a second writer (SQLite).
+LocaleOf = Callable[[Session, str], str]
 IsStaff = Callable[[str], bool]
 
 
@@ -105,7 +107,7 @@ def desk_renderers(
             reference=case.reference,
             elapsed=timedelta(seconds=int(message.payload.get("elapsed_seconds", 0))),
             permalink=links.message(case.desk_channel_id, case.desk_message_ts),
-            locale=locale_of(user_id),
+            locale=str(message.payload.get("locale") or locale_of(session, user_id)),
         )
         return Post(user_id, dm.text, dm.blocks)
 
@@ -116,7 +118,7 @@ def desk_renderers(
         view = build_home(
             session,
             user_id,
-            locale=locale_of(user_id),
+            locale=locale_of(session, user_id),
             is_staff=is_staff(user_id),  # asked again at delivery: access may have ended
             now=clock.now(),
             sources=home_sources,

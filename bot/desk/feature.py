@@ -22,10 +22,12 @@ from bot.desk.service import DeskService, button_value
 from bot.desk.sla import SlaMonitor
 from bot.home.refresh import HOME_PUBLISH, enqueue_home_refreshes
 from bot.home.service import HomeCaseLine, HomeSources, sla_breached
+from bot.i18n import normalize_locale
 from bot.scheduler import TickJob
 from storage.models import Case
 from storage.repositories import desk as desk_repo
 from storage.repositories import outbox as outbox_repo
+from storage.repositories import users as users_repo
 
 
 def desk_service(deps: Deps) -> DeskService:
@@ -34,6 +36,7 @@ def desk_service(deps: Deps) -> DeskService:
 
 def record_home_open(deps: Deps, user_id: str, event_id: str) -> None:
     """Remember the viewer and queue their home; the outbox publishes it at once (kick)."""
+    deps.profiles.get(user_id)  # caches the viewer's locale for every later refresh
     now = deps.clock.now()
     with deps.sessions.begin() as session:
         desk_repo.remember_home_viewer(session, user_id, now)
@@ -56,6 +59,10 @@ def desk_feature(core: Core, *, home_case_lines: Sequence[HomeCaseLine] = ()) ->
         links=links,
         case_lines=tuple(home_case_lines),
     )
+
+    def cached_locale(session: Session, user_id: str) -> str:
+        cached = users_repo.get(session, user_id)
+        return normalize_locale(cached.locale if cached else None, settings.default_locale)
 
     def case_blocks(session: Session, case: Case, locale: str) -> Sequence[bk.Block]:
         return case_state_blocks(
@@ -81,6 +88,7 @@ def desk_feature(core: Core, *, home_case_lines: Sequence[HomeCaseLine] = ()) ->
         sessions=core.sessions,
         clock=core.clock,
         leads=DeskLeads(client=core.client, leads=settings.desk_leads),
+        locale_of=lambda user_id: core.profiles.get(user_id).locale,
         staff=core.staff,
         lease=settings.outbox_lease,
     )
@@ -89,7 +97,7 @@ def desk_feature(core: Core, *, home_case_lines: Sequence[HomeCaseLine] = ()) ->
             desk_locale=settings.default_locale,
             mention=settings.desk_mention_mrkdwn,
             links=links,
-            locale_of=lambda user_id: core.profiles.get(user_id).locale,
+            locale_of=cached_locale,
             is_staff=core.staff.is_staff,
             clock=core.clock,
             home_sources=sources,

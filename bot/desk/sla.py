@@ -42,6 +42,7 @@ class SlaMonitor:
         leads: DeskLeads,
         staff: DeskStaff,
         lease: timedelta,
+        locale_of: Callable[[str], str],
         kick: Callable[[], None] = lambda: None,
     ) -> None:
         self._sessions = sessions
@@ -49,6 +50,7 @@ class SlaMonitor:
         self._leads = leads
         self._staff = staff
         self._lease = lease
+        self._locale_of = locale_of
         self._kick = kick
 
     def run(self) -> int:
@@ -71,6 +73,8 @@ class SlaMonitor:
                 leads = self._leads.user_ids()
             except LeadsUnavailable:
                 return False  # the claim lapses after the lease and the next tick tries again
+        # Looked up before the transaction: users.info may write the profile cache.
+        locales = {lead: self._locale_of(lead) for lead in leads}
         staff_members = self._staff.members()
         with self._sessions.begin() as session:
             case = cases_repo.get(session, case_id)
@@ -93,7 +97,7 @@ class SlaMonitor:
                     kind=LEAD_DM,
                     dedupe_key=f"{key}:lead:{lead}",
                     case_id=case.id,
-                    payload={"user_id": lead, "elapsed_seconds": elapsed},
+                    payload={"user_id": lead, "elapsed_seconds": elapsed, "locale": locales[lead]},
                     now=now,
                 )
             outbox_repo.enqueue(
