@@ -74,21 +74,20 @@ def test_buttons_follow_the_state() -> None:
 
 
 def test_reporter_hears_only_of_milestones() -> None:
-    kwargs = {"escalated_to": None, "police_consent": True}
-    assert reporter_milestones(Action.ACKNOWLEDGE, NEW, ACK, **kwargs) == ("acknowledged",)
-    assert reporter_milestones(Action.ASSIGN, ACK, ACK, **kwargs) == ()
-    assert reporter_milestones(Action.NOTE, ACK, ACK, **kwargs) == ()
-    assert reporter_milestones(Action.RESOLVE, ACK, RES, **kwargs) == ("resolved",)
-    police = {"escalated_to": "police"}
-    assert reporter_milestones(Action.ESCALATE, NEW, ESC, **police, police_consent=True) == (
-        "acknowledged",
-        "police",
-    )
-    assert reporter_milestones(Action.ESCALATE, ACK, ESC, **police, police_consent=False) == ()
-    assert (
-        reporter_milestones(Action.ESCALATE, ACK, ESC, escalated_to="legal", police_consent=True)
-        == ()
-    )
+    def milestones(
+        action: Action, before: str, after: str, target: str | None = None, consent: bool = True
+    ) -> tuple[str, ...]:
+        return reporter_milestones(
+            action, before, after, escalated_to=target, police_consent=consent
+        )
+
+    assert milestones(Action.ACKNOWLEDGE, NEW, ACK) == ("acknowledged",)
+    assert milestones(Action.ASSIGN, ACK, ACK) == ()
+    assert milestones(Action.NOTE, ACK, ACK) == ()
+    assert milestones(Action.RESOLVE, ACK, RES) == ("resolved",)
+    assert milestones(Action.ESCALATE, NEW, ESC, "police") == ("acknowledged", "police")
+    assert milestones(Action.ESCALATE, ACK, ESC, "police", consent=False) == ()
+    assert milestones(Action.ESCALATE, ACK, ESC, "legal") == ()
 
 
 def test_button_values_carry_case_and_version() -> None:
