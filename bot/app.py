@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.deps import Core, Deps, Feature
 from bot.errors import handle_error
 from bot.guidance import GuidanceLibrary, load_guidance
+from bot.guidance_desk import desk_guidance_feature
 from bot.outbox import OutboxWorker
 from bot.report.deliveries import ReportRendering, report_renderers
 from bot.scheduler import Ticker, TickJob
@@ -34,7 +35,7 @@ FeatureFactory = Callable[[Core], Feature]
 
 def feature_factories() -> list[FeatureFactory]:
     """Every feature of the app; each adds renderers, report hooks, case blocks or ticks."""
-    return []
+    return [desk_guidance_feature]
 
 
 def build_core(

@@ -322,7 +322,8 @@ def _help_section(lib: GuidanceLibrary, locale: Locale) -> Block:
     return section(f"*{entry.title.get(locale)}*\n{entry.text.get(locale)}", block_id=BLOCK_HELP)
 
 
-def _topic_picker(lib: GuidanceLibrary, locale: Locale) -> Block:
+def topic_picker(lib: GuidanceLibrary, locale: Locale) -> Block:
+    """A menu of every topic; choosing one sends ACTION_PICK_TOPIC with the topic key."""
     options = [option(topic.title.get(locale), topic.key) for topic in lib.topics()]
     picker = _topic_select(t("guidance.pick_topic_placeholder", locale), options)
     return section(
@@ -353,7 +354,7 @@ def overview_blocks(
         divider(),
         _help_section(lib, loc),
         context(_general_text(lib, "conduct", loc, hotline_url)),
-        _topic_picker(lib, loc),
+        topic_picker(lib, loc),
     ]
 
 
@@ -401,7 +402,7 @@ def unknown_topic_blocks(lib: GuidanceLibrary, query: str, locale: str) -> list[
     return [
         section(t("guidance.unknown_topic", loc, query=escape(shown))),
         section(t("guidance.topics_heading", loc) + "\n" + "\n".join(lines)),
-        _topic_picker(lib, loc),
+        topic_picker(lib, loc),
     ]
 
 
