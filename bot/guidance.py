@@ -372,9 +372,11 @@ def topic_blocks(
     if key in lib.categories:
         category = lib.categories[key]
         entry = lib.employee[key]
+        title, label = category.title.get(loc), category.label.get(loc)
+        # The form's full label under the short heading, unless it would only repeat it.
+        named = [header(title)] + ([context(label)] if label != title else [])
         return [
-            header(category.title.get(loc)),
-            context(category.label.get(loc)),
+            *named,
             section(f"*{t('guidance.now_heading', loc)}*\n{entry.now.get(loc)}"),
             section(f"*{t('guidance.company_heading', loc)}*\n{entry.company.get(loc)}"),
             divider(),

@@ -150,7 +150,7 @@ def test_help_lists_the_commands_with_a_report_button(
     blocks = command(app, "help", user)["blocks"]
     assert heading in blocks[0]["text"]["text"]
     listing = blocks[1]["text"]["text"]
-    for subcommand in ("report", "status", "policy", "policy <", "help"):
+    for subcommand in ("report", "status", "policy", "policy &lt;", "help"):
         assert f"/harassment {subcommand}" in listing
     buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
     assert [b["action_id"] for b in buttons] == [OPEN_REPORT_ACTION]
