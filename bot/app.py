@@ -19,6 +19,7 @@ from bot.deps import Core, Deps, Feature
 from bot.desk.feature import desk_feature
 from bot.errors import handle_error
 from bot.guidance import GuidanceLibrary, load_guidance
+from bot.guidance_desk import desk_guidance_feature
 from bot.outbox import OutboxWorker
 from bot.report.deliveries import ReportRendering, report_renderers
 from bot.retention import retention_feature
@@ -36,7 +37,7 @@ FeatureFactory = Callable[[Core], Feature]
 
 def feature_factories() -> list[FeatureFactory]:
     """Every feature of the app; each adds renderers, report hooks, case blocks or ticks."""
-    return [retention_feature, desk_feature]
+    return [retention_feature, desk_feature, desk_guidance_feature]
 
 
 def build_core(

@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from types import FrameType
 
 from dotenv import dotenv_values
@@ -45,6 +46,33 @@ def _settings_or_exit(env: Mapping[str, str], *, http_mode: bool = False) -> Set
         raise SystemExit(2) from None
 
 
+def _guidance_folder(directory: Path | None) -> Path:
+    from bot.guidance import default_directory
+
+    return directory if directory is not None else default_directory()
+
+
+def _print_guidance_problems(prefix: str, problems: Sequence[str]) -> None:
+    for problem in problems:
+        print(f"{prefix}{problem}", file=sys.stderr)
+
+
+def cmd_guidance_check(env: Mapping[str, str], args: argparse.Namespace) -> int:
+    """Validate the guidance texts without Slack or a database, so HR can check an edit alone."""
+    from bot.guidance import GuidanceError, load_guidance
+
+    # Only GUIDANCE_DIR is read, not the full settings: HR need no Slack tokens to check a text.
+    raw = args.dir or (env.get("GUIDANCE_DIR") or "").strip()
+    folder = _guidance_folder(Path(raw).expanduser() if raw else None)
+    try:
+        library = load_guidance(folder)
+    except GuidanceError as exc:
+        _print_guidance_problems(f"{folder}: ", exc.problems)
+        return 1
+    print(f"guidance OK: {len(library.topics())} topics in ja and en")
+    return 0
+
+
 def cmd_migrate(env: Mapping[str, str], args: argparse.Namespace) -> int:
     from storage.db import make_engine, migrate
 
@@ -69,13 +97,20 @@ def cmd_check(env: Mapping[str, str], args: argparse.Namespace) -> int:
 
 def cmd_run(env: Mapping[str, str], args: argparse.Namespace) -> int:
     from bot.app import build_runtime
+    from bot.guidance import GuidanceError
     from storage.db import make_engine, migrate
 
     settings = _settings_or_exit(env, http_mode=args.http)
     configure_logging(settings.log_level)
     if not args.no_migrate:
         migrate(make_engine(settings.database_url))
-    runtime = build_runtime(settings, socket_mode=settings.socket_mode)
+    try:
+        runtime = build_runtime(settings, socket_mode=settings.socket_mode)
+    except GuidanceError as exc:
+        # A broken text edit is an operator problem like a bad setting: say where, no traceback.
+        folder = _guidance_folder(settings.guidance_dir)
+        _print_guidance_problems(f"harassment-desk: guidance error in {folder}: ", exc.problems)
+        return 2
 
     def stop(signum: int, frame: FrameType | None) -> None:
         raise SystemExit(0)
@@ -124,6 +159,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="validate settings and Slack access").set_defaults(
         handler=cmd_check
     )
+    guidance = sub.add_parser("guidance", help="work with the guidance texts HR edits")
+    guidance_sub = guidance.add_subparsers(dest="guidance_command", required=True)
+    guidance_check = guidance_sub.add_parser(
+        "check", help="validate the guidance texts (one line per problem)"
+    )
+    guidance_check.add_argument(
+        "--dir",
+        help="folder to check (default: GUIDANCE_DIR, else the texts shipped with the app)",
+    )
+    guidance_check.set_defaults(handler=cmd_guidance_check)
     return parser
 
 

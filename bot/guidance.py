@@ -2,7 +2,8 @@
 
 The content is plain YAML in the ``guidance`` package so HR can edit it (each file's header says
 how). This module stays pure (no Slack calls, no environment) so the same functions serve the
-listeners, the outbox worker and the offline check ``python -m bot.guidance [DIR]``.
+listeners, the outbox worker and the offline check ``harassment-desk guidance check``.
+UI strings come from ``bot.i18n`` (``bot/locales/guidance.yaml``), blocks from ``bot.blocks``.
 """
 
 from __future__ import annotations
@@ -10,17 +11,21 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-import sys
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import yaml
 
 import guidance as _guidance_package
+from bot import blocks as bk
+from bot import i18n
+from bot.blocks import Block, context, divider, header, option, section
+from bot.i18n import t
+from bot.mrkdwn import escape
 
 Locale = Literal["ja", "en"]
 LOCALES: tuple[Locale, ...] = ("ja", "en")
@@ -48,14 +53,14 @@ ACTION_PICK_TOPIC = "guidance_pick_topic"
 BLOCK_IN_DANGER = "guidance_in_danger"
 BLOCK_HELP = "guidance_help"
 
-# Slack's limits (see shared/slack/blockkit_limits.json).
-MAX_BLOCKS = 50
-MAX_SECTION_TEXT = 3000
-MAX_FIELD_TEXT = 2000
+# Slack's limits (see shared/slack/blockkit_limits.json); the shared ones come from bot.blocks.
+MAX_BLOCKS = bk.MESSAGE_BLOCKS_MAX
+MAX_SECTION_TEXT = bk.SECTION_TEXT_MAX
+MAX_FIELD_TEXT = bk.FIELD_TEXT_MAX
 MAX_SECTION_FIELDS = 10
-MAX_HEADER_TEXT = 150
-MAX_BUTTON_TEXT = 75
-MAX_OPTION_TEXT = 75
+MAX_HEADER_TEXT = bk.HEADER_TEXT_MAX
+MAX_BUTTON_TEXT = bk.BUTTON_TEXT_MAX
+MAX_OPTION_TEXT = bk.OPTION_TEXT_MAX
 MAX_OPTION_VALUE = 150
 MAX_OPTIONS = 100
 MAX_PLACEHOLDER_TEXT = 150
@@ -67,8 +72,6 @@ MAX_TOTAL_TEXT = 12000
 
 # A mistyped query is echoed back; cap it so a pasted paragraph cannot push the reply over limits.
 MAX_QUERY_ECHO = 100
-
-Block = dict[str, Any]
 
 
 class GuidanceError(Exception):
@@ -271,78 +274,14 @@ def _terms_of(lib: GuidanceLibrary) -> Iterator[_Term]:
 
 # ── locale and UI strings ────────────────────────────────────────────────────────────────────────
 
-_CATALOGUE_PATH = Path(__file__).parent / "locales" / "guidance.yaml"
-
 
 def normalize_locale(locale: str | None) -> Locale:
-    """Slack sends "ja-JP", "en-US" and the like; everything that is not Japanese gets English."""
-    if locale and locale.strip().lower().startswith("ja"):
-        return "ja"
-    return "en"
+    """``bot.i18n.normalize_locale`` narrowed to our two content languages; unknown is English."""
+    return cast(Locale, i18n.normalize_locale(locale, "en"))
 
 
-@functools.cache
-def _catalogue() -> Mapping[str, Mapping[str, str]]:
-    with _CATALOGUE_PATH.open(encoding="utf-8") as stream:
-        data = yaml.safe_load(stream)
-    return MappingProxyType(data)
-
-
-def _t(key: str, locale: str, /, **params: object) -> str:
-    # Same signature as the planned bot.i18n.t, so the lead can swap the import and delete this.
-    return _catalogue()[key][normalize_locale(locale)].format(**params)
-
-
-def escape_mrkdwn(text: str) -> str:
-    """Make user text inert in mrkdwn: no links, no <!channel> pings, no user/channel mentions."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-# ── Block Kit helpers ────────────────────────────────────────────────────────────────────────────
-
-
-def plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text, "emoji": True}
-
-
-def mrkdwn(text: str) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": text}
-
-
-def section(text: str, *, block_id: str | None = None, accessory: Block | None = None) -> Block:
-    block: Block = {"type": "section", "text": mrkdwn(text)}
-    if block_id is not None:
-        block["block_id"] = block_id
-    if accessory is not None:
-        block["accessory"] = accessory
-    return block
-
-
-def header(text: str) -> Block:
-    return {"type": "header", "text": plain(text)}
-
-
-def context(text: str) -> Block:
-    return {"type": "context", "elements": [mrkdwn(text)]}
-
-
-def divider() -> Block:
-    return {"type": "divider"}
-
-
-def option(text: str, value: str) -> dict[str, Any]:
-    return {"text": plain(text), "value": value}
-
-
-def static_select(
-    action_id: str, placeholder: str, options: Sequence[dict[str, Any]]
-) -> dict[str, Any]:
-    return {
-        "type": "static_select",
-        "action_id": action_id,
-        "placeholder": plain(placeholder),
-        "options": list(options),
-    }
+def _topic_select(placeholder: str, options: Sequence[dict[str, Any]]) -> Block:
+    return bk.select("static_select", ACTION_PICK_TOPIC, list(options), placeholder=placeholder)
 
 
 # ── builders ─────────────────────────────────────────────────────────────────────────────────────
@@ -362,10 +301,10 @@ def _category_list(lib: GuidanceLibrary, locale: Locale) -> str:
 def _hotline(locale: Locale, hotline_url: str | None) -> str:
     url = (hotline_url or "").strip()
     if not url:
-        return _t("guidance.hotline_ask_hr", locale)
+        return t("guidance.hotline_ask_hr", locale)
     # "|" would end the link target early in <url|label>.
-    safe_url = escape_mrkdwn(url).replace("|", "%7C")
-    return _t("guidance.hotline_link", locale, url=safe_url)
+    safe_url = escape(url).replace("|", "%7C")
+    return t("guidance.hotline_link", locale, url=safe_url)
 
 
 def _general_text(
@@ -383,13 +322,12 @@ def _help_section(lib: GuidanceLibrary, locale: Locale) -> Block:
     return section(f"*{entry.title.get(locale)}*\n{entry.text.get(locale)}", block_id=BLOCK_HELP)
 
 
-def _topic_picker(lib: GuidanceLibrary, locale: Locale) -> Block:
+def topic_picker(lib: GuidanceLibrary, locale: Locale) -> Block:
+    """A menu of every topic; choosing one sends ACTION_PICK_TOPIC with the topic key."""
     options = [option(topic.title.get(locale), topic.key) for topic in lib.topics()]
-    picker = static_select(
-        ACTION_PICK_TOPIC, _t("guidance.pick_topic_placeholder", locale), options
-    )
+    picker = _topic_select(t("guidance.pick_topic_placeholder", locale), options)
     return section(
-        _t("guidance.pick_topic_prompt", locale), block_id=BLOCK_TOPIC_PICKER, accessory=picker
+        t("guidance.pick_topic_prompt", locale), block_id=BLOCK_TOPIC_PICKER, accessory=picker
     )
 
 
@@ -416,7 +354,7 @@ def overview_blocks(
         divider(),
         _help_section(lib, loc),
         context(_general_text(lib, "conduct", loc, hotline_url)),
-        _topic_picker(lib, loc),
+        topic_picker(lib, loc),
     ]
 
 
@@ -434,11 +372,13 @@ def topic_blocks(
     if key in lib.categories:
         category = lib.categories[key]
         entry = lib.employee[key]
+        title, label = category.title.get(loc), category.label.get(loc)
+        # The form's full label under the short heading, unless it would only repeat it.
+        named = [header(title)] + ([context(label)] if label != title else [])
         return [
-            header(category.title.get(loc)),
-            context(category.label.get(loc)),
-            section(f"*{_t('guidance.now_heading', loc)}*\n{entry.now.get(loc)}"),
-            section(f"*{_t('guidance.company_heading', loc)}*\n{entry.company.get(loc)}"),
+            *named,
+            section(f"*{t('guidance.now_heading', loc)}*\n{entry.now.get(loc)}"),
+            section(f"*{t('guidance.company_heading', loc)}*\n{entry.company.get(loc)}"),
             divider(),
             _help_section(lib, loc),
         ]
@@ -458,13 +398,13 @@ def unknown_topic_blocks(lib: GuidanceLibrary, query: str, locale: str) -> list[
     if len(shown) > MAX_QUERY_ECHO:
         shown = shown[: MAX_QUERY_ECHO - 1] + "…"
     lines = [
-        _t("guidance.topic_line", loc, title=topic.title.get(loc), topic=topic.key)
+        t("guidance.topic_line", loc, title=topic.title.get(loc), topic=topic.key)
         for topic in lib.topics()
     ]
     return [
-        section(_t("guidance.unknown_topic", loc, query=escape_mrkdwn(shown))),
-        section(_t("guidance.topics_heading", loc) + "\n" + "\n".join(lines)),
-        _topic_picker(lib, loc),
+        section(t("guidance.unknown_topic", loc, query=escape(shown))),
+        section(t("guidance.topics_heading", loc) + "\n" + "\n".join(lines)),
+        topic_picker(lib, loc),
     ]
 
 
@@ -483,13 +423,13 @@ def employee_guidance_blocks(
         text = f":rotating_light: *{entry.title.get(loc)}*\n{_general_text(lib, 'in_danger', loc)}"
         blocks.append(section(text, block_id=BLOCK_IN_DANGER))
     if keys:
-        blocks.append(context(_t("guidance.employee_intro", loc)))
+        blocks.append(context(t("guidance.employee_intro", loc)))
     for key in keys:
         advice = lib.employee[key]
         blocks.append(
             section(
                 f"*{lib.categories[key].title.get(loc)}*\n{advice.now.get(loc)}\n"
-                f"_{_t('guidance.company_heading', loc)}_\n{advice.company.get(loc)}"
+                f"_{t('guidance.company_heading', loc)}_\n{advice.company.get(loc)}"
             )
         )
     blocks.append(_help_section(lib, loc))
@@ -499,8 +439,8 @@ def employee_guidance_blocks(
 def _desk_text(heading: str, entry: DeskEntry, locale: Locale) -> str:
     return (
         f"*{heading}*\n"
-        f"_{_t('guidance.facts_heading', locale)}_\n{entry.facts.get(locale)}\n"
-        f"_{_t('guidance.actions_heading', locale)}_\n{entry.actions.get(locale)}"
+        f"_{t('guidance.facts_heading', locale)}_\n{entry.facts.get(locale)}\n"
+        f"_{t('guidance.actions_heading', locale)}_\n{entry.actions.get(locale)}"
     )
 
 
@@ -512,11 +452,11 @@ def desk_guidance_blocks(
     Raises ValueError for a category key that is not one of the twelve.
     """
     loc = normalize_locale(locale)
-    blocks = [header(_t("guidance.desk_heading", loc))]
+    blocks = [header(t("guidance.desk_heading", loc))]
     for key in _category_keys(lib, categories):
         label = lib.categories[key].label.get(loc)
         blocks.append(section(_desk_text(label, lib.desk[key], loc)))
-    every_case = _desk_text(_t("guidance.every_case_heading", loc), lib.desk[EVERY_CASE], loc)
+    every_case = _desk_text(t("guidance.every_case_heading", loc), lib.desk[EVERY_CASE], loc)
     blocks.append(section(every_case))
     return blocks
 
@@ -879,7 +819,7 @@ def _renders(lib: GuidanceLibrary, locale: Locale) -> Iterator[tuple[str, list[B
     yield "unknown topic", unknown_topic_blocks(lib, _SAMPLE_QUERY, locale)
     yield (
         "report form choices",
-        [section("-", accessory=static_select("check", "-", category_options(lib, locale)))],
+        [section("-", accessory=_topic_select("-", category_options(lib, locale)))],
     )
     for key in CATEGORY_KEYS:
         yield f"employee guidance for {key!r}", employee_guidance_blocks(lib, [key], locale, True)
@@ -892,6 +832,37 @@ def _combined_renders(lib: GuidanceLibrary, locale: Locale) -> Iterator[tuple[st
         employee_guidance_blocks(lib, CATEGORY_KEYS, locale, True),
     )
     yield "desk guidance for all twelve", desk_guidance_blocks(lib, CATEGORY_KEYS, locale)
+
+
+def _raw_length_problems(lib: GuidanceLibrary) -> list[str]:
+    """Texts that bot.blocks would shorten silently (headings, menu choices), named by file.
+
+    The render check cannot see these: header() and option() truncate to Slack's limits.
+    """
+    problems: list[str] = []
+
+    def check(where: str, text: str, limit: int, what: str) -> None:
+        if len(text) > limit:
+            problems.append(
+                f"{where}: {len(text)} characters, over Slack's limit of {limit} for {what}"
+            )
+
+    for topic in lib.topics():
+        file = "categories.yaml" if topic.kind == "category" else "general.yaml"
+        for locale in LOCALES:
+            title = topic.title.get(locale)
+            where = f"{file}: {topic.key}.title.{locale}"
+            check(where, title, MAX_HEADER_TEXT, "header text (a heading)")
+            check(where, title, MAX_OPTION_TEXT, "option text (a choice in the topic menu)")
+            if topic.kind == "category":
+                label = lib.categories[topic.key].label.get(locale)
+                check(
+                    f"{file}: {topic.key}.label.{locale}",
+                    label,
+                    MAX_OPTION_TEXT,
+                    "option text (a choice on the report form)",
+                )
+    return problems
 
 
 def _render_problems(lib: GuidanceLibrary) -> list[str]:
@@ -917,6 +888,7 @@ def _load(directory: Path | None) -> tuple[GuidanceLibrary | None, list[str]]:
         return None, problems
     lib = _build(raw)
     problems += _ambiguity_problems(lib)
+    problems += _raw_length_problems(lib)
     problems += _render_problems(lib)
     return (None if problems else lib), problems
 
@@ -935,18 +907,3 @@ def load_guidance(directory: Path | None = None) -> GuidanceLibrary:
     if lib is None:
         raise GuidanceError(problems)
     return lib
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    directory = Path(args[0]) if args else None
-    problems = validate_guidance(directory)
-    for problem in problems:
-        print(problem)
-    if not problems:
-        print("OK")
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -55,6 +55,12 @@ class DeskStaff:
             self._members, self._fetched_at = members, self._monotonic()
         return members
 
+    def cached_members(self) -> frozenset[str] | None:
+        """The last known members without asking Slack (None when none are known): for code
+        that runs inside a transaction or before an ack and must not wait on the network."""
+        with self._lock:
+            return self._members
+
     def is_staff(self, user_id: str) -> bool:
         return user_id in self.members()
 

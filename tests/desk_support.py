@@ -106,7 +106,16 @@ def thread(app: AppHarness, case: Case) -> list[dict[str, Any]]:
 
 
 def thread_texts(app: AppHarness, case: Case) -> list[str]:
-    return [text_of(message) for message in thread(app, case)]
+    """The case thread as the desk workflow wrote it: the guidance post is another feature's."""
+    with app.deps.sessions() as session:
+        guidance_ts = set(
+            session.scalars(
+                select(OutboxMessage.result_ts).where(
+                    OutboxMessage.case_id == case.id, OutboxMessage.kind == "guidance.desk_thread"
+                )
+            )
+        )
+    return [text_of(message) for message in thread(app, case) if message["ts"] not in guidance_ts]
 
 
 def wait_thread(app: AppHarness, case: Case, predicate: Any, timeout: float = 10) -> list[str]:

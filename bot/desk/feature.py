@@ -80,7 +80,9 @@ def desk_feature(core: Core, *, home_case_lines: Sequence[HomeCaseLine] = ()) ->
             session,
             change_key=f"case:{case.id}:reported",
             reporter_user_id=case.reporter_user_id,
-            staff_members=core.staff.members(),
+            # No Slack call here: this runs inside the report's transaction, before the ack.
+            # Unknown membership refreshes every viewer; the publish re-checks who is staff.
+            staff_members=core.staff.cached_members(),
             now=now,
         )
 

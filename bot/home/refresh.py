@@ -23,13 +23,17 @@ def enqueue_home_refreshes(
     *,
     change_key: str,
     reporter_user_id: str | None,
-    staff_members: Collection[str],
+    staff_members: Collection[str] | None,
     now: datetime,
 ) -> int:
     """Queue a Publish for each viewer who sees this change; `change_key` makes each one unique."""
     count = 0
     for user_id in sorted(desk_repo.home_viewers(session)):
-        if user_id != reporter_user_id and user_id not in staff_members:
+        if (
+            staff_members is not None
+            and user_id != reporter_user_id
+            and user_id not in staff_members
+        ):
             continue
         added = outbox_repo.enqueue(
             session,

@@ -4,11 +4,13 @@ from typing import Any
 from slack_bolt import App
 
 from bot.desk import ids as desk_ids
+from bot.guidance import ACTION_PICK_TOPIC
 from bot.report.ids import OPEN_REPORT_ACTION
-from handlers.actions import desk_open_modal, desk_transition, open_report
+from handlers.actions import desk_open_modal, desk_transition, open_report, pick_topic
 
 ACTIONS: dict[str, Callable[..., Any]] = {
     OPEN_REPORT_ACTION: open_report.handle_open_report,
+    ACTION_PICK_TOPIC: pick_topic.handle_pick_topic,
     desk_ids.ACKNOWLEDGE_ACTION: desk_transition.handle_desk_transition,
     desk_ids.REOPEN_ACTION: desk_transition.handle_desk_transition,
     desk_ids.ASSIGN_ACTION: desk_open_modal.handle_desk_open_modal,

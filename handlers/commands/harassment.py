@@ -10,6 +10,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps, deps_of
+from handlers.commands import guidance
 from handlers.commands.status import status
 from handlers.opening import open_report_modal
 
@@ -36,14 +37,28 @@ def report(request: CommandRequest) -> None:
     )
 
 
+def help_or_report(request: CommandRequest) -> None:
+    # `/harassment help` lists the commands; `/harassment help me, he won't leave` is a plea,
+    # not a question about the app, so it opens the form like any other unknown text.
+    if request.args:
+        report(request)
+    else:
+        guidance.show_help(request)
+
+
 # First word (lower-cased) -> subcommand. Unknown words open the report form with no fuss: an
-# upset employee who types `/harassment help me` should land in the form, not in an error.
+# upset employee who types `/harassment he shouted at me` should land in the form, not in an error.
 ROUTES: dict[str, Subcommand] = {
     "": report,
     "report": report,
     "報告": report,
     "status": status,
     "状況": status,
+    "policy": guidance.show_policy,
+    "ポリシー": guidance.show_policy,
+    "方針": guidance.show_policy,
+    "help": help_or_report,
+    "ヘルプ": help_or_report,
 }
 
 
