@@ -34,7 +34,9 @@ FeatureFactory = Callable[[Core], Feature]
 
 def feature_factories() -> list[FeatureFactory]:
     """Every feature of the app; each adds renderers, report hooks, case blocks or ticks."""
-    return []
+    from bot.checkins.feature import checkins_feature
+
+    return [checkins_feature]
 
 
 def build_core(
