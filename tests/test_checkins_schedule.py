@@ -18,7 +18,7 @@ OFFICE = (10, 18)
 
 
 def local(zone: ZoneInfo, *args: int) -> datetime:
-    return datetime(*args, tzinfo=zone)  # type: ignore[misc]
+    return datetime(*args).replace(tzinfo=zone)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
