@@ -432,7 +432,7 @@ def test_desk_can_add_an_extra_checkin_or_cancel_the_rest(
     assert extra.actor_user_id == staff
     rows = checkins(app, case.id)
     assert len(rows) == 3 and rows[0].due_at == clock.now()  # any hour allowed: right away
-    assert any("追加フォローアップ" in r for r in ephemeral_replies(app.slack))
+    app.slack.wait_for(lambda: any("追加フォローアップ" in r for r in ephemeral_replies(app.slack)))
     wait_checkin_dms(app.slack, REPORTER_JA, 1)
     app.slack.wait_for(lambda: "送信済み 1 件" in text_of(desk_message(app, case)))
 
