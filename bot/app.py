@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from slack_bolt import App, BoltResponse, Respond
@@ -13,6 +14,8 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
+from bot.checkins.feature import checkins_feature
+from bot.checkins.service import checkin_home_line
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deps import Core, Deps, Feature
@@ -37,7 +40,12 @@ FeatureFactory = Callable[[Core], Feature]
 
 def feature_factories() -> list[FeatureFactory]:
     """Every feature of the app; each adds renderers, report hooks, case blocks or ticks."""
-    return [retention_feature, desk_feature, desk_guidance_feature]
+    return [
+        retention_feature,
+        partial(desk_feature, home_case_lines=(checkin_home_line,)),
+        desk_guidance_feature,
+        checkins_feature,
+    ]
 
 
 def build_core(

@@ -91,6 +91,7 @@ class Settings:
     )
     checkin_hours: tuple[int, int] = (10, 18)
     checkin_weekdays: frozenset[int] = field(default_factory=lambda: frozenset(range(5)))
+    checkin_unanswered_alert: timedelta = timedelta(days=1)
     scheduler_tick: timedelta = timedelta(seconds=15)
     outbox_lease: timedelta = timedelta(seconds=30)
     hotline_url: str | None = None
@@ -235,6 +236,7 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
     convert("CHECKIN_OFFSETS", "checkin_offsets", offsets)
     convert("CHECKIN_HOURS", "checkin_hours", parse_hours)
     convert("CHECKIN_WEEKDAYS", "checkin_weekdays", parse_weekdays)
+    convert("CHECKIN_UNANSWERED_ALERT", "checkin_unanswered_alert", positive_duration)
     convert("SCHEDULER_TICK", "scheduler_tick", positive_duration)
     convert("OUTBOX_LEASE", "outbox_lease", positive_duration)
     convert("HOTLINE_URL", "hotline_url", url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from sqlalchemy import select
 
@@ -35,9 +36,14 @@ def wait_dm(app: AppHarness, user_id: str, count: int) -> list[str]:
     return [text_of(message) for message in app.slack.dms(user_id)]
 
 
+def desk_buttons(message: dict[str, Any]) -> dict[str, str]:
+    """The desk workflow's buttons (the check-in feature adds its own to the same message)."""
+    return {k: v for k, v in buttons(message).items() if k.startswith("desk_")}
+
+
 def test_acknowledge_updates_everything_in_one_go(app: AppHarness) -> None:
     case = report(app, REPORTER_JA)
-    assert buttons(case_message(app, case)) == {
+    assert desk_buttons(case_message(app, case)) == {
         ids.ACKNOWLEDGE_ACTION: f"{case.id}:1",
         ids.ASSIGN_ACTION: f"{case.id}:1",
         ids.ESCALATE_ACTION: f"{case.id}:1",
@@ -62,7 +68,7 @@ def test_acknowledge_updates_everything_in_one_go(app: AppHarness) -> None:
     )
     message = case_message(app, case)
     assert ids.ACKNOWLEDGE_ACTION not in buttons(message)
-    assert set(buttons(message).values()) == {f"{case.id}:2"}
+    assert set(desk_buttons(message).values()) == {f"{case.id}:2"}
     assert "確認済み" in text_of(message)
 
     # The reporter hears it in Japanese, naming who has it.

@@ -3,10 +3,19 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.checkins import ids as checkin_ids
 from bot.desk import ids as desk_ids
 from bot.guidance import ACTION_PICK_TOPIC
 from bot.report.ids import OPEN_REPORT_ACTION
-from handlers.actions import desk_open_modal, desk_transition, open_report, pick_topic
+from handlers.actions import (
+    checkin_answer,
+    checkin_desk,
+    checkin_later,
+    desk_open_modal,
+    desk_transition,
+    open_report,
+    pick_topic,
+)
 
 ACTIONS: dict[str, Callable[..., Any]] = {
     OPEN_REPORT_ACTION: open_report.handle_open_report,
@@ -17,6 +26,10 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     desk_ids.ESCALATE_ACTION: desk_open_modal.handle_desk_open_modal,
     desk_ids.NOTE_ACTION: desk_open_modal.handle_desk_open_modal,
     desk_ids.RESOLVE_ACTION: desk_open_modal.handle_desk_open_modal,
+    **{answer_id: checkin_answer.handle_checkin_answer for answer_id in checkin_ids.BUTTON_ANSWERS},
+    checkin_ids.ANSWER_LATER: checkin_later.handle_checkin_later,
+    checkin_ids.DESK_EXTRA: checkin_desk.handle_checkin_desk,
+    checkin_ids.DESK_CANCEL: checkin_desk.handle_checkin_desk,
 }
 
 
