@@ -128,6 +128,14 @@ class DeskService:
         self._clock = clock
         self._staff = staff
 
+    def read_click(self, actor: str, action: Action, raw: object) -> tuple[int, int] | str:
+        """A button's (case_id, version), or the catalogue key of why the click cannot count:
+        an unreadable value from a member is a bad button, from anyone else a refusal."""
+        parsed = parse_button_value(raw)
+        if parsed is not None:
+            return parsed
+        return "desk.bad_button" if self.authorise(actor, action, None) else "desk.denied"
+
     def authorise(self, actor: str, action: Action | str, case_id: int | None) -> bool:
         """Desk staff only, asked of the (briefly cached) channel membership on every call.
 

@@ -12,7 +12,7 @@ from bot.desk.feature import desk_service
 from bot.desk.messages import ACTION_BY_ID
 from bot.desk.modals import CaseSummary, ModalMeta, desk_modal
 from bot.desk.replies import outcome_text
-from bot.desk.service import Allowed, parse_button_value
+from bot.desk.service import Allowed
 from bot.i18n import t
 from handlers.desk_reply import tell_privately
 
@@ -30,13 +30,11 @@ def handle_desk_open_modal(
     user_id = body["user"]["id"]
     desk_action = ACTION_BY_ID[action["action_id"]]
     service = desk_service(deps)
-    parsed = parse_button_value(action.get("value"))
-    if parsed is None:
-        allowed = service.authorise(user_id, desk_action, None)
-        key = "desk.bad_button" if allowed else "desk.denied"
-        tell_privately(body, respond, client, t(key, deps.profiles.get(user_id).locale))
+    click = service.read_click(user_id, desk_action, action.get("value"))
+    if isinstance(click, str):
+        tell_privately(body, respond, client, t(click, deps.profiles.get(user_id).locale))
         return
-    case_id, version = parsed
+    case_id, version = click
     checked = service.check(user_id, desk_action, case_id, version)
     locale = deps.profiles.get(user_id).locale
     if not isinstance(checked, Allowed):

@@ -11,7 +11,7 @@ from bot.deps import deps_of
 from bot.desk.feature import desk_service
 from bot.desk.messages import ACTION_BY_ID
 from bot.desk.replies import outcome_text
-from bot.desk.service import Applied, DeskRequest, parse_button_value
+from bot.desk.service import Applied, DeskRequest
 from bot.i18n import t
 from handlers.desk_reply import tell_privately
 
@@ -29,15 +29,11 @@ def handle_desk_transition(
     user_id = body["user"]["id"]
     desk_action = ACTION_BY_ID[action["action_id"]]
     service = desk_service(deps)
-    parsed = parse_button_value(action.get("value"))
-    if parsed is None:
-        if service.authorise(user_id, desk_action, None):
-            text = t("desk.bad_button", deps.profiles.get(user_id).locale)
-        else:
-            text = t("desk.denied", deps.profiles.get(user_id).locale)
-        tell_privately(body, respond, client, text)
+    click = service.read_click(user_id, desk_action, action.get("value"))
+    if isinstance(click, str):
+        tell_privately(body, respond, client, t(click, deps.profiles.get(user_id).locale))
         return
-    case_id, version = parsed
+    case_id, version = click
     outcome = service.apply(
         DeskRequest(actor=user_id, action=desk_action, case_id=case_id, version=version)
     )
