@@ -14,7 +14,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.harness import DESK_CHANNEL, REPORTER_EN, REPORTER_JA, AppHarness, populate_workspace
+from bot.desk.ids import ACKNOWLEDGE_ACTION
+from tests.harness import (
+    DESK_CHANNEL,
+    DESK_STAFF,
+    REPORTER_EN,
+    REPORTER_JA,
+    AppHarness,
+    populate_workspace,
+)
 from tests.slack_standin import SlackStandIn
 
 
@@ -90,12 +98,43 @@ def main() -> None:
             time.sleep(1.0)
             for message in slack.messages(DESK_CHANNEL):
                 show(f"desk channel: {message['text']}", message["blocks"])
-                for reply in slack.replies(DESK_CHANNEL, message["ts"])[1:]:
+                replies = slack.replies(DESK_CHANNEL, message["ts"])
+                for reply in (r for r in replies if r["ts"] != message["ts"]):
                     show(
                         "  thread reply",
                         reply.get("blocks")
                         or [{"type": "section", "text": {"text": reply["text"]}}],
                     )
+            first = slack.messages(DESK_CHANNEL)[0]
+            button = next(
+                element
+                for block in first["blocks"]
+                if block["type"] == "actions"
+                for element in block["elements"]
+                if element.get("action_id") == ACKNOWLEDGE_ACTION
+            )
+            click = app.sender.block_actions(
+                ACKNOWLEDGE_ACTION,
+                value=button["value"],
+                user_id=DESK_STAFF[0],
+                channel_id=DESK_CHANNEL,
+                message_ts=first["ts"],
+            )
+            started = time.perf_counter()
+            app.sender.interaction(click)
+            click_ms = (time.perf_counter() - started) * 1000
+            slack.wait_for(lambda: len(slack.dms(REPORTER_JA)) >= 2, timeout=15)
+            time.sleep(1.0)
+            updated = slack.find_message(DESK_CHANNEL, first["ts"]) or {}
+            show(
+                f"desk member clicks Acknowledge (ack in {click_ms:.0f} ms): case message",
+                updated["blocks"],
+            )
+            timeline = [
+                r for r in slack.replies(DESK_CHANNEL, first["ts"]) if r["ts"] != first["ts"]
+            ]
+            show("  newest thread line", timeline[-1].get("blocks") or [])
+            show(f"DM to {REPORTER_JA}", slack.dms(REPORTER_JA)[-1]["blocks"])
             methods = [call.method for call in slack.calls]
             print("\nSlack calls:", json.dumps({m: methods.count(m) for m in sorted(set(methods))}))
 
