@@ -10,6 +10,7 @@ It is served exactly like ours (waitress, same thread count, `POST /slack/events
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -53,7 +54,7 @@ def build_app(env: dict[str, str]) -> App:
     def submission(ack: Ack) -> None:
         ack()
 
-    @app.action({"type": "block_actions"})
+    @app.action(re.compile(".*"))
     def button(ack: Ack) -> None:
         ack()
 

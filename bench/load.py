@@ -1,0 +1,72 @@
+"""Fire pre-built signed requests at a server from N threads and time each answer."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from tests.slack_standin import SenderResponse, SlackRequestSender
+
+FORM = "application/x-www-form-urlencoded"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    latencies: list[float]  # seconds, one per request that got the expected answer
+    failures: int
+    wall: float
+
+    def percentile(self, q: float) -> float:
+        """Nearest-rank percentile in milliseconds."""
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+        return ordered[rank] * 1000
+
+    @property
+    def per_second(self) -> float:
+        return len(self.latencies) / self.wall if self.wall else 0.0
+
+
+def run_load(
+    sender: SlackRequestSender,
+    bodies: Sequence[str],
+    concurrency: int,
+    ok: Callable[[SenderResponse], bool],
+) -> LoadResult:
+    """Send every body once, `concurrency` at a time; latency is the full HTTP round trip."""
+    latencies: list[float] = []
+    failures = 0
+    lock = threading.Lock()
+    position = iter(range(len(bodies)))
+
+    def worker() -> None:
+        nonlocal failures
+        while True:
+            with lock:
+                index = next(position, None)
+            if index is None:
+                return
+            started = time.perf_counter()
+            try:
+                answer = sender.send(bodies[index], FORM)
+                good = ok(answer)
+            except OSError:
+                good = False
+            elapsed = time.perf_counter() - started
+            with lock:
+                if good:
+                    latencies.append(elapsed)
+                else:
+                    failures += 1
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return LoadResult(latencies, failures, time.perf_counter() - started)
