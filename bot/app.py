@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltResponse, Respond
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -142,8 +142,10 @@ def create_bolt_app(deps: Deps, *, socket_mode: bool = False) -> App:
         return next()
 
     @app.error
-    def on_error(error: Exception, body: dict[str, Any], client: WebClient) -> None:
-        handle_error(error, body, client)
+    def on_error(
+        error: Exception, body: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        handle_error(error, body, client, respond)
 
     from handlers import register
 

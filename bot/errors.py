@@ -6,6 +6,7 @@ import logging
 import uuid
 from typing import Any
 
+from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 
@@ -45,7 +46,9 @@ def _where(body: dict[str, Any]) -> tuple[str | None, str | None]:
     return user, channel
 
 
-def handle_error(error: Exception, body: dict[str, Any], client: WebClient) -> None:
+def handle_error(
+    error: Exception, body: dict[str, Any], client: WebClient, respond: Respond | None = None
+) -> None:
     """Bolt's global error handler. Logs never include the request body (it may hold a report)."""
     user, channel = _where(body)
     if isinstance(error, AlreadyAnswered):
@@ -64,7 +67,10 @@ def handle_error(error: Exception, body: dict[str, Any], client: WebClient) -> N
         )
     if user:
         try:
-            if channel:
+            if respond is not None and body.get("response_url"):
+                # Works in any channel, also ones the bot is not a member of.
+                respond(text=text, response_type="ephemeral", replace_original=False)
+            elif channel:
                 client.chat_postEphemeral(channel=channel, user=user, text=text)
             else:
                 client.chat_postMessage(channel=user, text=text)

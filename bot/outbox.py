@@ -46,6 +46,7 @@ PERMANENT_ERRORS = frozenset(
     }
 )
 MAX_BACKOFF = timedelta(minutes=15)
+MAX_NOT_READY_WAIT = timedelta(minutes=1)
 
 
 class NotReady(Exception):
@@ -137,7 +138,12 @@ class OutboxWorker:
     def _run_kicked(self) -> None:
         with self._kick_lock:
             self._kick_pending = False
-        self.deliver_due()
+        try:
+            self.deliver_due()
+        except Exception:
+            # Nobody waits on this thread's result: log it here or it is lost. The next tick
+            # retries whatever was not delivered.
+            log.exception("outbox delivery run failed")
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
@@ -173,7 +179,14 @@ class OutboxWorker:
                     raise LookupError(f"no renderer for outbox kind {message.kind!r}")
                 delivery = renderer(session, message)
             except NotReady as exc:
-                self._retry_later(message, f"not_ready: {exc}", timedelta(seconds=2), stats)
+                wait = min(MAX_NOT_READY_WAIT, timedelta(seconds=2 * message.attempts))
+                self._retry_later(message, f"not_ready: {exc}", wait, stats)
+                return
+            except Exception:
+                # A bug in one renderer must not hold up every other delivery; the row waits
+                # (with its traceback in the log) until a fixed version picks it up.
+                log.exception("outbox %s (%s): rendering failed", message.id, message.kind)
+                self._retry_later(message, "render_error", self._backoff(message), stats)
                 return
         try:
             channel, ts = self._send(delivery, message_id, outcome_unknown, stats)
@@ -291,7 +304,7 @@ class OutboxWorker:
                 stats.failed += 1
                 log.error("outbox %s (%s) failed permanently: %s", message.id, message.kind, error)
                 return
-            backoff = min(MAX_BACKOFF, timedelta(seconds=2 ** min(message.attempts, 10)))
+            backoff = self._backoff(message)
             self._retry_later(message, error, backoff, stats)
             log.warning(
                 "outbox %s (%s) attempt %s failed: %s; retrying in %ss",
@@ -301,6 +314,10 @@ class OutboxWorker:
                 error,
                 int(backoff.total_seconds()),
             )
+
+    @staticmethod
+    def _backoff(message: OutboxMessage) -> timedelta:
+        return min(MAX_BACKOFF, timedelta(seconds=2 ** min(message.attempts, 10)))
 
     def _retry_later(
         self, message: OutboxMessage, error: str, delay: timedelta, stats: DeliveryStats

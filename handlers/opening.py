@@ -5,9 +5,17 @@ from __future__ import annotations
 import uuid
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
+from bot.errors import UserFacingError
 from bot.report.form import FormMetadata, Prefill, report_modal
+
+# Slack gives 3 seconds from the click; past that (a slow phone network, a Slack hiccup) the
+# person only needs to try again.
+EXPIRED_TRIGGER_ERRORS = frozenset(
+    {"expired_trigger_id", "invalid_trigger_id", "exchanged_trigger_id"}
+)
 
 
 def open_report_modal(
@@ -34,4 +42,9 @@ def open_report_modal(
         desk_channel_name=f"<#{deps.settings.desk_channel_id}>",
         prefill=prefill,
     )
-    client.views_open(trigger_id=trigger_id, view=view)
+    try:
+        client.views_open(trigger_id=trigger_id, view=view)
+    except SlackApiError as exc:
+        if exc.response.get("error") in EXPIRED_TRIGGER_ERRORS:
+            raise UserFacingError("error.form_expired", locale) from exc
+        raise

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
@@ -123,3 +125,27 @@ def test_closed_cases_are_purged_after_the_retention_period(app: AppHarness) -> 
         purged = session.scalars(select(CaseEvent).where(CaseEvent.action == "purged")).one()
         assert purged.after is not None and purged.after["reference"] == reference
         assert "narrative" not in str(purged.after)
+
+
+def test_an_expired_trigger_gets_a_clear_private_answer(app: AppHarness) -> None:
+    response = app.sender.command(
+        "/harassment", user_id=REPORTER_EN, channel_id="C0GENERAL1", trigger_id="1.2.expired"
+    )
+    assert response.status == 200
+    app.slack.wait_for(lambda: app.slack.calls_to("views.open"))
+    answer = app.slack.wait_for(lambda: app.slack.calls_to("response_url"), timeout=10)[0]
+    assert answer.args["response_type"] == "ephemeral"
+    assert "Slack allows 3 seconds" in answer.args["text"]
+
+
+def test_an_unexpected_error_is_logged_with_an_id_the_user_is_told(
+    app: AppHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    app.slack.fail("views.open", error="invalid_arguments", times=1)
+    app.sender.command("/harassment", user_id=REPORTER_EN, channel_id="C0GENERAL1")
+    answer = app.slack.wait_for(lambda: app.slack.calls_to("response_url"), timeout=10)[0]
+    match = re.search(r"error id ([0-9a-f]{10})", answer.args["text"])
+    assert match, answer.args["text"]
+    assert "エラーID" in answer.args["text"]  # both languages: the locale may be unknown here
+    logged = [r for r in caplog.records if match.group(1) in r.getMessage()]
+    assert logged and logged[0].exc_info is not None  # the traceback is kept, not swallowed

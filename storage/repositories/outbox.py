@@ -37,9 +37,11 @@ def enqueue(
     }
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing()
-    result = session.execute(statement)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    statement = (
+        insert(OutboxMessage).values(**values).on_conflict_do_nothing().returning(OutboxMessage.id)
+    )
+    # rowcount is not reliable for ON CONFLICT DO NOTHING across drivers; RETURNING is.
+    return session.execute(statement).scalar_one_or_none() is not None
 
 
 def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int) -> list[int]:
