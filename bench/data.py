@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -90,7 +91,7 @@ def claim_due_checkins(session: Session, now: datetime) -> list[int]:
     """One scheduler tick's check-in claim: the check-ins feature's own query when it is there
     (`storage.repositories.checkins.claim_due`), else the same shape as the outbox claim."""
     try:
-        from storage.repositories import checkins as repo  # type: ignore[attr-defined]
+        repo: Any = importlib.import_module("storage.repositories.checkins")
     except ImportError:
         repo = None
     claim = getattr(repo, "claim_due", None)
@@ -103,7 +104,7 @@ def claim_due_checkins(session: Session, now: datetime) -> list[int]:
         session,
         CheckIn,
         claimable=(CheckIn.status == CheckInStatus.SCHEDULED) & (CheckIn.due_at <= now),
-        order_by=CheckIn.due_at,  # type: ignore[arg-type]
+        order_by=CheckIn.due_at,
         limit=50,
         claim_values={"claimed_until": now + timedelta(seconds=30)},
     )

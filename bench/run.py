@@ -14,7 +14,7 @@ import math
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -199,8 +199,10 @@ def latency_phase(
                 else:
                     pool = iter(cases)
 
-                    def make(n: int, b: Bodies = bodies, a: str = action) -> list[str]:
-                        return b.acknowledge_clicks(a, [next(pool) for _ in range(n)])
+                    def make(
+                        n: int, b: Bodies = bodies, a: str = action, p: Iterator[Any] = pool
+                    ) -> list[str]:
+                        return b.acknowledge_clicks(a, [next(p) for _ in range(n)])
 
                 results[name]["button"] = measure(sender, make, acked_empty, sizes)
             cases = wait_until_announced(url, slack)
@@ -281,7 +283,8 @@ def main(argv: list[str] | None = None) -> int:
         duplicates += run.duplicates
         print(f"check-in delivery: {run.delivered} of {run.due} due check-ins to "
               f"{sizes.checkin_people} people in {run.seconds:.1f} s with Slack's per-channel "
-              f"limit ({run.rate_limited} answers were 429), {run.duplicates} duplicates")  # fmt: skip
+              f"limit ({run.rate_limited} answers were 429), "
+              f"{run.duplicates} duplicates")  # fmt: skip
     print(f"duplicates seen: {duplicates}")
     print(f"idle RSS: {info['rss_idle_mb']:.0f} MB after the load ({info['rss_start_mb']:.0f} MB "
           f"at start; the bare Bolt app: {info['rss_baseline_mb']:.0f} MB)")  # fmt: skip

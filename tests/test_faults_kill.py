@@ -240,7 +240,7 @@ def test_kill_9_while_200_reports_are_submitted_loses_none(any_database: str) ->
         sender = SlackRequestSender(process.url, SIGNING_SECRET, standin=slack, timeout=5)
         try:
             bodies = submission_bodies(sender, open_form(slack, sender), 200)
-            stop, kills = threading.Event(), []
+            stop, kills = threading.Event(), list[float]()
             chaos = threading.Thread(target=killer(process, stop, kills, rng))
             chaos.start()
             tally = Tally()
