@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bench import checkins, procs
 from bench.data import database
@@ -28,7 +28,7 @@ from bench.load import LoadResult, run_load
 from bench.ticks import tick_ms
 from bot.report.form import FormMetadata
 from storage.db import make_engine
-from storage.models import Case
+from storage.models import Case, OutboxMessage, OutboxStatus
 from tests.harness import (
     DESK_CHANNEL,
     DESK_STAFF,
@@ -133,19 +133,26 @@ def measure(
     return {c: run_load(sender, make(sizes.requests[c]), c, ok) for c in CONCURRENCY}
 
 
-def unannounced_cases(url: str) -> list[Case]:
+def stored_cases(url: str) -> tuple[list[Any], int]:
+    """The cases, and how many outbox rows are not delivered yet."""
     engine = make_engine(url)
     with engine.connect() as connection:
         rows = list(connection.execute(select(Case).order_by(Case.id)))
+        undelivered = connection.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.status != OutboxStatus.DONE)
+        )
     engine.dispose()
-    return rows  # type: ignore[return-value]
+    return rows, int(undelivered or 0)
 
 
-def wait_until_announced(url: str, slack: SlackStandIn, timeout: float = 120) -> list[Any]:
+def wait_until_delivered(url: str, timeout: float = 180) -> list[Any]:
+    """Wait for the outbox to drain, so that the next scenario does not compete with it."""
     deadline = time.monotonic() + timeout
     while True:
-        cases = unannounced_cases(url)
-        if all(c.desk_message_ts for c in cases) or time.monotonic() > deadline:
+        cases, undelivered = stored_cases(url)
+        if undelivered == 0 or time.monotonic() > deadline:
             return cases
         time.sleep(0.25)
 
@@ -189,7 +196,7 @@ def latency_phase(
                 results[name]["command"] = measure(sender, bodies.commands, acked_empty, sizes)
                 ok = acked_with_reference if name == "ours" else acked_empty
                 results[name]["submission"] = measure(sender, bodies.submissions, ok, sizes)
-            cases = wait_until_announced(url, slack)
+            cases = wait_until_delivered(url)
             action = acknowledge_action()
             info["button"] = action or "open_report (desk not merged yet)"
             for name, sender in (("ours", ours), ("baseline", base)):
@@ -205,7 +212,7 @@ def latency_phase(
                         return b.acknowledge_clicks(a, [next(p) for _ in range(n)])
 
                 results[name]["button"] = measure(sender, make, acked_empty, sizes)
-            cases = wait_until_announced(url, slack)
+            cases = wait_until_delivered(url)
             time.sleep(2)
             info["reports_stored"] = len(cases)
             info["reports_announced"] = sum(1 for c in cases if c.desk_message_ts)
