@@ -17,10 +17,12 @@ from sqlalchemy.exc import IntegrityError
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deps import Core, Deps, Feature
+from bot.desk.feature import desk_feature
 from bot.errors import handle_error
 from bot.guidance import GuidanceLibrary, load_guidance
 from bot.outbox import OutboxWorker
 from bot.report.deliveries import ReportRendering, report_renderers
+from bot.retention import retention_feature
 from bot.scheduler import Ticker, TickJob
 from bot.slack_client import delivery_client, interactive_client
 from bot.staff import DeskStaff
@@ -35,9 +37,7 @@ FeatureFactory = Callable[[Core], Feature]
 
 def feature_factories() -> list[FeatureFactory]:
     """Every feature of the app; each adds renderers, report hooks, case blocks or ticks."""
-    from bot.retention import retention_feature
-
-    return [retention_feature]
+    return [retention_feature, desk_feature]
 
 
 def build_core(

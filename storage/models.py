@@ -196,6 +196,15 @@ class SlackUser(Base):
     fetched_at: Mapped[datetime]
 
 
+class HomeViewer(Base):
+    """People who have opened the App Home: only their homes are refreshed when cases change."""
+
+    __tablename__ = "home_viewers"
+
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    opened_at: Mapped[datetime]
+
+
 class ProcessedEvent(Base):
     """Event ids already handled: Slack retries events and Bolt does not de-duplicate."""
 
@@ -221,6 +230,7 @@ __all__ = [
     "CaseStatus",
     "CheckIn",
     "CheckInStatus",
+    "HomeViewer",
     "OutboxMessage",
     "OutboxStatus",
     "ProcessedEvent",

@@ -134,7 +134,18 @@ class AppHarness:
     def stop(self) -> None:
         self.sender.close()
         self.runtime.stop()
-        self._server.close()
+        server = self._server
+
+        def close_everything() -> None:
+            # Runs inside waitress's own loop thread: closing sockets from another thread while
+            # that thread waits on them raises EBADF there.
+            for channel in list(server._map.values()):
+                channel.close()
+
+        server.trigger.pull_trigger(close_everything)
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        server.task_dispatcher.shutdown()
         self.runtime.deps.core.engine.dispose()
 
     def __enter__(self) -> AppHarness:

@@ -10,6 +10,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps, deps_of
+from handlers.commands.status import status
 from handlers.opening import open_report_modal
 
 
@@ -37,7 +38,13 @@ def report(request: CommandRequest) -> None:
 
 # First word (lower-cased) -> subcommand. Unknown words open the report form with no fuss: an
 # upset employee who types `/harassment help me` should land in the form, not in an error.
-ROUTES: dict[str, Subcommand] = {"": report, "report": report, "報告": report}
+ROUTES: dict[str, Subcommand] = {
+    "": report,
+    "report": report,
+    "報告": report,
+    "status": status,
+    "状況": status,
+}
 
 
 def handle_harassment_command(

@@ -1,8 +1,18 @@
+from collections.abc import Callable
+from typing import Any
+
 from slack_bolt import App
 
+from bot.desk.modals import VIEW_ACTIONS
 from bot.report.ids import REPORT_VIEW
-from handlers.views import report_submission
+from handlers.views import desk_submission, report_submission
+
+VIEWS: dict[str, Callable[..., Any]] = {
+    REPORT_VIEW: report_submission.handle_report_submission,
+    **{callback_id: desk_submission.handle_desk_submission for callback_id in VIEW_ACTIONS},
+}
 
 
 def register(app: App) -> None:
-    app.view(REPORT_VIEW)(report_submission.handle_report_submission)
+    for callback_id, listener in VIEWS.items():
+        app.view(callback_id)(listener)

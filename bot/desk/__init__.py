@@ -1,0 +1,1 @@
+"""The desk workflow: acknowledge, assign, escalate, note, resolve, reopen; SLA timers; leads."""

@@ -1,0 +1,37 @@
+"""Action, view and block ids of the desk workflow.
+
+Every button on the case message carries the value ``"<case id>:<case version>"`` (for example
+``"42:3"``): the version is the optimistic-concurrency token. A click based on an older version
+than the stored one is refused and the clicker is told who changed the case first.
+"""
+
+# Acknowledge button on the desk's case message. Value: "<case_id>:<version>", e.g. "42:1" (the
+# case's id and its `version` when the message was rendered). Only desk channel members may
+# click it; a stale version is refused ("<@U…> already acknowledged it").
+ACKNOWLEDGE_ACTION = "desk_acknowledge"
+# The other case-message buttons; same value format as ACKNOWLEDGE_ACTION.
+ASSIGN_ACTION = "desk_assign"  # opens ASSIGN_VIEW
+ESCALATE_ACTION = "desk_escalate"  # opens ESCALATE_VIEW
+NOTE_ACTION = "desk_note"  # opens NOTE_VIEW
+RESOLVE_ACTION = "desk_resolve"  # opens RESOLVE_VIEW
+REOPEN_ACTION = "desk_reopen"  # applied at once
+
+CASE_ACTIONS_BLOCK = "desk_case_actions"
+CASE_STATE_BLOCK = "desk_case_state"
+
+# Modals opened by the buttons; private_metadata is JSON {"case_id": int, "version": int}.
+ASSIGN_VIEW = "desk_assign_submit"
+ESCALATE_VIEW = "desk_escalate_submit"
+NOTE_VIEW = "desk_note_submit"
+RESOLVE_VIEW = "desk_resolve_submit"
+
+# Input blocks of those modals (one element each; its action id is the block id + "_input").
+ASSIGNEE_BLOCK = "desk_assignee"
+ESCALATE_TO_BLOCK = "desk_escalate_to"
+OUTCOME_BLOCK = "desk_outcome"
+NOTE_BLOCK = "desk_note"
+INPUT_SUFFIX = "_input"
+
+
+def input_id(block_id: str) -> str:
+    return block_id + INPUT_SUFFIX

@@ -1,0 +1,143 @@
+"""Pure builders of what the desk workflow posts: case-message buttons, timeline lines, DMs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot import blocks as bk
+from bot.desk import ids
+from bot.desk.states import Action, available_actions
+from bot.i18n import t
+from bot.mrkdwn import escape, quote
+from bot.report.messages import SlackMessage, humanize
+
+BUTTON_ACTION_IDS: dict[Action, str] = {
+    Action.ACKNOWLEDGE: ids.ACKNOWLEDGE_ACTION,
+    Action.ASSIGN: ids.ASSIGN_ACTION,
+    Action.ESCALATE: ids.ESCALATE_ACTION,
+    Action.NOTE: ids.NOTE_ACTION,
+    Action.RESOLVE: ids.RESOLVE_ACTION,
+    Action.REOPEN: ids.REOPEN_ACTION,
+}
+ACTION_BY_ID: dict[str, Action] = {value: key for key, value in BUTTON_ACTION_IDS.items()}
+
+
+def user(user_id: str | None) -> str:
+    return f"<@{user_id}>" if user_id else t("case.none", "en")
+
+
+def target_label(target: str | None, locale: str) -> str:
+    return t(f"desk.target.{target}", locale) if target else t("case.none", locale)
+
+
+def outcome_label(outcome: str | None, locale: str) -> str:
+    return t(f"desk.outcome.{outcome}", locale) if outcome else t("case.none", locale)
+
+
+def case_state_blocks(
+    *,
+    status: str,
+    value: str,
+    locale: str,
+    assignee_user_id: str | None,
+    escalated_to: str | None,
+    resolution: str | None,
+    sla_breached: bool,
+) -> list[bk.Block]:
+    """The desk's part of the case message: who has it, where it went, and the buttons that
+    apply in `status` (each carrying `value`, "<case_id>:<version>")."""
+    facts = [
+        t("desk.case.assignee", locale, user=user(assignee_user_id))
+        if assignee_user_id
+        else t("desk.case.unassigned", locale)
+    ]
+    if escalated_to:
+        facts.append(t("desk.case.escalated_to", locale, target=target_label(escalated_to, locale)))
+    if resolution:
+        facts.append(t("desk.case.resolution", locale, outcome=outcome_label(resolution, locale)))
+    if sla_breached:
+        facts.append(t("desk.case.sla_breached", locale))
+    actions = available_actions(status)
+    buttons = [
+        bk.button(
+            t(f"desk.button.{action.value}", locale),
+            BUTTON_ACTION_IDS[action],
+            value,
+            style="primary" if index == 0 and action is not Action.NOTE else None,
+        )
+        for index, action in enumerate(actions)
+    ]
+    return [
+        bk.context(" · ".join(facts)),
+        bk.actions(buttons, block_id=ids.CASE_ACTIONS_BLOCK),
+    ]
+
+
+def timeline_message(
+    *,
+    action: str,
+    actor: str,
+    locale: str,
+    assignee: str | None = None,
+    escalated_to: str | None = None,
+    outcome: str | None = None,
+    note: str | None = None,
+    reporter_told: bool = False,
+) -> SlackMessage:
+    """One timeline entry for the case thread. The note is escaped and quoted, never a mention."""
+    line = t(
+        f"desk.timeline.{action}",
+        locale,
+        actor=user(actor),
+        assignee=user(assignee),
+        target=target_label(escalated_to, locale),
+        outcome=outcome_label(outcome, locale),
+    )
+    blocks = [bk.section(line)]
+    if note:
+        blocks.extend(bk.long_text_sections(quote(note), max_sections=2))
+    if reporter_told:
+        blocks.append(bk.context(t("desk.timeline.reporter_told", locale)))
+    return SlackMessage(text=line, blocks=blocks)
+
+
+def sla_message(
+    *, stage: int, leads: bool, reference: str, elapsed: timedelta, mention: str, locale: str
+) -> SlackMessage:
+    if stage <= 1:
+        key = "desk.timeline.sla_ping"
+    else:
+        key = "desk.timeline.sla_leads" if leads else "desk.timeline.sla_no_leads"
+    line = t(
+        key,
+        locale,
+        mention=mention,
+        reference=escape(reference),
+        elapsed=humanize(elapsed, locale),
+    )
+    return SlackMessage(text=line, blocks=[bk.section(line)])
+
+
+def lead_dm(
+    *, reference: str, elapsed: timedelta, permalink: str | None, locale: str
+) -> SlackMessage:
+    link = t("desk.lead_dm.link", locale, url=permalink) if permalink else ""
+    line = t(
+        "desk.lead_dm",
+        locale,
+        reference=escape(reference),
+        elapsed=humanize(elapsed, locale),
+        link=link,
+    ).strip()
+    return SlackMessage(text=line, blocks=[bk.section(line)])
+
+
+def reporter_update(
+    *, milestone: str, reference: str, actor: str | None, locale: str
+) -> SlackMessage:
+    """A milestone DM to the reporter: no notes, no outcome detail, no other desk information."""
+    line = t(f"desk.reporter.{milestone}", locale, reference=escape(reference), actor=user(actor))
+    return SlackMessage(
+        text=t("desk.reporter.notification", locale, reference=reference),
+        blocks=[bk.section(line)],
+    )

@@ -1,0 +1,290 @@
+"""Desk actions on a case: authorised on every call, applied with optimistic concurrency, audited.
+
+One transaction per action writes the new state (a conditional UPDATE on the case's version), the
+audit event with before/after, and the outbox rows: the case message re-render, the thread's
+timeline line, the reporter's milestone DMs and the App Home refreshes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock
+from bot.desk.states import (
+    Action,
+    Refusal,
+    TransitionRefused,
+    changes_state,
+    leaves_new,
+    next_status,
+    reporter_milestones,
+)
+from bot.home.refresh import enqueue_home_refreshes
+from bot.report.deliveries import DESK_UPDATE
+from bot.staff import DeskStaff
+from storage.db import SessionFactory
+from storage.models import Case
+from storage.repositories import cases as cases_repo
+from storage.repositories import desk as desk_repo
+from storage.repositories import outbox as outbox_repo
+
+log = logging.getLogger(__name__)
+
+TIMELINE = "desk.timeline"
+REPORTER_UPDATE = "desk.reporter_update"
+SYSTEM_ACTOR = "system"
+DENIED_PREFIX = "denied:"
+STATE_ACTIONS = frozenset(action.value for action in Action if changes_state(action))
+
+
+@dataclass(frozen=True)
+class DeskRequest:
+    actor: str
+    action: Action
+    case_id: int
+    version: int
+    assignee: str | None = None
+    escalated_to: str | None = None
+    outcome: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Applied:
+    reference: str
+    status: str
+    event_id: int
+
+
+@dataclass(frozen=True)
+class Denied:
+    """The actor is not desk staff: nothing changed, the attempt is audited."""
+
+
+@dataclass(frozen=True)
+class NotFound:
+    pass
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Someone changed the case since the clicked message was rendered."""
+
+    status: str
+    by: str | None
+    action: str | None
+
+
+@dataclass(frozen=True)
+class Refused:
+    refusal: Refusal
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """The action may go ahead (used before opening a modal); `case` is a detached snapshot."""
+
+    reference: str
+    status: str
+    police_consent: bool
+    assignee_user_id: str | None
+
+
+Outcome = Applied | Denied | NotFound | Conflict | Refused
+
+
+def parse_button_value(raw: object) -> tuple[int, int] | None:
+    """`"<case_id>:<version>"` -> (case_id, version); anything else -> None."""
+    if not isinstance(raw, str):
+        return None
+    case_part, _, version_part = raw.partition(":")
+    if not (case_part.isdigit() and version_part.isdigit()):
+        return None
+    return int(case_part), int(version_part)
+
+
+def button_value(case: Case) -> str:
+    return f"{case.id}:{case.version}"
+
+
+def snapshot(case: Case) -> dict[str, Any]:
+    return {
+        "status": case.status,
+        "version": case.version,
+        "assignee_user_id": case.assignee_user_id,
+        "escalated_to": case.escalated_to,
+        "resolution": case.resolution,
+    }
+
+
+class DeskService:
+    def __init__(self, *, sessions: SessionFactory, clock: Clock, staff: DeskStaff) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._staff = staff
+
+    def authorise(self, actor: str, action: Action | str, case_id: int | None) -> bool:
+        """Desk staff only, asked of the (briefly cached) channel membership on every call.
+
+        A refusal is audited as `denied:<action>`; the caller tells the person politely.
+        """
+        if self._staff.is_staff(actor):
+            return True
+        name = action.value if isinstance(action, Action) else action
+        now = self._clock.now()
+        with self._sessions.begin() as session:
+            known = case_id is not None and cases_repo.get(session, case_id) is not None
+            cases_repo.record_event(
+                session,
+                case_id=case_id if known else None,
+                actor_user_id=actor,
+                action=f"{DENIED_PREFIX}{name}"[:48],
+                now=now,
+            )
+        log.info("denied %s on case %s to non-desk user %s", name, case_id, actor)
+        return False
+
+    def check(self, actor: str, action: Action, case_id: int, version: int) -> Allowed | Outcome:
+        """Before opening a modal: is the actor staff, is the case current, does it apply?"""
+        if not self.authorise(actor, action, case_id):
+            return Denied()
+        with self._sessions() as session:
+            case = cases_repo.get(session, case_id)
+            if case is None:
+                return NotFound()
+            problem = self._problem(session, case, action, version)
+            if problem is not None:
+                return problem
+            return Allowed(
+                reference=case.reference,
+                status=case.status,
+                police_consent=case.police_consent,
+                assignee_user_id=case.assignee_user_id,
+            )
+
+    def apply(self, request: DeskRequest) -> Outcome:
+        if not self.authorise(request.actor, request.action, request.case_id):
+            return Denied()
+        staff_members = self._staff.members()
+        now = self._clock.now()
+        with self._sessions.begin() as session:
+            case = cases_repo.get(session, request.case_id)
+            if case is None:
+                return NotFound()
+            problem = self._problem(session, case, request.action, request.version)
+            if problem is not None:
+                return problem
+            before = snapshot(case)
+            if changes_state(request.action):
+                after_status = next_status(case.status, request.action)
+                values = self._values(case, request, after_status, now)
+                if not desk_repo.update_if_version(session, case.id, request.version, values):
+                    # Lost the race between our read and our write (PostgreSQL).
+                    session.expire(case)
+                    return self._conflict(session, case)
+            else:
+                after_status = case.status
+                desk_repo.touch(session, case.id, now)
+            session.refresh(case)
+            event = cases_repo.record_event(
+                session,
+                case_id=case.id,
+                actor_user_id=request.actor,
+                action=request.action.value,
+                now=now,
+                before=before,
+                after=snapshot(case),
+                note=request.note or None,
+            )
+            session.flush()
+            milestones = reporter_milestones(
+                request.action,
+                str(before["status"]),
+                after_status,
+                escalated_to=case.escalated_to,
+                police_consent=case.police_consent,
+            )
+            self._enqueue_effects(session, case, event.id, milestones, staff_members, now)
+            return Applied(reference=case.reference, status=case.status, event_id=event.id)
+
+    def _problem(
+        self, session: Session, case: Case, action: Action, version: int
+    ) -> Conflict | Refused | None:
+        if changes_state(action) and case.version != version:
+            return self._conflict(session, case)
+        try:
+            next_status(case.status, action)
+        except TransitionRefused as refused:
+            return Refused(refused.refusal)
+        return None
+
+    def _conflict(self, session: Session, case: Case) -> Conflict:
+        session.refresh(case)
+        for event in desk_repo.recent_events(session, case.id):
+            if event.action in STATE_ACTIONS:
+                return Conflict(status=case.status, by=event.actor_user_id, action=event.action)
+        return Conflict(status=case.status, by=None, action=None)
+
+    @staticmethod
+    def _values(case: Case, request: DeskRequest, after: str, now: datetime) -> dict[str, Any]:
+        values: dict[str, Any] = {"status": after, "updated_at": now}
+        if leaves_new(case.status, after):
+            # Taken up: the SLA timer stops, and whoever took it owns it until reassigned.
+            values.update(acknowledged_at=now, sla_due_at=None, sla_claimed_until=None)
+            values["assignee_user_id"] = case.assignee_user_id or request.actor
+        if request.action is Action.ASSIGN:
+            values["assignee_user_id"] = request.assignee
+        elif request.action is Action.ESCALATE:
+            values["escalated_to"] = request.escalated_to
+        elif request.action is Action.RESOLVE:
+            values.update(resolution=request.outcome, resolved_at=now)
+        elif request.action is Action.REOPEN:
+            values.update(resolution=None, resolved_at=None)
+        return values
+
+    @staticmethod
+    def _enqueue_effects(
+        session: Session,
+        case: Case,
+        event_id: int,
+        milestones: tuple[str, ...],
+        staff_members: frozenset[str],
+        now: datetime,
+    ) -> None:
+        key = f"case:{case.id}"
+        outbox_repo.enqueue(
+            session,
+            kind=DESK_UPDATE,
+            dedupe_key=f"{key}:desk_update:{event_id}",
+            case_id=case.id,
+            now=now,
+        )
+        outbox_repo.enqueue(
+            session,
+            kind=TIMELINE,
+            dedupe_key=f"{key}:timeline:{event_id}",
+            case_id=case.id,
+            payload={"event_id": event_id, "reporter_told": bool(milestones)},
+            now=now,
+        )
+        for milestone in milestones:
+            outbox_repo.enqueue(
+                session,
+                kind=REPORTER_UPDATE,
+                dedupe_key=f"{key}:reporter:{milestone}:{event_id}",
+                case_id=case.id,
+                payload={"milestone": milestone, "event_id": event_id},
+                now=now,
+            )
+        enqueue_home_refreshes(
+            session,
+            change_key=f"event:{event_id}",
+            reporter_user_id=case.reporter_user_id,
+            staff_members=staff_members,
+            now=now,
+        )

@@ -1,0 +1,135 @@
+"""The case state machine, pure: which actions a case offers and where each one leads.
+
+    new ──acknowledge──▶ acknowledged ──escalate──▶ escalated
+     │  ──assign──────▶ acknowledged      │ ▲            │
+     │  ──escalate────────────────────────┼─┘            │
+     │                                    ▼              ▼
+     │                                 resolved ◀──resolve──
+     │                                    │
+     └── (resolve needs acknowledge first) └──reopen──▶ acknowledged
+
+Assigning or escalating a new case also acknowledges it: someone has taken it, so the SLA stops
+and the reporter hears that the desk has it. Notes are allowed in every state and change nothing
+but the record. A resolved case only takes notes or a reopen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from storage.models import CaseStatus
+
+
+class Action(StrEnum):
+    ACKNOWLEDGE = "acknowledge"
+    ASSIGN = "assign"
+    ESCALATE = "escalate"
+    NOTE = "note"
+    RESOLVE = "resolve"
+    REOPEN = "reopen"
+
+
+NEW, ACKNOWLEDGED, ESCALATED, RESOLVED = (
+    CaseStatus.NEW,
+    CaseStatus.ACKNOWLEDGED,
+    CaseStatus.ESCALATED,
+    CaseStatus.RESOLVED,
+)
+STATUSES = (NEW, ACKNOWLEDGED, ESCALATED, RESOLVED)
+
+ESCALATION_TARGETS = ("police", "legal", "management", "expert")
+OUTCOMES = (
+    "warning_issued",
+    "service_refused",
+    "police_report_filed",
+    "banned",
+    "no_action",
+    "other",
+)
+
+TRANSITIONS: dict[Action, dict[str, str]] = {
+    Action.ACKNOWLEDGE: {NEW: ACKNOWLEDGED},
+    Action.ASSIGN: {NEW: ACKNOWLEDGED, ACKNOWLEDGED: ACKNOWLEDGED, ESCALATED: ESCALATED},
+    Action.ESCALATE: {NEW: ESCALATED, ACKNOWLEDGED: ESCALATED, ESCALATED: ESCALATED},
+    Action.NOTE: {status: status for status in STATUSES},
+    Action.RESOLVE: {ACKNOWLEDGED: RESOLVED, ESCALATED: RESOLVED},
+    Action.REOPEN: {RESOLVED: ACKNOWLEDGED},
+}
+
+# Button order on the case message; the first one offered is the primary action.
+BUTTON_ORDER = (
+    Action.ACKNOWLEDGE,
+    Action.ASSIGN,
+    Action.ESCALATE,
+    Action.RESOLVE,
+    Action.REOPEN,
+    Action.NOTE,
+)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why an action does not apply to a case in this state: a catalogue key and its params."""
+
+    key: str
+    status: str
+
+
+class TransitionRefused(Exception):
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.key)
+        self.refusal = refusal
+
+
+def allowed(status: str, action: Action) -> bool:
+    return status in TRANSITIONS[action]
+
+
+def available_actions(status: str) -> tuple[Action, ...]:
+    """The buttons the case message shows in `status`."""
+    return tuple(action for action in BUTTON_ORDER if allowed(status, action))
+
+
+def next_status(status: str, action: Action) -> str:
+    """Where `action` takes a case in `status`; raises TransitionRefused with the reason."""
+    target = TRANSITIONS[action].get(status)
+    if target is None:
+        raise TransitionRefused(refusal(status, action))
+    return target
+
+
+def refusal(status: str, action: Action) -> Refusal:
+    if status == RESOLVED:
+        return Refusal("desk.refused.resolved", status)
+    if action is Action.ACKNOWLEDGE:
+        return Refusal("desk.refused.already_acknowledged", status)
+    if action is Action.RESOLVE:
+        return Refusal("desk.refused.acknowledge_first", status)
+    if action is Action.REOPEN:
+        return Refusal("desk.refused.not_resolved", status)
+    return Refusal("desk.refused.generic", status)
+
+
+def leaves_new(before: str, after: str) -> bool:
+    """The case was just taken up: the SLA timer stops and the reporter hears of it."""
+    return before == NEW and after != NEW
+
+
+def changes_state(action: Action) -> bool:
+    """Notes do not touch the case's state, so they neither need nor bump its version."""
+    return action is not Action.NOTE
+
+
+def reporter_milestones(
+    action: Action, before: str, after: str, *, escalated_to: str | None, police_consent: bool
+) -> tuple[str, ...]:
+    """What the reporter is told about this change (never notes, never desk-internal detail)."""
+    milestones: list[str] = []
+    if leaves_new(before, after):
+        milestones.append("acknowledged")
+    if action is Action.ESCALATE and escalated_to == "police" and police_consent:
+        milestones.append("police")
+    if action is Action.RESOLVE:
+        milestones.append("resolved")
+    return tuple(milestones)

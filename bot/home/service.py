@@ -1,0 +1,126 @@
+"""Reading what a person's App Home shows, and publishing it.
+
+Desk rows are read only after the caller has checked, on the server and at that moment, that the
+viewer is desk staff (`is_staff`); everyone else gets their own reports and nothing more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy.orm import Session
+
+from bot import blocks as bk
+from bot.desk.links import WorkspaceLinks
+from bot.guidance import GuidanceLibrary
+from bot.home.views import (
+    DESK_CASES_MAX,
+    MY_CASES_MAX,
+    DeskCaseRow,
+    DeskOverview,
+    HomeContent,
+    ReporterCaseRow,
+    home_view,
+)
+from storage.models import Case, CaseStatus
+from storage.repositories import cases as cases_repo
+from storage.repositories import desk as desk_repo
+
+Audience = Literal["reporter", "desk"]
+# Hook for other features (e.g. check-ins): one extra mrkdwn line under a case on the App Home,
+# or None. `audience` says who reads it: "reporter" (their own case) or "desk" (desk staff).
+HomeCaseLine = Callable[[Session, Case, str, Audience], str | None]
+
+
+@dataclass(frozen=True)
+class HomeSources:
+    guidance: GuidanceLibrary
+    hotline_url: str | None
+    links: WorkspaceLinks
+    case_lines: Sequence[HomeCaseLine] = ()
+
+
+def _extra_lines(
+    session: Session, case: Case, locale: str, audience: Audience, hooks: Sequence[HomeCaseLine]
+) -> tuple[str, ...]:
+    lines = (hook(session, case, locale, audience) for hook in hooks)
+    return tuple(line for line in lines if line)
+
+
+def sla_breached(case: Case, now: datetime) -> bool:
+    if case.status != CaseStatus.NEW:
+        return False
+    return case.sla_stage > 0 or (case.sla_due_at is not None and case.sla_due_at <= now)
+
+
+def my_case_rows(
+    session: Session,
+    user_id: str,
+    locale: str,
+    hooks: Sequence[HomeCaseLine] = (),
+    limit: int = MY_CASES_MAX,
+) -> list[ReporterCaseRow]:
+    return [
+        ReporterCaseRow(
+            reference=case.reference,
+            status=case.status,
+            reported_at=case.created_at,
+            updated_at=case.updated_at,
+            extra_lines=_extra_lines(session, case, locale, "reporter", hooks),
+        )
+        for case in cases_repo.for_reporter(session, user_id, limit=limit)
+    ]
+
+
+def desk_overview(
+    session: Session, *, locale: str, now: datetime, sources: HomeSources
+) -> DeskOverview:
+    cases = desk_repo.open_cases(session, limit=DESK_CASES_MAX)
+    label = sources.guidance.category_label
+    rows = [
+        DeskCaseRow(
+            reference=case.reference,
+            status=case.status,
+            categories=tuple(label(key, locale) for key in case.categories),
+            reported_at=case.created_at,
+            assignee_user_id=case.assignee_user_id,
+            permalink=sources.links.message(case.desk_channel_id, case.desk_message_ts),
+            sla_breached=sla_breached(case, now),
+            in_danger=case.in_danger,
+            extra_lines=_extra_lines(session, case, locale, "desk", sources.case_lines),
+        )
+        for case in cases
+    ]
+    categories = desk_repo.open_category_counts(session).most_common()
+    return DeskOverview(
+        cases=rows,
+        more=max(0, desk_repo.count_open(session) - len(rows)),
+        status_counts=desk_repo.status_counts(session),
+        category_counts=[(label(key, locale), count) for key, count in categories],
+    )
+
+
+def build_home(
+    session: Session,
+    user_id: str,
+    *,
+    locale: str,
+    is_staff: bool,
+    now: datetime,
+    sources: HomeSources,
+) -> bk.Block:
+    mine = my_case_rows(session, user_id, locale, sources.case_lines, limit=MY_CASES_MAX + 1)
+    overview = sources.guidance.general.get("overview")
+    title = overview.title.get("ja" if locale == "ja" else "en") if overview else ""
+    content = HomeContent(
+        locale=locale,
+        policy_title=title,
+        hotline_url=sources.hotline_url,
+        my_cases=mine[:MY_CASES_MAX],
+        more_reports=len(mine) > MY_CASES_MAX,
+        desk=desk_overview(session, locale=locale, now=now, sources=sources) if is_staff else None,
+    )
+    return home_view(content)

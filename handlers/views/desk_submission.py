@@ -1,0 +1,60 @@
+"""Desk modal submits: authorise again, validate, apply with the version from the click."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack
+
+from bot.deps import deps_of
+from bot.desk.feature import desk_service
+from bot.desk.modals import MAIN_BLOCK, VIEW_ACTIONS, ModalMeta, parse_modal
+from bot.desk.replies import notice_modal, outcome_text
+from bot.desk.service import Applied, Denied, DeskRequest
+from bot.i18n import t
+
+
+def handle_desk_submission(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: dict[str, Any]
+) -> None:
+    deps = deps_of(context)
+    user_id = body["user"]["id"]
+    action = VIEW_ACTIONS[view["callback_id"]]
+    locale = deps.profiles.get(user_id).locale
+    meta = ModalMeta.decode(view.get("private_metadata", ""))
+    if meta is None:
+        ack(response_action="errors", errors={MAIN_BLOCK[action]: t("desk.bad_button", locale)})
+        return
+    service = desk_service(deps)
+    if not service.authorise(user_id, action, meta.case_id):
+        ack(
+            response_action="update",
+            view=notice_modal(outcome_text(Denied(), locale) or "", locale),
+        )
+        return
+    parsed = parse_modal(
+        action,
+        (view.get("state") or {}).get("values") or {},
+        locale=locale,
+        is_staff=deps.staff.is_staff,
+    )
+    if isinstance(parsed, dict):
+        ack(response_action="errors", errors=parsed)
+        return
+    outcome = service.apply(
+        DeskRequest(
+            actor=user_id,
+            action=action,
+            case_id=meta.case_id,
+            version=meta.version,
+            assignee=parsed.assignee,
+            escalated_to=parsed.escalated_to,
+            outcome=parsed.outcome,
+            note=parsed.note,
+        )
+    )
+    if isinstance(outcome, Applied):
+        ack()
+        deps.outbox.kick()
+        return
+    ack(response_action="update", view=notice_modal(outcome_text(outcome, locale) or "", locale))
