@@ -55,6 +55,12 @@ class DeskStaff:
             self._members, self._fetched_at = members, self._monotonic()
         return members
 
+    def known_members(self) -> frozenset[str]:
+        """The last list fetched, however old (empty if none yet), without asking Slack: for
+        code inside a transaction or before an ack, which must not wait for Slack's retries."""
+        with self._lock:
+            return self._members or frozenset()
+
     def is_staff(self, user_id: str) -> bool:
         return user_id in self.members()
 

@@ -10,6 +10,7 @@ once; so must every stored report, acked or not.
 from __future__ import annotations
 
 import copy
+import http.client
 import json
 import random
 import threading
@@ -49,9 +50,11 @@ REPORTERS = (REPORTER_JA, REPORTER_EN)
 class Tally:
     submitted: int = 0
     acked: set[str] = field(default_factory=set)  # references the app answered with
+    answers: dict[int, str] = field(default_factory=dict)  # person -> reference
     cut_off_first_try: int = 0  # no answer, a connection error or a 5xx on the first send
     resubmitted: int = 0
     never_acked: int = 0
+    first_refusals: Counter[str] = field(default_factory=Counter)  # answers without a reference
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -89,11 +92,15 @@ def submit_all(
             try:
                 answer = sender.send(bodies[index], "application/x-www-form-urlencoded")
                 reference = reference_of(answer.text) if answer.status == 200 else None
-            except OSError:
-                reference = None
+                if reference is None and attempt == 0:
+                    with tally.lock:
+                        tally.first_refusals[f"{answer.status} {answer.text[:60]}"] += 1
+            except (OSError, http.client.HTTPException):
+                reference = None  # killed mid-answer, or before it
             if reference:
                 with tally.lock:
                     tally.acked.add(reference)
+                    tally.answers[index] = reference
                     tally.resubmitted += attempt > 0
                 return
             if attempt == 0:
@@ -177,6 +184,8 @@ def report_counts(label: str, tally: Tally, url: str, slack: SlackStandIn) -> di
         "duplicate_desk_messages": sum(n - 1 for n in desk.values() if n > 1),
         "duplicate_dms": sum(n - 1 for n in dms.values() if n > 1),
         "acked_but_not_stored": len(tally.acked - set(stored)),
+        "people_given_anothers_reference": len(tally.answers) - len(set(tally.answers.values())),
+        "first_try_answers_without_reference": dict(tally.first_refusals),
     }
     print(f"\nfault counts: {counts}")
     return counts
@@ -255,6 +264,7 @@ def test_kill_9_while_200_reports_are_submitted_loses_none(any_database: str) ->
             process.stop()
     assert len(kills) >= 3, counts
     assert_nothing_lost(counts)
+    assert counts["people_given_anothers_reference"] == 0, counts
     assert counts["stored"] == 200, counts
 
 
@@ -285,6 +295,8 @@ def test_slack_answering_500_then_429_for_a_stretch_loses_none(sqlite_url: str) 
             sender.close()
             process.stop()
     assert statuses[500] > 0 and statuses[429] > 0, counts
+    # Storing a report does not need Slack: every first try is acked with a reference.
+    assert counts["first_try_answers_without_reference"] == {}, counts
     assert_nothing_lost(counts)
     assert counts["stored"] == 40, counts
 

@@ -80,7 +80,10 @@ def desk_feature(core: Core, *, home_case_lines: Sequence[HomeCaseLine] = ()) ->
             session,
             change_key=f"case:{case.id}:reported",
             reporter_user_id=case.reporter_user_id,
-            staff_members=core.staff.members(),
+            # Runs inside the report's transaction, before the ack: no Slack round trip here
+            # (with Slack answering 500, its retries pushed the ack past 3 s and Slack showed
+            # the reporter an error).
+            staff_members=core.staff.known_members(),
             now=now,
         )
 
