@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
@@ -130,6 +131,10 @@ def create_bolt_app(deps: Deps, *, socket_mode: bool = False) -> App:
         token_verification_enabled=False,
         process_before_response=False,
         logger=logging.getLogger("slack_bolt.App"),
+        # Listeners keep running after ack() (views.open, error replies). With Bolt's default
+        # of 10 threads, a burst of such work made new requests wait for a free thread before
+        # they could even ack; acks must never queue behind finished requests' follow-up work.
+        listener_executor=ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener"),
     )
 
     @app.middleware

@@ -130,7 +130,7 @@ def cmd_run(env: Mapping[str, str], args: argparse.Namespace) -> int:
 
             log.info("listening on http://%s:%s/slack/events", settings.host, settings.port)
             serve(
-                make_wsgi_app(runtime.app, runtime.deps.core.engine),
+                make_wsgi_app(runtime.app, runtime.deps.core.engine, settings.slack_signing_secret),
                 host=settings.host,
                 port=settings.port,
                 threads=settings.http_threads,

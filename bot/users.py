@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
@@ -18,6 +18,9 @@ from storage.repositories import users as users_repo
 
 log = logging.getLogger(__name__)
 PROFILE_TTL = timedelta(hours=24)
+# Profiles are also kept in memory for a few minutes: opening the form is on Slack's 3-second
+# clock, and a database read per command queued behind every write on SQLite.
+MEMORY_TTL = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -51,13 +54,18 @@ class Profiles:
         self._clock = clock
         self._default_locale = default_locale
         self._default_tz = default_tz
+        self._memory: dict[str, tuple[datetime, str | None, str | None]] = {}
 
     def get(self, user_id: str, *, slack_locale: str | None = None) -> Profile:
         """`slack_locale` is used when the payload carries one (some interaction payloads do)."""
         now = self._clock.now()
+        remembered = self._memory.get(user_id)
+        if remembered is not None and now - remembered[0] < MEMORY_TTL:
+            return self._profile(user_id, slack_locale or remembered[1], remembered[2])
         with self._sessions() as session:
             cached = users_repo.get(session, user_id)
             if cached is not None and now - cached.fetched_at < PROFILE_TTL:
+                self._memory[user_id] = (now, cached.locale, cached.tz)
                 return self._profile(user_id, slack_locale or cached.locale, cached.tz)
         try:
             response = self._client.users_info(user=user_id, include_locale=True)
@@ -73,9 +81,11 @@ class Profiles:
                 users_repo.save(session, user_id=user_id, locale=locale, tz=tz, now=now)
         except IntegrityError:
             pass  # another thread cached the same user a moment ago
+        self._memory[user_id] = (now, locale, tz)
         return self._profile(user_id, slack_locale or locale, tz)
 
     def forget(self, user_id: str) -> None:
+        self._memory.pop(user_id, None)
         with self._sessions.begin() as session:
             cached = users_repo.get(session, user_id)
             if cached is not None:

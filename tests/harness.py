@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -113,7 +114,11 @@ class AppHarness:
         migrate(make_engine(self.settings.database_url))
         self.runtime = build_runtime(self.settings, clock=self.clock)
         self._server = create_server(
-            make_wsgi_app(self.runtime.app, self.runtime.deps.core.engine),
+            make_wsgi_app(
+                self.runtime.app,
+                self.runtime.deps.core.engine,
+                self.settings.slack_signing_secret,
+            ),
             host="127.0.0.1",
             port=0,
             threads=8,
@@ -208,6 +213,9 @@ class AppProcess:
         self.env = {**os.environ, **env, "PORT": str(port), "HOST": "127.0.0.1"}
         self.port = port
         self.process: subprocess.Popen[bytes] | None = None
+        # A file, not a pipe: nobody drains a pipe while the app runs, and once its buffer is
+        # full the app would block on its next log line (a long outage logs a lot).
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the process)
 
     @property
     def url(self) -> str:
@@ -219,20 +227,23 @@ class AppProcess:
             env=self.env,
             cwd=PROJECT_ROOT,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(
-                    self.process.stderr.read().decode() if self.process.stderr else ""
-                )
+                raise RuntimeError(self.output())
             try:
                 if requests.get(f"http://127.0.0.1:{self.port}/healthz", timeout=0.5).ok:
                     return self
             except requests.RequestException:
                 time.sleep(0.05)
         raise TimeoutError("app did not become healthy")
+
+    def output(self) -> str:
+        """What the app logged so far (stderr)."""
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")
 
     def kill(self) -> None:
         if self.process and self.process.poll() is None:

@@ -75,8 +75,7 @@ def test_narratives_never_reach_the_logs_even_at_debug(
     finally:
         sender.close()
         process.stop()
-    assert process.process is not None and process.process.stderr is not None
-    logs = process.process.stderr.read().decode()
+    logs = process.output()
     assert "DEBUG" in logs  # the level really was DEBUG
     assert "ZEBRA" not in logs
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -74,6 +75,12 @@ def record_report(
                 )
                 for hook in hooks:
                     hook(session, case, now)
+                # The year's counter row is locked from this update to the commit, and every
+                # report needs it: taking the number last keeps that stretch short. (Taken
+                # first, 20 concurrent submissions on PostgreSQL queued for the whole
+                # transaction: 64 reports/s, p99 645 ms in `python -m bench`.)
+                number = cases_repo.next_reference_number(session, now.year)
+                case.reference = format_reference(now.year, number)
                 return RecordedReport(case.id, case.reference, created=True)
         except IntegrityError:
             # A concurrent duplicate (same submission key) or the year's first reference: the
@@ -92,11 +99,11 @@ def _store(
     policy: ReportPolicy,
     now: datetime,
 ) -> Case:
-    number = cases_repo.next_reference_number(session, now.year)
     case = cases_repo.add(
         session,
         Case(
-            reference=format_reference(now.year, number),
+            # Unique until the real number is taken at the end of the transaction.
+            reference=f"~{uuid.uuid4().hex[:31]}",
             submission_key=submission_key,
             reporter_user_id=reporter_user_id,
             reporter_locale=reporter_locale,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -61,6 +61,24 @@ def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int) 
         limit=limit,
         claim_values={"status": OutboxStatus.SENDING, "claimed_until": now + lease},
     )
+
+
+def renew_claim(
+    session: Session, message_id: int, *, held_until: datetime, until: datetime
+) -> bool:
+    """Extend our claim on one row, if it is still ours: a batch's later rows may outlive the
+    lease taken when the batch was claimed, and another worker may have taken them since."""
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == OutboxStatus.SENDING,
+            OutboxMessage.claimed_until == held_until,
+        )
+        .values(claimed_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def get(session: Session, message_id: int) -> OutboxMessage | None:

@@ -264,6 +264,13 @@ class SlackRequestSender:
                 self._local.conn = None
                 if not reused or attempt == 2:
                     raise
+            except BaseException:
+                # A timeout leaves the answer in flight on this connection: reused, it would
+                # hand that stale answer to the next request (one person got another's case
+                # reference in the kill -9 test). Never reuse a connection after an error.
+                conn.close()
+                self._local.conn = None
+                raise
         resp_headers = {k.lower(): v for k, v in resp.getheaders()}
         return SenderResponse(resp.status, resp_headers, text, time.perf_counter() - started)
 

@@ -1,0 +1,4 @@
+"""Benchmarks: ack latency against a bare Bolt app, scheduler ticks, check-in delivery, memory.
+
+Run `python -m bench` (or `python -m bench --quick`); see `bench/run.py`.
+"""

@@ -1,0 +1,90 @@
+"""The baseline: the smallest Bolt app that makes the same Slack calls as ours.
+
+`/harassment` acks and opens a modal with `views.open`; a `view_submission` and a button only ack.
+It is served exactly like ours (waitress, same thread count, `POST /slack/events`,
+`GET /healthz`), in its own process, so the difference between the two is our own work.
+
+    SLACK_BOT_TOKEN=… SLACK_SIGNING_SECRET=… SLACK_API_URL=… PORT=… python -m bench.baseline
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack, App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk import WebClient
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIEnvironment
+
+MODAL = {
+    "type": "modal",
+    "callback_id": "report_submit",
+    "title": {"type": "plain_text", "text": "Report"},
+    "submit": {"type": "plain_text", "text": "Send"},
+    "blocks": [
+        {
+            "type": "input",
+            "block_id": "narrative",
+            "label": {"type": "plain_text", "text": "What happened?"},
+            "element": {"type": "plain_text_input", "action_id": "narrative", "multiline": True},
+        }
+    ],
+}
+
+
+def build_app(env: dict[str, str]) -> App:
+    client = WebClient(token=env["SLACK_BOT_TOKEN"], base_url=env["SLACK_API_URL"])
+    app = App(
+        client=client,
+        signing_secret=env["SLACK_SIGNING_SECRET"],
+        token_verification_enabled=False,
+    )
+
+    @app.command("/harassment")
+    def command(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=MODAL)
+
+    @app.view("report_submit")
+    def submission(ack: Ack) -> None:
+        ack()
+
+    @app.action(re.compile(".*"))
+    def button(ack: Ack) -> None:
+        ack()
+
+    return app
+
+
+def wsgi_app(app: App) -> Any:
+    slack = SlackRequestHandler(app, path="/slack/events")
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/healthz":
+            start_response("200 OK", [("Content-Type", "application/json")])
+            return [b'{"ok": true}']
+        return slack(environ, start_response)
+
+    return application
+
+
+def main() -> None:
+    from waitress import serve
+
+    env = dict(os.environ)
+    serve(
+        wsgi_app(build_app(env)),
+        host="127.0.0.1",
+        port=int(env["PORT"]),
+        threads=int(env.get("HTTP_THREADS", "8")),
+        ident="bolt-baseline",
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,295 @@
+"""`python -m bench [--quick] [--database-url URL]`: our app against a bare Bolt app, and more.
+
+Both apps run in their own processes (waitress, 8 threads), against the Slack stand-in in this
+process, which also fires the signed requests. Printed: a table of ack latencies, then the
+scheduler, check-in delivery, memory and start-up figures, and last one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import func, select
+
+from bench import checkins, procs
+from bench.data import database
+from bench.load import LoadResult, run_load
+from bench.ticks import tick_ms
+from bot.desk.ids import ACKNOWLEDGE_ACTION
+from bot.report.form import FormMetadata
+from storage.db import make_engine
+from storage.models import Case, OutboxMessage, OutboxStatus
+from tests.harness import (
+    DESK_CHANNEL,
+    DESK_STAFF,
+    REPORTER_EN,
+    REPORTER_JA,
+    SIGNING_SECRET,
+    base_env,
+    free_port,
+    populate_workspace,
+    report_values,
+)
+from tests.slack_standin import SenderResponse, SlackRequestSender, SlackStandIn
+
+SCENARIOS = ("command", "submission", "button")
+CONCURRENCY = (1, 20)
+REPORTERS = (REPORTER_JA, REPORTER_EN)
+
+
+@dataclass(frozen=True)
+class Sizes:
+    warmup: int
+    requests: dict[int, int]  # concurrency -> requests measured
+    checkins: int
+    checkin_people: int
+
+
+FULL = Sizes(warmup=30, requests={1: 200, 20: 1000}, checkins=10_000, checkin_people=2_000)
+QUICK = Sizes(warmup=10, requests={1: 40, 20: 200}, checkins=1_000, checkin_people=200)
+
+
+def payload_body(payload: dict[str, Any]) -> str:
+    return urlencode({"payload": json.dumps(payload, ensure_ascii=False)})
+
+
+class Bodies:
+    """Pre-built request bodies (signed at send time), so the client's own work stays small."""
+
+    def __init__(self, sender: SlackRequestSender, slack: SlackStandIn, form: dict[str, Any]):
+        self.sender, self.slack, self.form = sender, slack, form
+
+    def commands(self, n: int) -> list[str]:
+        return [
+            urlencode(self.sender.command_payload("/harassment", "", user_id=REPORTERS[i % 2]))
+            for i in range(n)
+        ]
+
+    def submissions(self, n: int) -> list[str]:
+        bodies = []
+        for i in range(n):
+            view = copy.deepcopy(self.form)
+            view["id"] = f"VB{uuid.uuid4().hex[:10].upper()}"
+            view["private_metadata"] = FormMetadata(uuid.uuid4().hex, "en").encode()
+            user = REPORTERS[i % 2]
+            values = report_values(narrative=f"Benchmark report {i}: the customer shouted.")
+            bodies.append(payload_body(self.sender.view_submission(view, values, user)))
+        return bodies
+
+    def acknowledge_clicks(self, action_id: str, cases: list[Case]) -> list[str]:
+        return [
+            payload_body(
+                self.sender.block_actions(
+                    action_id,
+                    value=f"{case.id}:{case.version}",
+                    user_id=DESK_STAFF[i % 2],
+                    channel_id=DESK_CHANNEL,
+                    message_ts=case.desk_message_ts,
+                )
+            )
+            for i, case in enumerate(cases)
+        ]
+
+
+def acked_empty(answer: SenderResponse) -> bool:
+    return answer.status == 200
+
+
+def acked_with_reference(answer: SenderResponse) -> bool:
+    return answer.status == 200 and '"response_action": "update"' in answer.text
+
+
+def measure(
+    sender: SlackRequestSender,
+    make: Callable[[int], list[str]],
+    ok: Callable[[SenderResponse], bool],
+    sizes: Sizes,
+) -> dict[int, LoadResult]:
+    run_load(sender, make(sizes.warmup), 4, ok)
+    return {c: run_load(sender, make(sizes.requests[c]), c, ok) for c in CONCURRENCY}
+
+
+def stored_cases(url: str) -> tuple[list[Any], int]:
+    """The cases, and how many outbox rows are not delivered yet."""
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        rows = list(connection.execute(select(Case).order_by(Case.id)))
+        undelivered = connection.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.status != OutboxStatus.DONE)
+        )
+    engine.dispose()
+    return rows, int(undelivered or 0)
+
+
+def wait_until_delivered(url: str, timeout: float = 180) -> list[Any]:
+    """Wait for the outbox to drain, so that the next scenario does not compete with it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        cases, undelivered = stored_cases(url)
+        if undelivered == 0 or time.monotonic() > deadline:
+            return cases
+        time.sleep(0.25)
+
+
+def desk_duplicates(slack: SlackStandIn, cases: list[Any]) -> int:
+    """Case messages beyond one per case in the desk channel, and posts beyond one per outbox
+    row anywhere (each intended message is one row; its id travels in the message metadata).
+    Reporters get several DMs per case (received, acknowledged, ...), so DMs are counted by row."""
+    texts = [m.get("text", "") for m in slack.messages(DESK_CHANNEL)]
+    extra = 0
+    for case in cases:
+        extra += max(0, sum(case.reference in text for text in texts) - 1)
+    return extra + checkins.duplicates_in(
+        [c.response["message"] for c in slack.calls_to("chat.postMessage") if c.status == 200]
+    )
+
+
+def latency_phase(
+    server_url: str | None, folder: Path, sizes: Sizes
+) -> tuple[dict[str, dict[str, dict[int, LoadResult]]], dict[str, Any]]:
+    results: dict[str, dict[str, dict[int, LoadResult]]] = {"ours": {}, "baseline": {}}
+    info: dict[str, Any] = {}
+    with SlackStandIn(trigger_ttl=600) as slack, database(server_url, folder, "latency") as url:
+        populate_workspace(slack)
+        env = base_env(slack, url)
+        app = procs.ours(env, free_port())
+        info["startup_fresh_s"] = app.start()  # an empty database: includes the migrations
+        app.stop()
+        info["startup_s"] = app.start()  # a restart, as a deployment or a crash does
+        info["rss_start_mb"] = app.rss_mb()
+        bare = procs.baseline(env, free_port())
+        bare.start()
+        try:
+            ours = SlackRequestSender(app.url, SIGNING_SECRET, standin=slack)
+            base = SlackRequestSender(bare.url, SIGNING_SECRET, standin=slack)
+            ours.command("/harassment", user_id=REPORTER_EN)
+            form = slack.wait_for(lambda: slack.calls_to("views.open"))[-1].response["view"]
+            for name, sender in (("ours", ours), ("baseline", base)):
+                bodies = Bodies(sender, slack, form)
+                results[name]["command"] = measure(sender, bodies.commands, acked_empty, sizes)
+                ok = acked_with_reference if name == "ours" else acked_empty
+                results[name]["submission"] = measure(sender, bodies.submissions, ok, sizes)
+            cases = wait_until_delivered(url)
+            info["button"] = ACKNOWLEDGE_ACTION
+            for name, sender in (("ours", ours), ("baseline", base)):
+                bodies = Bodies(sender, slack, form)
+                pool = iter(cases)
+
+                def make(n: int, b: Bodies = bodies, p: Iterator[Any] = pool) -> list[str]:
+                    return b.acknowledge_clicks(ACKNOWLEDGE_ACTION, [next(p) for _ in range(n)])
+
+                results[name]["button"] = measure(sender, make, acked_empty, sizes)
+            cases = wait_until_delivered(url)
+            time.sleep(2)
+            info["reports_stored"] = len(cases)
+            info["reports_announced"] = sum(1 for c in cases if c.desk_message_ts)
+            info["duplicates"] = desk_duplicates(slack, cases)
+            time.sleep(3)
+            info["rss_idle_mb"] = app.rss_mb()
+            info["rss_baseline_mb"] = bare.rss_mb()
+            ours.close()
+            base.close()
+        finally:
+            app.stop()
+            bare.stop()
+    return results, info
+
+
+def fmt(value: float) -> str:
+    return "n/a" if value is None or math.isnan(value) else f"{value:.1f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller counts: under a minute")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server URL (temporary databases are created on it); default: SQLite",
+    )
+    parser.add_argument("--skip-checkins", action="store_true", help="skip the delivery run")
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    server_url = args.database_url
+    backend = "postgresql" if server_url else "sqlite"
+    folder = Path(tempfile.mkdtemp(prefix="hd-bench-"))
+
+    results, info = latency_phase(server_url, folder, sizes)
+    print(f"Ack latency (ms), {backend}, {sizes.requests} requests per concurrency")
+    print(f"{'scenario':<11}{'conc':>5} {'ours p50/p95/p99':>22} {'bolt p50/p95/p99':>22}"
+          f" {'p99 ratio':>9} {'ours/s':>8} {'bolt/s':>8}")  # fmt: skip
+    ratios = []
+    for scenario in SCENARIOS:
+        for c in CONCURRENCY:
+            o, b = results["ours"][scenario][c], results["baseline"][scenario][c]
+            ratio = o.percentile(99) / b.percentile(99)
+            if c == 20:
+                ratios.append(ratio)
+            ours_p = "/".join(fmt(o.percentile(q)) for q in (50, 95, 99))
+            bolt_p = "/".join(fmt(b.percentile(q)) for q in (50, 95, 99))
+            failed = (
+                f"  ({o.failures} ours / {b.failures} bolt failed)"
+                if o.failures + b.failures
+                else ""
+            )
+            print(f"{scenario:<11}{c:>5} {ours_p:>22} {bolt_p:>22} {ratio:>9.2f}"
+                  f" {o.per_second:>8.0f} {b.per_second:>8.0f}{failed}")  # fmt: skip
+    reports_per_s = results["ours"]["submission"][20].per_second
+    print(f"button scenario: {info['button']}")
+    print(f"reports ingested: {reports_per_s:.0f}/s at concurrency 20 "
+          f"({info['reports_stored']} stored, {info['reports_announced']} announced)")  # fmt: skip
+
+    tick_1k = tick_ms(server_url, folder, 1_000)
+    tick_100k = tick_ms(server_url, folder, 100_000)
+    print(f"scheduler tick (check-in claim): {tick_1k:.2f} ms with 1,000 pending, "
+          f"{tick_100k:.2f} ms with 100,000 pending")  # fmt: skip
+
+    duplicates = info["duplicates"]
+    checkins_s: float | None = None
+    if args.skip_checkins:
+        print("check-in delivery: skipped (--skip-checkins)")
+    else:
+        run = checkins.deliver_checkins(server_url, folder, sizes.checkins, sizes.checkin_people)
+        checkins_s = run.seconds
+        duplicates += run.duplicates
+        print(f"check-in delivery: {run.delivered} of {run.due} due check-ins to "
+              f"{sizes.checkin_people} people in {run.seconds:.1f} s with Slack's per-channel "
+              f"limit ({run.rate_limited} answers were 429), "
+              f"{run.duplicates} duplicates")  # fmt: skip
+    print(f"duplicates seen: {duplicates}")
+    print(f"idle RSS: {info['rss_idle_mb']:.0f} MB after the load ({info['rss_start_mb']:.0f} MB "
+          f"at start; the bare Bolt app: {info['rss_baseline_mb']:.0f} MB)")  # fmt: skip
+    print(f"start to ready: {info['startup_s']:.2f} s (first start on an empty database, "
+          f"migrations included: {info['startup_fresh_s']:.2f} s)")  # fmt: skip
+
+    summary = {
+        "ack_p99_ms": {
+            s: {
+                "ours": round(results["ours"][s][20].percentile(99), 1),
+                "baseline": round(results["baseline"][s][20].percentile(99), 1),
+            }
+            for s in SCENARIOS
+        },
+        "ack_p99_ratio_max": round(max(ratios), 2),
+        "reports_per_s": round(reports_per_s, 1),
+        "tick_ms_1k": round(tick_1k, 2),
+        "tick_ms_100k": round(tick_100k, 2),
+        "checkins_10k_s": None if checkins_s is None else round(checkins_s, 1),
+        "duplicates": duplicates,
+        "rss_idle_mb": round(info["rss_idle_mb"], 1),
+        "startup_s": round(info["startup_s"], 2),
+    }
+    print(json.dumps(summary))
+    return 0

@@ -1,0 +1,172 @@
+"""What a well-formed request from Slack looks like, checked before Bolt sees it.
+
+Bolt trusts the shape of a correctly signed body: a `payload` that is not a JSON object, an
+event that is a string or a slash command without `user_id` make it (or a listener) raise, and
+the answer is HTTP 500. Slack never sends such bodies, so anything that does is a client bug or
+a probe: it gets 400 with a short reason, and no listener runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+# Slack's own bodies are far smaller (a full modal's state is a few hundred KB at most).
+MAX_BODY_BYTES = 1_000_000
+MAX_CLOCK_SKEW_S = 60 * 5
+INTERACTIVE_TYPES = (
+    "view_submission",
+    "view_closed",
+    "block_actions",
+    "shortcut",
+    "message_action",
+)
+Kind = type | tuple[type, ...]
+
+
+class Rejected(Exception):
+    """The request is refused before dispatch with `status` (400, 401 or 413)."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def verify_signature(
+    secret: str, body: bytes, timestamp: str | None, signature: str | None
+) -> None:
+    """Slack's v0 signature over the raw bytes (so a body that is not UTF-8 is still judged)."""
+    if not timestamp or not signature or not timestamp.isdigit() or len(timestamp) > 12:
+        raise Rejected(401, "missing or malformed signature headers")
+    if abs(time.time() - int(timestamp)) > MAX_CLOCK_SKEW_S:
+        raise Rejected(401, "stale request")
+    base = b"v0:" + timestamp.encode() + b":" + body
+    expected = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")):
+        raise Rejected(401, "invalid signature")
+
+
+def check_body(body: bytes, content_type: str) -> None:
+    """Raise `Rejected(400, …)` unless the body has the shape of something Slack sends."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Rejected(400, "body is not UTF-8") from None
+    # The same decision as Bolt's `parse_body`, so we check what its listeners will get.
+    if content_type == "application/json" or text.startswith("{"):
+        _check_json_body(_json(text, "body"))
+        return
+    if "payload" in text:
+        payload = dict(parse_qsl(text, keep_blank_values=True)).get("payload")
+        if payload is not None:
+            _check_payload(_json(payload, "payload"))
+        return
+    form = dict(parse_qsl(text, keep_blank_values=True))
+    if "command" in form:
+        for name in ("command", "user_id", "trigger_id"):
+            if not form.get(name):
+                raise Rejected(400, f"slash command without {name}")
+
+
+def _json(text: str, what: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        raise Rejected(400, f"{what} is not JSON") from None
+    if not isinstance(value, dict):
+        raise Rejected(400, f"{what} is not a JSON object")
+    return value
+
+
+def _require(
+    container: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str
+) -> Any:
+    value = container.get(key)
+    if not isinstance(value, kind):
+        raise Rejected(400, f"{where}.{key} is missing or has the wrong type")
+    return value
+
+
+def _optional(
+    container: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str
+) -> None:
+    if key in container and container[key] is not None and not isinstance(container[key], kind):
+        raise Rejected(400, f"{where}.{key} has the wrong type")
+
+
+def _check_json_body(body: dict[str, Any]) -> None:
+    kind = body.get("type")
+    if kind == "event_callback":
+        event = _require(body, "event", dict, "body")
+        _require(event, "type", str, "event")
+        _optional(body, "event_id", str, "body")
+        for key in ("user", "channel", "subtype", "ts", "event_ts"):
+            _optional(event, key, str, "event")
+    elif kind == "url_verification":
+        _require(body, "challenge", str, "body")
+
+
+def _check_payload(payload: dict[str, Any]) -> None:
+    kind = payload.get("type")
+    if not isinstance(kind, str):
+        raise Rejected(400, "payload.type is missing")
+    if kind not in (
+        "view_submission",
+        "view_closed",
+        "block_actions",
+        "shortcut",
+        "message_action",
+    ):
+        return  # Bolt answers 404 for what no listener handles; nothing of ours runs
+    user = _require(payload, "user", dict, "payload")
+    _require(user, "id", str, "payload.user")
+    for key in ("team", "channel", "container", "message", "enterprise"):
+        _optional(payload, key, dict, "payload")
+    _optional(payload, "response_url", str, "payload")
+    if kind in ("view_submission", "view_closed"):
+        _check_view(_require(payload, "view", dict, "payload"))
+        return
+    _require(payload, "trigger_id", str, "payload")
+    if kind == "block_actions":
+        actions = _require(payload, "actions", list, "payload")
+        if not actions:
+            raise Rejected(400, "payload.actions is empty")
+        for action in actions:
+            if not isinstance(action, dict):
+                raise Rejected(400, "payload.actions holds a non-object")
+            _require(action, "action_id", str, "action")
+            _optional(action, "block_id", str, "action")
+            _optional(action, "value", str, "action")
+        if "view" in payload and payload["view"] is not None:
+            _check_view(_require(payload, "view", dict, "payload"))
+        _optional(payload, "state", dict, "payload")
+        return
+    _require(payload, "callback_id", str, "payload")
+    if kind == "message_action":
+        message = _require(payload, "message", dict, "payload")
+        _optional(message, "text", str, "message")
+        _require(message, "ts", str, "message")
+        _require(_require(payload, "channel", dict, "payload"), "id", str, "payload.channel")
+
+
+def _check_view(view: dict[str, Any]) -> None:
+    for key in ("id", "callback_id", "private_metadata", "hash", "type"):
+        _optional(view, key, str, "view")
+    _optional(view, "blocks", list, "view")
+    state = view.get("state")
+    if state is None:
+        return
+    if not isinstance(state, dict):
+        raise Rejected(400, "view.state has the wrong type")
+    values = state.get("values", {})
+    if not isinstance(values, dict):
+        raise Rejected(400, "view.state.values has the wrong type")
+    for block in values.values():
+        if not isinstance(block, dict) or not all(isinstance(v, dict) for v in block.values()):
+            raise Rejected(400, "view.state.values holds a non-object")
