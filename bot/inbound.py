@@ -41,7 +41,13 @@ def verify_signature(
 ) -> None:
     """Slack's v0 signature (slack_sdk's verifier), guarded against the inputs it would raise on:
     a timestamp that is not a number and a body that is not UTF-8 cannot come from Slack."""
-    if not timestamp or not signature or not timestamp.isdigit() or len(timestamp) > 12:
+    if (
+        not timestamp
+        or not signature
+        or not timestamp.isdigit()
+        or len(timestamp) > 12
+        or not signature.isascii()
+    ):
         raise Rejected(401, "missing or malformed signature headers")
     try:
         text = body.decode("utf-8")

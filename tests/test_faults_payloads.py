@@ -108,7 +108,8 @@ MALFORMED: dict[str, tuple[bytes | str, str, int]] = {
     ),
     "command without user": (urlencode({"command": "/harassment", "trigger_id": "t"}), FORM, 400),
     "command without trigger": (urlencode({"command": "/harassment", "user_id": "U1"}), FORM, 400),
-    "not UTF-8": (b"payload=\xff\xfe", FORM, 400),
+    # Slack signs UTF-8 text; bytes that are not cannot carry a valid signature.
+    "not UTF-8": (b"payload=\xff\xfe", FORM, 401),
     "oversized": (b"command=/harassment&text=" + b"x" * 1_100_000, FORM, 413),
 }
 
