@@ -22,7 +22,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from storage.db import SessionFactory
+from storage.db import SessionFactory, background_work
 from storage.models import OutboxMessage, OutboxStatus
 from storage.repositories import outbox as outbox_repo
 
@@ -150,6 +150,10 @@ class OutboxWorker:
 
     def deliver_due(self, max_batches: int = 20) -> DeliveryStats:
         """Deliver what is due now, batch by batch; returns counts for logs and benchmarks."""
+        with background_work():
+            return self._deliver_batches(max_batches)
+
+    def _deliver_batches(self, max_batches: int) -> DeliveryStats:
         stats = DeliveryStats()
         for _ in range(max_batches):
             now = self._clock.now()

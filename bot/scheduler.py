@@ -10,6 +10,8 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from storage.db import background_work
+
 log = logging.getLogger(__name__)
 
 
@@ -18,6 +20,14 @@ class TickJob:
     name: str
     run: Callable[[], object]
     every: timedelta
+
+
+def _in_background(run: Callable[[], object]) -> Callable[[], object]:
+    def tick() -> object:
+        with background_work():
+            return run()
+
+    return tick
 
 
 class Ticker:
@@ -34,7 +44,7 @@ class Ticker:
     def start(self) -> None:
         for job in self._jobs:
             self._scheduler.add_job(
-                job.run,
+                _in_background(job.run),
                 IntervalTrigger(seconds=job.every.total_seconds()),
                 id=job.name,
                 name=job.name,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +37,57 @@ def make_engine(url: str) -> Engine:
 
 
 _HOLDS_WRITE_LOCK = "harassment_desk_write_lock"
+_thread_role = threading.local()
+# How long background work lets waiting request threads go first before it takes its turn
+# anyway: long enough to clear a burst, short enough that deliveries never stall under load.
+BACKGROUND_YIELD_S = 0.25
+
+
+@contextmanager
+def background_work() -> Iterator[None]:
+    """Mark this thread's database writes as background work (deliveries, scheduler ticks):
+    on SQLite they let threads answering Slack requests, whose ack is waiting, write first."""
+    previous = getattr(_thread_role, "background", False)
+    _thread_role.background = True
+    try:
+        yield
+    finally:
+        _thread_role.background = previous
+
+
+class WriterGate:
+    """One writer at a time in this process; request threads go before background work."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._held = False
+        self._foreground_waiting = 0
+
+    def acquire(self, timeout: float) -> bool:
+        background = getattr(_thread_role, "background", False)
+        now = time.monotonic()
+        deadline, yield_until = now + timeout, now + BACKGROUND_YIELD_S
+        with self._condition:
+            if not background:
+                self._foreground_waiting += 1
+            try:
+                while self._held or (
+                    background and self._foreground_waiting > 0 and time.monotonic() < yield_until
+                ):
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return False
+                    self._condition.wait(min(remaining, 0.05) if background else remaining)
+                self._held = True
+                return True
+            finally:
+                if not background:
+                    self._foreground_waiting -= 1
+
+    def release(self) -> None:
+        with self._condition:
+            self._held = False
+            self._condition.notify_all()
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -55,7 +109,7 @@ def _configure_sqlite(engine: Engine) -> None:
     # waiting, most of them slept while the database was free (the benchmark's p99 for a report
     # submission was 615 ms, almost all of it in BEGIN IMMEDIATE). Other processes on the same
     # file are still kept out by SQLite's lock, and a lock held too long only falls back to it.
-    writers = threading.Lock()
+    writers = WriterGate()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

@@ -149,3 +149,50 @@ def test_an_unexpected_error_is_logged_with_an_id_the_user_is_told(
     assert "エラーID" in answer.args["text"]  # both languages: the locale may be unknown here
     logged = [r for r in caplog.records if match.group(1) in r.getMessage()]
     assert logged and logged[0].exc_info is not None  # the traceback is kept, not swallowed
+
+
+def test_durations_read_naturally_in_both_languages() -> None:
+    from bot.report.messages import humanize
+
+    assert humanize(timedelta(days=1), "en") == "1 day"
+    assert humanize(timedelta(days=2), "en") == "2 days"
+    assert humanize(timedelta(minutes=30), "en") == "30 minutes"
+    assert humanize(timedelta(hours=1), "ja") == "1時間"
+    assert humanize(timedelta(seconds=90), "en") == "2 minutes"
+
+
+def test_request_threads_write_before_background_work_waiting_for_the_same_lock() -> None:
+    import threading
+
+    from storage.db import WriterGate, background_work
+
+    gate = WriterGate()
+    order: list[str] = []
+    assert gate.acquire(timeout=1)  # someone is writing
+
+    def writer(name: str, background: bool, ready: threading.Event) -> None:
+        def take() -> None:
+            ready.set()
+            assert gate.acquire(timeout=5)
+            order.append(name)
+            gate.release()
+
+        if background:
+            with background_work():
+                take()
+        else:
+            take()
+
+    background_ready, request_ready = threading.Event(), threading.Event()
+    delivery = threading.Thread(target=writer, args=("delivery", True, background_ready))
+    delivery.start()
+    background_ready.wait()
+    time.sleep(0.05)  # the delivery is queued first
+    request = threading.Thread(target=writer, args=("request", False, request_ready))
+    request.start()
+    request_ready.wait()
+    time.sleep(0.05)
+    gate.release()
+    delivery.join(5)
+    request.join(5)
+    assert order == ["request", "delivery"]

@@ -28,14 +28,19 @@ def slack_date(moment: datetime) -> str:
     return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
 
+def _count(unit: str, n: int, locale: str) -> str:
+    # English needs "1 day" but "2 days"; the catalogue has a `.one` form for that.
+    return t(f"duration.{unit}{'.one' if n == 1 else ''}", locale, n=n)
+
+
 def humanize(duration: timedelta, locale: str) -> str:
     seconds = int(duration.total_seconds())
     for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
         if seconds >= size and seconds % size == 0:
-            return t(f"duration.{unit}", locale, n=seconds // size)
+            return _count(unit, seconds // size, locale)
     if seconds >= 60:
-        return t("duration.minutes", locale, n=round(seconds / 60))
-    return t("duration.seconds", locale, n=seconds)
+        return _count("minutes", round(seconds / 60), locale)
+    return _count("seconds", seconds, locale)
 
 
 def reporter_label(case: Case, locale: str) -> str:
