@@ -629,18 +629,26 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
     return f"did you mean {close[0]!r}?" if close else "expected one of: " + ", ".join(choices)
 
 
-def _check_text(value: object, where: str, placeholder: str | None, problems: list[str]) -> None:
+def _by_language(
+    value: object, where: str, shape: str, what: str, problems: list[str]
+) -> Iterator[tuple[str, object]]:
+    """Each present language's value at `where`, after reporting wrong shapes, unknown and
+    missing languages (`shape`: "lines"/"lists"; `what`: "text"/"keywords")."""
     if not isinstance(value, dict):
-        problems.append(f"{where}: must have ja: and en: lines below it, got {_type_name(value)}")
+        problems.append(f"{where}: must have ja: and en: {shape} below it, got {_type_name(value)}")
         return
     for language in value:
         if language not in LOCALES:
             problems.append(f"{where}: unknown language {language!r} (expected ja and en)")
     for language in LOCALES:
         if language not in value:
-            problems.append(f"{where}: missing {language} text")
+            problems.append(f"{where}: missing {language} {what}")
             continue
-        text = value[language]
+        yield language, value[language]
+
+
+def _check_text(value: object, where: str, placeholder: str | None, problems: list[str]) -> None:
+    for language, text in _by_language(value, where, "lines", "text", problems):
         if not isinstance(text, str):
             problems.append(f"{where}.{language}: must be text, got {_type_name(text)}")
         elif not text.strip():
@@ -658,17 +666,7 @@ def _check_text(value: object, where: str, placeholder: str | None, problems: li
 
 
 def _check_keywords(value: object, where: str, problems: list[str]) -> None:
-    if not isinstance(value, dict):
-        problems.append(f"{where}: must have ja: and en: lists below it, got {_type_name(value)}")
-        return
-    for language in value:
-        if language not in LOCALES:
-            problems.append(f"{where}: unknown language {language!r} (expected ja and en)")
-    for language in LOCALES:
-        if language not in value:
-            problems.append(f"{where}: missing {language} keywords")
-            continue
-        words = value[language]
+    for language, words in _by_language(value, where, "lists", "keywords", problems):
         if not isinstance(words, list):
             problems.append(f"{where}.{language}: must be a list like [word, other word]")
             continue

@@ -7,14 +7,10 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.deps import deps_of
-from bot.desk.feature import desk_service
-from bot.desk.messages import ACTION_BY_ID
 from bot.desk.modals import CaseSummary, ModalMeta, desk_modal
 from bot.desk.replies import outcome_text
 from bot.desk.service import Allowed
-from bot.i18n import t
-from handlers.desk_reply import tell_privately
+from handlers.desk_reply import read_desk_click, tell_privately
 
 
 def handle_desk_open_modal(
@@ -26,17 +22,11 @@ def handle_desk_open_modal(
     context: dict[str, Any],
 ) -> None:
     ack()
-    deps = deps_of(context)
-    user_id = body["user"]["id"]
-    desk_action = ACTION_BY_ID[action["action_id"]]
-    service = desk_service(deps)
-    click = service.read_click(user_id, desk_action, action.get("value"))
-    if isinstance(click, str):
-        tell_privately(body, respond, client, t(click, deps.profiles.get(user_id).locale))
+    click = read_desk_click(body, action, respond, client, context)
+    if click is None:
         return
-    case_id, version = click
-    checked = service.check(user_id, desk_action, case_id, version)
-    locale = deps.profiles.get(user_id).locale
+    checked = click.service.check(click.user_id, click.action, click.case_id, click.version)
+    locale = click.locale
     if not isinstance(checked, Allowed):
         text = outcome_text(checked, locale)
         if text:
@@ -48,5 +38,5 @@ def handle_desk_open_modal(
         police_consent=checked.police_consent,
         assignee_user_id=checked.assignee_user_id,
     )
-    view = desk_modal(desk_action, ModalMeta(case_id, version), summary, locale)
+    view = desk_modal(click.action, ModalMeta(click.case_id, click.version), summary, locale)
     client.views_open(trigger_id=body["trigger_id"], view=view)

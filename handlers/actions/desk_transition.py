@@ -7,13 +7,9 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.deps import deps_of
-from bot.desk.feature import desk_service
-from bot.desk.messages import ACTION_BY_ID
 from bot.desk.replies import outcome_text
 from bot.desk.service import Applied, DeskRequest
-from bot.i18n import t
-from handlers.desk_reply import tell_privately
+from handlers.desk_reply import read_desk_click, tell_privately
 
 
 def handle_desk_transition(
@@ -25,21 +21,17 @@ def handle_desk_transition(
     context: dict[str, Any],
 ) -> None:
     ack()
-    deps = deps_of(context)
-    user_id = body["user"]["id"]
-    desk_action = ACTION_BY_ID[action["action_id"]]
-    service = desk_service(deps)
-    click = service.read_click(user_id, desk_action, action.get("value"))
-    if isinstance(click, str):
-        tell_privately(body, respond, client, t(click, deps.profiles.get(user_id).locale))
+    click = read_desk_click(body, action, respond, client, context)
+    if click is None:
         return
-    case_id, version = click
-    outcome = service.apply(
-        DeskRequest(actor=user_id, action=desk_action, case_id=case_id, version=version)
+    outcome = click.service.apply(
+        DeskRequest(
+            actor=click.user_id, action=click.action, case_id=click.case_id, version=click.version
+        )
     )
     if isinstance(outcome, Applied):
-        deps.outbox.kick()
+        click.deps.outbox.kick()
         return
-    reply = outcome_text(outcome, deps.profiles.get(user_id).locale)
+    reply = outcome_text(outcome, click.locale)
     if reply:
         tell_privately(body, respond, client, reply)
