@@ -8,9 +8,9 @@ from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackClientError
 
 from bot.i18n import t
+from bot.replies import requester, tell_privately
 
 log = logging.getLogger("harassment_desk.errors")
 
@@ -40,17 +40,11 @@ class AlreadyAnswered(Exception):
         self.error_id = error_id
 
 
-def _where(body: dict[str, Any]) -> tuple[str | None, str | None]:
-    user = body.get("user_id") or (body.get("user") or {}).get("id")
-    channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
-    return user, channel
-
-
 def handle_error(
     error: Exception, body: dict[str, Any], client: WebClient, respond: Respond | None = None
 ) -> None:
     """Bolt's global error handler. Logs never include the request body (it may hold a report)."""
-    user, channel = _where(body)
+    user, _ = requester(body)
     if isinstance(error, AlreadyAnswered):
         log.error("error %s (user was told)", error.error_id, exc_info=error.__cause__ or error)
         return
@@ -65,14 +59,4 @@ def handle_error(
             + "\n"
             + t("error.unexpected", "ja", error_id=error_id)
         )
-    if user:
-        try:
-            if respond is not None and body.get("response_url"):
-                # Works in any channel, also ones the bot is not a member of.
-                respond(text=text, response_type="ephemeral", replace_original=False)
-            elif channel:
-                client.chat_postEphemeral(channel=channel, user=user, text=text)
-            else:
-                client.chat_postMessage(channel=user, text=text)
-        except SlackClientError as exc:
-            log.warning("could not tell %s about an error: %s", user, exc)
+    tell_privately(body, respond, client, text)

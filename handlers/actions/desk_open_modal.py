@@ -10,7 +10,8 @@ from slack_sdk import WebClient
 from bot.desk.modals import CaseSummary, ModalMeta, desk_modal
 from bot.desk.replies import outcome_text
 from bot.desk.service import Allowed
-from handlers.desk_reply import read_desk_click, tell_privately
+from bot.replies import tell_privately
+from handlers.desk_reply import read_desk_click
 
 
 def handle_desk_open_modal(

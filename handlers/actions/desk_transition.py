@@ -9,7 +9,8 @@ from slack_sdk import WebClient
 
 from bot.desk.replies import outcome_text
 from bot.desk.service import Applied, DeskRequest
-from handlers.desk_reply import read_desk_click, tell_privately
+from bot.replies import tell_privately
+from handlers.desk_reply import read_desk_click
 
 
 def handle_desk_transition(
