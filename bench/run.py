@@ -166,9 +166,11 @@ def latency_phase(
         populate_workspace(slack)
         env = base_env(slack, url)
         app = procs.ours(env, free_port())
-        info["startup_fresh_s"] = app.start()  # an empty database: includes the migrations
+        info["startup_fresh_s"] = (
+            app.start().startup_s
+        )  # an empty database: includes the migrations
         app.stop()
-        info["startup_s"] = app.start()  # a restart, as a deployment or a crash does
+        info["startup_s"] = app.start().startup_s  # a restart, as a deployment or a crash does
         info["rss_start_mb"] = app.rss_mb()
         bare = procs.baseline(env, free_port())
         bare.start()

@@ -15,7 +15,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -207,12 +207,22 @@ def report_values(**overrides: Any) -> dict[str, Any]:
 
 
 class AppProcess:
-    """`harassment-desk run --http` as a child process (it can be killed with SIGKILL)."""
+    """`harassment-desk run --http` (or another WSGI app's `argv`) as a child process that
+    can be killed with SIGKILL; `start()` waits for /healthz and records `startup_s`."""
 
-    def __init__(self, env: Mapping[str, str], port: int) -> None:
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        port: int,
+        argv: Sequence[str] | None = None,
+        name: str = "harassment-desk",
+    ) -> None:
         self.env = {**os.environ, **env, "PORT": str(port), "HOST": "127.0.0.1"}
         self.port = port
+        self.argv = list(argv or [sys.executable, "-m", "bot", "run", "--http"])
+        self.name = name
         self.process: subprocess.Popen[bytes] | None = None
+        self.startup_s = 0.0
         # A file, not a pipe: nobody drains a pipe while the app runs, and once its buffer is
         # full the app would block on its next log line (a long outage logs a lot).
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the process)
@@ -221,24 +231,24 @@ class AppProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/slack/events"
 
-    def start(self, timeout: float = 20.0) -> AppProcess:
+    def start(self, timeout: float = 30.0) -> AppProcess:
+        started = time.perf_counter()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", "--http"],
-            env=self.env,
-            cwd=PROJECT_ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=self.log,
+            self.argv, env=self.env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=self.log
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(self.output())
-            try:
-                if requests.get(f"http://127.0.0.1:{self.port}/healthz", timeout=0.5).ok:
-                    return self
-            except requests.RequestException:
-                time.sleep(0.05)
-        raise TimeoutError("app did not become healthy")
+        health = f"http://127.0.0.1:{self.port}/healthz"
+        with requests.Session() as session:
+            while time.perf_counter() - started < timeout:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"{self.name} exited:\n{self.output()}")
+                try:
+                    if session.get(health, timeout=0.5).status_code == 200:
+                        self.startup_s = time.perf_counter() - started
+                        return self
+                except requests.RequestException:
+                    pass
+                time.sleep(0.005)
+        raise TimeoutError(f"{self.name} did not become healthy:\n{self.output()}")
 
     def output(self) -> str:
         """What the app logged so far (stderr)."""
