@@ -19,6 +19,8 @@ from bot.checkins.feature import checkins_feature
 from bot.checkins.service import checkin_home_line
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.conversation.feature import conversation_feature
+from bot.conversation.renderers import unread_line
 from bot.deps import Core, Deps, Feature
 from bot.desk.feature import desk_feature
 from bot.errors import handle_error
@@ -43,9 +45,10 @@ def feature_factories() -> list[FeatureFactory]:
     """Every feature of the app; each adds renderers, report hooks, case blocks or ticks."""
     return [
         retention_feature,
-        partial(desk_feature, home_case_lines=(checkin_home_line,)),
+        partial(desk_feature, home_case_lines=(checkin_home_line, unread_line)),
         desk_guidance_feature,
         checkins_feature,
+        conversation_feature,
     ]
 
 
@@ -88,6 +91,7 @@ def build_deps(core: Core, factories: Sequence[FeatureFactory] | None = None) ->
         category_label=core.guidance.category_label,
         employee_guidance=core.guidance.employee_blocks,
         case_blocks=tuple(block for feature in features for block in feature.case_blocks),
+        receipt_blocks=tuple(block for feature in features for block in feature.receipt_blocks),
     )
     renderers = dict(report_renderers(rendering))
     for feature in features:

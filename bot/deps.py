@@ -51,6 +51,7 @@ class Feature:
     renderers: Mapping[str, Renderer] = field(default_factory=dict)
     report_hooks: Sequence[ReportHook] = ()
     case_blocks: Sequence[CaseBlocks] = ()
+    receipt_blocks: Sequence[CaseBlocks] = ()  # appended to the reporter's receipt DM
     tick_jobs: Sequence[TickJob] = ()
 
 

@@ -52,7 +52,8 @@ TRANSITIONS: dict[Action, dict[str, str]] = {
     Action.ACKNOWLEDGE: {NEW: ACKNOWLEDGED},
     Action.ASSIGN: {NEW: ACKNOWLEDGED, ACKNOWLEDGED: ACKNOWLEDGED, ESCALATED: ESCALATED},
     Action.ESCALATE: {NEW: ESCALATED, ACKNOWLEDGED: ESCALATED, ESCALATED: ESCALATED},
-    Action.NOTE: {status: status for status in STATUSES},
+    # A case the reporter withdrew (issue 12) takes notes only.
+    Action.NOTE: {status: status for status in (*STATUSES, CaseStatus.WITHDRAWN)},
     Action.RESOLVE: {ACKNOWLEDGED: RESOLVED, ESCALATED: RESOLVED},
     Action.REOPEN: {RESOLVED: ACKNOWLEDGED},
 }
@@ -102,6 +103,8 @@ def next_status(status: str, action: Action) -> str:
 def refusal(status: str, action: Action) -> Refusal:
     if status == RESOLVED:
         return Refusal("desk.refused.resolved", status)
+    if status == CaseStatus.WITHDRAWN:
+        return Refusal("desk.refused.withdrawn", status)
     if action is Action.ACKNOWLEDGE:
         return Refusal("desk.refused.already_acknowledged", status)
     if action is Action.RESOLVE:

@@ -30,6 +30,7 @@ class ReportRendering:
     category_label: CategoryLabel
     employee_guidance: EmployeeGuidance
     case_blocks: Sequence[CaseBlocks] = ()
+    receipt_blocks: Sequence[CaseBlocks] = ()  # rendered in the reporter's locale
 
 
 def render_case_message(session: Session, case: Case, rendering: ReportRendering) -> Post:
@@ -83,8 +84,15 @@ def report_renderers(rendering: ReportRendering) -> dict[str, Renderer]:
             return Skip("case deleted")
         locale = case.reporter_locale
         guidance = rendering.employee_guidance(case.categories, locale)
+        extra = [
+            block for source in rendering.receipt_blocks for block in source(session, case, locale)
+        ]
         dm = reporter_confirmation(
-            case, locale=locale, ack_sla=rendering.ack_sla, guidance_blocks=guidance
+            case,
+            locale=locale,
+            ack_sla=rendering.ack_sla,
+            guidance_blocks=guidance,
+            extra_blocks=extra,
         )
         return Post(case.reporter_user_id, dm.text, dm.blocks)
 

@@ -4,6 +4,8 @@ from typing import Any
 from slack_bolt import App
 
 from bot.checkins import ids as checkin_ids
+from bot.conversation import ids as conversation_ids
+from bot.conversation.messages import ROUTE_CHOICES_MAX
 from bot.desk import ids as desk_ids
 from bot.guidance import ACTION_PICK_TOPIC
 from bot.report.ids import OPEN_REPORT_ACTION
@@ -11,6 +13,8 @@ from handlers.actions import (
     checkin_answer,
     checkin_desk,
     checkin_later,
+    conversation_desk,
+    conversation_reporter,
     desk_open_modal,
     desk_transition,
     open_report,
@@ -30,6 +34,18 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     checkin_ids.ANSWER_LATER: checkin_later.handle_checkin_later,
     checkin_ids.DESK_EXTRA: checkin_desk.handle_checkin_desk,
     checkin_ids.DESK_CANCEL: checkin_desk.handle_checkin_desk,
+    conversation_ids.MESSAGE_REPORTER_ACTION: conversation_desk.handle_conversation_desk,
+    conversation_ids.ASK_NAME_ACTION: conversation_desk.handle_conversation_desk,
+    **{
+        action_id: conversation_reporter.handle_conversation_reporter
+        for action_id in (
+            conversation_ids.ADD_INFO_ACTION,
+            conversation_ids.WITHDRAW_ACTION,
+            conversation_ids.CONSENT_YES_ACTION,
+            conversation_ids.CONSENT_NO_ACTION,
+            *(f"{conversation_ids.ROUTE_ACTION}_{i}" for i in range(ROUTE_CHOICES_MAX)),
+        )
+    },
 }
 
 

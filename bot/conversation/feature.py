@@ -1,0 +1,61 @@
+"""The conversation feature: its renderers, its part of the case message and of the receipt DM,
+and the tick that forgets DMs never assigned to a case.
+
+Wired in `bot.app.feature_factories()`; listeners in handlers/events/direct_message.py,
+handlers/actions/conversation_*.py and handlers/views/conversation_*.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from bot import blocks as bk
+from bot.conversation import messages as msg
+from bot.conversation.renderers import conversation_renderers
+from bot.conversation.service import ConversationService
+from bot.deps import Core, Deps, Feature
+from bot.desk.service import button_value
+from bot.scheduler import TickJob
+from storage.models import Case, CaseStatus
+from storage.repositories import conversation as conversation_repo
+
+UNROUTED_KEPT = timedelta(days=1)
+
+
+def conversation_service(deps: Deps) -> ConversationService:
+    return ConversationService(sessions=deps.sessions, clock=deps.clock, staff=deps.staff)
+
+
+def conversation_feature(core: Core) -> Feature:
+    def case_blocks(session: Session, case: Case, locale: str) -> Sequence[bk.Block]:
+        if case.status == CaseStatus.WITHDRAWN:
+            return []
+        thread = conversation_repo.thread(session, case.id)
+        consent = thread.consent_state if thread else None
+        return msg.case_blocks(
+            value=button_value(case),
+            unread=conversation_repo.unread_count(session, case.id),
+            ask_name=case.identity != "named" and consent not in ("asked", "shared"),
+            locale=locale,
+        )
+
+    def receipt_blocks(session: Session, case: Case, locale: str) -> Sequence[bk.Block]:
+        return msg.receipt_blocks(case_id=case.id, reference=case.reference, locale=locale)
+
+    def forget_unrouted() -> None:
+        with core.sessions.begin() as session:
+            conversation_repo.forget_unrouted(session, core.clock.now() - UNROUTED_KEPT)
+
+    return Feature(
+        renderers=conversation_renderers(
+            desk_locale=core.settings.default_locale,
+            locale_of=lambda user_id: core.profiles.get(user_id).locale,
+            clock=core.clock,
+        ),
+        case_blocks=(case_blocks,),
+        receipt_blocks=(receipt_blocks,),
+        tick_jobs=(TickJob("conversation-forget-unrouted", forget_unrouted, timedelta(hours=1)),),
+    )
