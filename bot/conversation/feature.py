@@ -18,9 +18,11 @@ from bot.conversation.renderers import conversation_renderers
 from bot.conversation.service import ConversationService
 from bot.deps import Core, Deps, Feature
 from bot.desk.service import button_value
+from bot.i18n import normalize_locale
 from bot.scheduler import TickJob
 from storage.models import Case, CaseStatus
 from storage.repositories import conversation as conversation_repo
+from storage.repositories import users as users_repo
 
 UNROUTED_KEPT = timedelta(days=1)
 
@@ -45,6 +47,11 @@ def conversation_feature(core: Core) -> Feature:
     def receipt_blocks(session: Session, case: Case, locale: str) -> Sequence[bk.Block]:
         return msg.receipt_blocks(case_id=case.id, reference=case.reference, locale=locale)
 
+    def cached_locale(session: Session, user_id: str) -> str:
+        # Inside the delivery's transaction: never a second session (SQLite would wait on us).
+        cached = users_repo.get(session, user_id)
+        return normalize_locale(cached.locale if cached else None, core.settings.default_locale)
+
     def forget_unrouted() -> None:
         with core.sessions.begin() as session:
             conversation_repo.forget_unrouted(session, core.clock.now() - UNROUTED_KEPT)
@@ -52,7 +59,7 @@ def conversation_feature(core: Core) -> Feature:
     return Feature(
         renderers=conversation_renderers(
             desk_locale=core.settings.default_locale,
-            locale_of=lambda user_id: core.profiles.get(user_id).locale,
+            locale_of=cached_locale,
             clock=core.clock,
         ),
         case_blocks=(case_blocks,),

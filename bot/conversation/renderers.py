@@ -29,7 +29,7 @@ from storage.repositories import cases as cases_repo
 from storage.repositories import conversation as conversation_repo
 from storage.repositories import outbox as outbox_repo
 
-LocaleOf = Callable[[str], str]
+LocaleOf = Callable[[Session, str], str]
 
 
 def _case(session: Session, row: OutboxMessage) -> Case | None:
@@ -165,7 +165,7 @@ def conversation_renderers(
 
     def dm_notice(session: Session, row: OutboxMessage) -> Delivery:
         payload = row.payload
-        locale = payload.get("locale") or locale_of(str(payload["user_id"]))
+        locale = payload.get("locale") or locale_of(session, str(payload["user_id"]))
         params = {str(k): str(v) for k, v in (payload.get("params") or {}).items()}
         if payload.get("refused"):
             lines = "\n".join(
@@ -249,7 +249,7 @@ def conversation_renderers(
             for c in reversed(conversation_repo.reporter_cases(session, message.reporter_user_id))
             if c.status in ("new", "acknowledged", "escalated")
         ]
-        locale = payload.get("locale") or locale_of(message.reporter_user_id)
+        locale = payload.get("locale") or locale_of(session, message.reporter_user_id)
         rendered = msg.route_question(cases, message_id=message.id, locale=locale)
         return Post(
             str(payload["channel"]), rendered.text, rendered.blocks, payload.get("thread_ts")

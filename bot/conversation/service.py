@@ -43,6 +43,7 @@ class IncomingDm:
     thread_ts: str | None
     text: str  # Slack's wire text
     files: list[dict[str, Any]] = field(default_factory=list)
+    locale: str | None = None  # the writer's, for answers when no case says it
 
 
 @dataclass(frozen=True)
@@ -612,7 +613,7 @@ class ConversationService:
                 "channel": dm.channel,
                 "thread_ts": thread_ts,
                 "report_button": report_button,
-                "locale": case.reporter_locale if case else None,
+                "locale": case.reporter_locale if case else dm.locale,
             },
             now=now,
         )

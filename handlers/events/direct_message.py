@@ -32,19 +32,17 @@ def handle_direct_message(event: dict[str, Any], context: dict[str, Any]) -> Non
     if subtype in NEW_MESSAGE_SUBTYPES:
         if _by_bot(event, context):
             return
-        changed = (
-            service.receive_dm(
-                IncomingDm(
-                    user_id=str(event["user"]),
-                    channel=channel,
-                    ts=str(event["ts"]),
-                    thread_ts=event.get("thread_ts"),
-                    text=str(event.get("text") or ""),
-                    files=list(event.get("files") or []),
-                )
-            ).status
-            != "duplicate"
+        user_id = str(event["user"])
+        dm = IncomingDm(
+            user_id=user_id,
+            channel=channel,
+            ts=str(event["ts"]),
+            thread_ts=event.get("thread_ts"),
+            text=str(event.get("text") or ""),
+            files=list(event.get("files") or []),
+            locale=deps.profiles.get(user_id).locale,
         )
+        changed = service.receive_dm(dm).status != "duplicate"
     elif subtype == "message_changed":
         message = event.get("message") or {}
         if _by_bot(message, context) or not message.get("ts"):
