@@ -61,6 +61,7 @@ def conversation_feature(core: Core) -> Feature:
             desk_locale=core.settings.default_locale,
             locale_of=cached_locale,
             clock=core.clock,
+            download_timeout=core.settings.evidence_download_timeout.total_seconds(),
         ),
         case_blocks=(case_blocks,),
         receipt_blocks=(receipt_blocks,),

@@ -67,7 +67,11 @@ def relay_of(case: Case, message: CaseMessage) -> msg.RelayToDesk:
 
 
 def conversation_renderers(
-    *, desk_locale: str, locale_of: LocaleOf, clock: Clock
+    *,
+    desk_locale: str,
+    locale_of: LocaleOf,
+    clock: Clock,
+    download_timeout: float = transfer.DOWNLOAD_TIMEOUT_S,
 ) -> dict[str, Renderer]:
     def to_desk(session: Session, row: OutboxMessage) -> Delivery:
         case, message = _case(session, row), _message(session, row)
@@ -273,7 +277,7 @@ def conversation_renderers(
         if evidence.status != "pending":
             return Skip(f"already {evidence.status}")
         channel, thread_ts = _desk_thread(case)
-        return _copy_job(evidence, channel, thread_ts, desk_locale, clock)
+        return _copy_job(evidence, channel, thread_ts, desk_locale, clock, download_timeout)
 
     return {
         ids.TO_DESK: to_desk,
@@ -292,7 +296,12 @@ def conversation_renderers(
 
 
 def _copy_job(
-    evidence: EvidenceFile, channel: str, thread_ts: str, desk_locale: str, clock: Clock
+    evidence: EvidenceFile,
+    channel: str,
+    thread_ts: str,
+    desk_locale: str,
+    clock: Clock,
+    timeout: float,
 ) -> Perform:
     """Download (files.info first for a stub), strip, upload; the bytes never touch storage."""
     evidence_id, file_id = evidence.id, evidence.source_file_id
@@ -320,7 +329,7 @@ def _copy_job(
         name = str(details["name"] or file_id)
         filetype = str(details.get("filetype") or name.rsplit(".", 1)[-1]).lower()
         token = client.token or ""
-        data = transfer.download(str(details["url"]), token)
+        data = transfer.download(str(details["url"]), token, timeout)
         if not data:
             result.update(refused="empty", details=details)
             return "", ""
