@@ -26,7 +26,11 @@ def purge_expired_cases(session: Session, *, now: datetime, retention: timedelta
     cutoff = now - retention
     expired = session.scalars(
         select(Case)
-        .where(Case.status == CaseStatus.RESOLVED, Case.resolved_at < cutoff)
+        # Withdrawn cases (issue 12) are closed too; their resolved_at is the withdrawal.
+        .where(
+            Case.status.in_((CaseStatus.RESOLVED, CaseStatus.WITHDRAWN)),
+            Case.resolved_at < cutoff,
+        )
         .order_by(Case.resolved_at)
         .limit(PURGE_BATCH)
     ).all()

@@ -166,3 +166,20 @@ def test_add_information_from_the_receipt(app: AppHarness) -> None:
     assert "details_added" in actions_of(app, case.id)
     with app.deps.sessions() as session:
         assert session.get(Case, case.id) is not None
+
+
+def test_the_desk_app_home_counts_unread_reporter_messages(app: AppHarness) -> None:
+    app.sender.event({"type": "app_home_opened", "user": STAFF, "tab": "home"})
+    case = file_report(app)
+    root = receipt(app)
+    app.sender.send_dm(REPORTER_JA, "一通目", thread_ts=root["ts"])
+    app.sender.send_dm(REPORTER_JA, "二通目", thread_ts=root["ts"])
+    wait_thread_text(app, case, "二通目")
+
+    def home_shows(needle: str) -> bool:
+        view = app.slack.home_view(STAFF)
+        return view is not None and needle in json.dumps(view, ensure_ascii=False)
+
+    app.slack.wait_for(lambda: home_shows("相談者からの未読 2 件"), timeout=15)
+    message_reporter(app, case, STAFF, "拝見しました")
+    app.slack.wait_for(lambda: not home_shows("相談者からの未読"), timeout=15)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -160,3 +161,29 @@ def evidence_of(session: Session, case_id: int) -> Sequence[EvidenceFile]:
     return session.scalars(
         select(EvidenceFile).where(EvidenceFile.case_id == case_id).order_by(EvidenceFile.id)
     ).all()
+
+
+def slack_objects_for_purge(session: Session, case_id: int) -> dict[str, list[Any]]:
+    """What a case purge must delete in Slack besides the rows (which cascade with the case):
+    the bot's file copies in the case thread (`files.delete`), and the bot's posts in the
+    reporter's DM (receipt, desk messages, consent request, notices: `chat.delete` with the
+    D... channel) and in the desk channel (case message and thread). The reporter's own DM
+    messages cannot be deleted by the bot (`cant_delete_message`); they stay in their DM."""
+    files = [
+        e.copy_file_id
+        for e in session.scalars(select(EvidenceFile).where(EvidenceFile.case_id == case_id))
+        if e.copy_file_id
+    ]
+    posts = session.execute(
+        select(OutboxMessage.result_channel, OutboxMessage.result_ts).where(
+            OutboxMessage.case_id == case_id,
+            OutboxMessage.result_ts.is_not(None),
+        )
+    ).all()
+    dm = sorted({(c, ts) for c, ts in posts if c and ts and c.startswith("D")})
+    desk = sorted({(c, ts) for c, ts in posts if c and ts and not c.startswith("D")})
+    return {
+        "files": files,
+        "dm_posts": [list(p) for p in dm],
+        "desk_posts": [list(p) for p in desk],
+    }
