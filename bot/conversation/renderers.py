@@ -8,7 +8,7 @@ message exists; posts into the reporter's DM thread until the receipt DM does.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -30,6 +30,7 @@ from storage.repositories import conversation as conversation_repo
 from storage.repositories import outbox as outbox_repo
 
 LocaleOf = Callable[[Session, str], str]
+MARK_DELAY = timedelta(milliseconds=500)
 
 
 def _case(session: Session, row: OutboxMessage) -> Case | None:
@@ -94,6 +95,9 @@ def conversation_renderers(
                     case_id=stored.case_id,
                     payload={"message_id": message_id},
                     now=clock.now(),
+                    # After the relays waiting now: under load a ✓ may come a moment later,
+                    # the desk's copy should not.
+                    not_before=clock.now() + MARK_DELAY,
                 )
 
         return Post(channel, rendered.text, rendered.blocks, thread_ts, on_delivered=remember)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -29,6 +29,7 @@ from storage.repositories import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
 
+COUNTS_DELAY = timedelta(seconds=1)
 OPEN_STATUSES = (CaseStatus.NEW, CaseStatus.ACKNOWLEDGED, CaseStatus.ESCALATED)
 DENIED_PREFIX = "denied:"
 
@@ -216,7 +217,7 @@ class ConversationService:
             if case.status == CaseStatus.WITHDRAWN:
                 return DeskOutcome("conv.error.case_withdrawn", case.reference, case.id)
             if conversation_repo.mark_read(session, case.id, now):
-                self._case_changed(session, case, f"read:{now.timestamp()}", now)
+                self._case_changed(session, case, "read", now, counts_only=True)
             return DeskOutcome(None, case.reference, case.id)
 
     def send_to_reporter(self, actor: str, case_id: int, text: str, signed: bool) -> DeskOutcome:
@@ -265,7 +266,7 @@ class ConversationService:
                 now=now,
                 after={"message_id": message.id, "signed": signed},
             )
-            self._case_changed(session, case, f"out:{message.id}", now)
+            self._case_changed(session, case, f"out:{message.id}", now, counts_only=True)
             return DeskOutcome(None, case.reference, case.id)
 
     def ask_name(self, actor: str, case_id: int) -> DeskOutcome:
@@ -564,7 +565,7 @@ class ConversationService:
             now=now,
             after={"message_id": message.id, "files": len(message.files), "refused": len(refused)},
         )
-        self._case_changed(session, case, f"in:{message.id}", now)
+        self._case_changed(session, case, f"in:{message.id}", now, counts_only=True)
 
     def _mirror(self, session: Session, message: CaseMessage, action: str, now: datetime) -> None:
         if message.case_id is None:
@@ -587,7 +588,7 @@ class ConversationService:
         )
         case = cases_repo.get(session, message.case_id)
         if case is not None and message.deleted_at is not None:
-            self._case_changed(session, case, f"deleted:{message.id}", now)
+            self._case_changed(session, case, f"deleted:{message.id}", now, counts_only=True)
 
     def _notice(
         self,
@@ -636,14 +637,23 @@ class ConversationService:
             now=now,
         )
 
-    def _case_changed(self, session: Session, case: Case, change: str, now: datetime) -> None:
-        """Re-render the case message (unread count, buttons) and the App Homes."""
+    def _case_changed(
+        self, session: Session, case: Case, change: str, now: datetime, *, counts_only: bool = False
+    ) -> None:
+        """Re-render the case message (unread count, buttons) and the App Homes. A change of
+        the counts only waits a second and shares one re-render with the others of that
+        second: under load, relays must not queue behind a chat.update per message."""
+        not_before, update_key = None, change
+        if counts_only:
+            window = int(now.timestamp())
+            update_key, not_before = f"counts:{window}", now + COUNTS_DELAY
         outbox_repo.enqueue(
             session,
             kind=DESK_UPDATE,
-            dedupe_key=f"case:{case.id}:desk_update:conv:{change}",
+            dedupe_key=f"case:{case.id}:desk_update:conv:{update_key}",
             case_id=case.id,
             now=now,
+            not_before=not_before,
         )
         enqueue_home_refreshes(
             session,
