@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
@@ -85,6 +86,14 @@ class ConversationService:
     # ----------------------------------------------------------------- reporter -> desk
     def receive_dm(self, dm: IncomingDm) -> DmOutcome:
         """Store the DM once and relay it, or tell the reporter plainly why it went nowhere."""
+        try:
+            return self._receive_dm(dm)
+        except IntegrityError:
+            # The same message stored by a concurrent delivery of the event (a retry racing
+            # the first delivery): the unique source (channel, ts) kept it to one row.
+            return DmOutcome("duplicate")
+
+    def _receive_dm(self, dm: IncomingDm) -> DmOutcome:
         now = self._clock.now()
         with self._sessions.begin() as session:
             if conversation_repo.by_source(session, dm.channel, dm.ts) is not None:

@@ -7,6 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -39,15 +41,20 @@ def ensure_thread(session: Session, case_id: int, now: datetime) -> Conversation
     ).first()
     if receipt is None or not receipt.result_channel or not receipt.result_ts:
         return None
-    row = ConversationThread(
-        case_id=case_id,
-        dm_channel=receipt.result_channel,
-        thread_ts=receipt.result_ts,
-        created_at=now,
+    # Two DMs of the same reporter may find the thread at once: insert-or-ignore, then read.
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(ConversationThread)
+        .values(
+            case_id=case_id,
+            dm_channel=receipt.result_channel,
+            thread_ts=receipt.result_ts,
+            created_at=now,
+        )
+        .on_conflict_do_nothing()
     )
-    session.add(row)
-    session.flush()
-    return row
+    return session.get(ConversationThread, case_id)
 
 
 def case_for_thread(
