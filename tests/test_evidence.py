@@ -156,3 +156,28 @@ def test_a_file_stub_is_looked_up_with_files_info(app: AppHarness) -> None:
     [row] = settled(app, case)
     assert row.name == "shared.png" and row.status == "copied"
     assert DESK_CHANNEL in row.copy_channel
+
+
+def test_files_added_through_the_add_information_modal(app: AppHarness) -> None:
+    from bot.conversation import ids
+    from tests.conversation_support import click_dm_button
+    from tests.desk_support import submit
+
+    case = file_report(app)
+    root = receipt(app)
+    before = len(app.slack.calls_to("views.open"))
+    click_dm_button(app, root, ids.ADD_INFO_ACTION)
+    app.slack.wait_for(lambda: len(app.slack.calls_to("views.open")) > before, timeout=10)
+    view = app.slack.calls_to("views.open")[-1].response["view"]
+    element = view["blocks"][1]["element"]
+    assert element["type"] == "file_input" and element["max_files"] == 10
+    uploads = [
+        app.slack.add_file(REPORTER_JA, "voice.m4a", b"\x00\x00\x00 ftypM4A audio"),
+        app.slack.add_file(REPORTER_JA, "run.bat", b"@echo off"),
+    ]
+    assert submit(app, view, {ids.FILES_INPUT: uploads}, REPORTER_JA) is None
+    wait_thread_text(app, case, "追加情報")
+    [row] = [r for r in settled(app, case) if r.status == "copied"]
+    assert row.name == "voice.m4a"
+    reply = wait_dm_text(app, "run.bat", root["ts"])
+    assert "この種類のファイル" in json.dumps(reply, ensure_ascii=False)

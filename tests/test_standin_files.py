@@ -227,5 +227,11 @@ def test_dm_helpers_deliver_message_im_events(slack: SlackStandIn) -> None:
         from slack_bolt import BoltRequest
 
         app.dispatch(BoltRequest(body=json.dumps(envelope), mode="socket_mode"))
-    assert [e.get("subtype") for e in seen] == ["file_share", "message_changed", "message_deleted"]
+    # Bolt runs listeners off the dispatching thread: wait for all three.
+    slack.wait_for(lambda: len(seen) == 3)
+    assert sorted(str(e.get("subtype")) for e in seen) == [
+        "file_share",
+        "message_changed",
+        "message_deleted",
+    ]
     client.reactions_add(channel=root["channel"], timestamp=root["ts"], name="white_check_mark")

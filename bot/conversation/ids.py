@@ -31,6 +31,9 @@ TEXT_INPUT = "conv_text_input"
 SIGN_BLOCK = "conv_sign"
 SIGN_INPUT = "conv_sign_input"
 SIGN_VALUE = "sign"
+# Evidence on a modal (Add information; the report form): Slack's file_input element.
+FILES_BLOCK = "conv_files"
+FILES_INPUT = "conv_files_input"
 
 # Outbox kinds (each has a renderer in renderers.py).
 TO_DESK = "conversation.to_desk"  # a reporter's message -> case thread

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot import blocks as bk
 from bot.conversation import ids
+from bot.evidence.rules import MAX_FILES
 from bot.i18n import t
 from bot.mrkdwn import escape, quote
 from bot.report.ids import OPEN_REPORT_ACTION
@@ -231,15 +232,30 @@ def message_modal(*, case_id: int, reference: str, locale: str) -> bk.Block:
     )
 
 
+def file_input_block(locale: str) -> bk.Block:
+    """Slack's file_input (modals only, input block without dispatch_action, files:read)."""
+    element = {"type": "file_input", "action_id": ids.FILES_INPUT, "max_files": MAX_FILES}
+    return bk.input_block(
+        ids.FILES_BLOCK,
+        t("evidence.form.label", locale),
+        element,
+        optional=True,
+        hint=t("evidence.form.hint", locale),
+    )
+
+
 def add_info_modal(*, case_id: int, reference: str, locale: str) -> bk.Block:
-    return _text_modal(
+    view = _text_modal(
         ids.ADD_INFO_VIEW,
         case_id=case_id,
         title=t("conv.add_info.title", locale),
         label=t("conv.add_info.label", locale, reference=reference),
         submit=t("conv.add_info.submit", locale),
         close=t("conv.add_info.cancel", locale),
+        extra=[file_input_block(locale)],
     )
+    view["blocks"][0]["optional"] = True  # text or files, at least one (checked on submit)
+    return view
 
 
 def evidence_comment(*, name: str, size: int, sha256: str, stripped: bool, locale: str) -> str:

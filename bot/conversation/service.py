@@ -381,7 +381,9 @@ class ConversationService:
                 return ReporterOutcome("conv.error.withdrawn", case.reference, case.reporter_locale)
             return ReporterOutcome(None, case.reference, case.reporter_locale)
 
-    def add_details(self, user_id: str, case_id: int, text: str) -> ReporterOutcome:
+    def add_details(
+        self, user_id: str, case_id: int, text: str, files: list[dict[str, Any]] | None = None
+    ) -> ReporterOutcome:
         now = self._clock.now()
         with self._sessions.begin() as session:
             case = cases_repo.get(session, case_id)
@@ -392,7 +394,8 @@ class ConversationService:
                 return ReporterOutcome("conv.error.not_yours")
             if case.status == CaseStatus.WITHDRAWN:
                 return ReporterOutcome("conv.error.withdrawn", case.reference, case.reporter_locale)
-            if is_blank(text):
+            offered = offered_files(files or [])
+            if is_blank(text) and not offered:
                 return ReporterOutcome(
                     "conv.error.empty_text", case.reference, case.reporter_locale
                 )
@@ -406,7 +409,7 @@ class ConversationService:
                     kind="details",
                     signed=False,
                     text=text.strip(),
-                    files=[],
+                    files=as_stored(offered),
                     revision=0,
                     created_at=now,
                 ),
@@ -541,8 +544,13 @@ class ConversationService:
                 files=offered_files(message.files),
                 now=now,
             )
-        if refused and message.source_channel:
+        if refused:
             lines = [{"name": r.name, "reason": r.reason} for r in refused]
+            channel, thread_ts = message.source_channel, message.source_ts
+            if channel is None:  # from a modal: answer in the case's DM thread
+                thread = conversation_repo.ensure_thread(session, case.id, now)
+                channel = thread.dm_channel if thread else message.reporter_user_id
+                thread_ts = thread.thread_ts if thread else None
             outbox_repo.enqueue(
                 session,
                 kind=ids.DM_NOTICE,
@@ -552,8 +560,8 @@ class ConversationService:
                     "key": "conv.dm.files_refused",
                     "refused": lines,
                     "user_id": message.reporter_user_id,
-                    "channel": message.source_channel,
-                    "thread_ts": message.source_ts,
+                    "channel": channel,
+                    "thread_ts": thread_ts,
                     "locale": case.reporter_locale,
                 },
                 now=now,

@@ -48,7 +48,12 @@ def handle_conversation_submission(
         error = outcome.error if outcome else "conv.error.gone"
         locale = deps.profiles.get(user_id).locale
     else:
-        reporter = service.add_details(user_id, case_id, text) if case_id is not None else None
+        files = _value(values, ids.FILES_BLOCK, ids.FILES_INPUT).get("files") or []
+        reporter = (
+            service.add_details(user_id, case_id, text, list(files))
+            if case_id is not None
+            else None
+        )
         error = reporter.error if reporter else "conv.error.gone"
         known = reporter.locale if reporter and reporter.reference else None
         locale = known or deps.profiles.get(user_id).locale
