@@ -13,8 +13,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
 
-from bot.mrkdwn import escape, split_escaped
-from bot.retention import purge_expired_cases
+from bot.retention.service import purge_expired_cases
+from bot.slack.mrkdwn import escape, split_escaped
 from bot.web import make_wsgi_app
 from storage.db import make_engine, make_session_factory, migrate
 from storage.models import Base, Case, CaseEvent, OutboxMessage
@@ -152,7 +152,7 @@ def test_an_unexpected_error_is_logged_with_an_id_the_user_is_told(
 
 
 def test_durations_read_naturally_in_both_languages() -> None:
-    from bot.report.messages import humanize
+    from bot.slack.mrkdwn import humanize
 
     assert humanize(timedelta(days=1), "en") == "1 day"
     assert humanize(timedelta(days=2), "en") == "2 days"

@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.desk import ids
-from bot.desk.links import links_for
 from bot.home.service import HomeSources, build_home
 from bot.report.ids import OPEN_REPORT_ACTION
 from storage.models import Case
@@ -123,7 +122,7 @@ def test_home_case_lines_hook_adds_a_line_per_case(app: AppHarness) -> None:
     sources = HomeSources(
         guidance=app.deps.guidance,
         hotline_url=None,
-        links=links_for(app.deps.core.client),
+        links=app.deps.core.links,
         case_lines=(checkin_line,),
     )
     with app.deps.sessions() as session:

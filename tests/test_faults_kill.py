@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 import pytest
 from sqlalchemy import select
 
-from bot.report.form import FormMetadata
+from bot.report.modals import FormMetadata
 from storage.db import make_engine
 from storage.models import Case
 from tests.conftest import postgres_server_url

@@ -30,9 +30,10 @@ from bot.guidance import (
     unknown_topic_blocks,
     validate_guidance,
 )
+from bot.i18n import LOCALES_DIR, normalize_locale
 
 CONTENT = g.default_directory()
-LOCALE_FILE = Path(g.__file__).parent / "locales" / "guidance.yaml"
+LOCALE_FILE = LOCALES_DIR / "guidance.yaml"
 HOTLINE = "https://compliance.example.com/report?a=1&b=2"
 
 # Slack's limits, written out here rather than imported so the tests do not trust the code's own.
@@ -190,12 +191,12 @@ def test_japanese_and_english_differ(lib: GuidanceLibrary) -> None:
     ],
 )
 def test_locale_normalisation(given: str, expected: str) -> None:
-    assert g.normalize_locale(given) == expected
+    assert normalize_locale(given, "en") == expected
 
 
 def test_missing_locale_falls_back_to_english() -> None:
-    assert g.normalize_locale(None) == "en"
-    assert g.normalize_locale("") == "en"
+    assert normalize_locale(None, "en") == "en"
+    assert normalize_locale("", "en") == "en"
 
 
 # ── conduct and the hotline ───────────────────────────────────────────────────────────────────────
@@ -268,7 +269,7 @@ def test_unknown_topic_lists_the_topics(lib: GuidanceLibrary) -> None:
         text = all_text(blocks)
         assert "foo" in text
         for topic in lib.topics():
-            assert topic.title.get(g.normalize_locale(locale)) in text
+            assert topic.title.get(normalize_locale(locale, "en")) in text
             assert f"`{topic.key}`" in text
         assert blocks[-1]["accessory"]["action_id"] == ACTION_PICK_TOPIC
 
@@ -364,7 +365,7 @@ def _section(text: str, **extra: Any) -> dict[str, Any]:
 
 
 def test_check_blocks_reports_each_limit() -> None:
-    # Raw dicts: bot.blocks' header() and option() would shorten the text before the check.
+    # Raw dicts: bot.slack.blocks' header() and option() would shorten the text before the check.
     assert any("51 blocks" in p for p in check_blocks([{"type": "divider"}] * 51))
     assert any("3000" in p for p in check_blocks([_section("x" * 3001)]))
     assert any("150" in p for p in check_blocks([{"type": "header", "text": _plain("x" * 151)}]))

@@ -8,8 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.guidance import BLOCK_HELP, BLOCK_IN_DANGER, Locale, load_guidance
-from bot.guidance_desk import DESK_THREAD
+from bot.guidance import BLOCK_HELP, BLOCK_IN_DANGER, DESK_THREAD, Locale, load_guidance
 from storage.models import Case, OutboxMessage
 from tests.harness import DESK_CHANNEL, REPORTER_EN, REPORTER_JA, AppHarness
 from tests.slack_standin import SlackStandIn

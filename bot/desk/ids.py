@@ -32,6 +32,17 @@ OUTCOME_BLOCK = "desk_outcome"
 NOTE_BLOCK = "desk_note"
 INPUT_SUFFIX = "_input"
 
+# Shown in place of a desk modal whose action could not be applied.
+NOTICE_VIEW = "desk_notice"
+
+# Outbox kinds.
+TIMELINE = "desk.timeline"  # one line per action in the case thread
+REPORTER_UPDATE = "desk.reporter_update"  # a milestone DM to the reporter
+SLA_POST = "desk.sla_post"  # an SLA reminder in the case thread
+LEAD_DM = "desk.lead_dm"  # a DM to each desk lead when a case stays unacknowledged
+
+OUTBOX_KINDS = frozenset({TIMELINE, REPORTER_UPDATE, SLA_POST, LEAD_DM})
+
 
 def input_id(block_id: str) -> str:
     return block_id + INPUT_SUFFIX

@@ -7,11 +7,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot import blocks as bk
 from bot.desk import ids
 from bot.desk.messages import outcome_label, target_label
 from bot.desk.states import ESCALATION_TARGETS, OUTCOMES, Action
 from bot.i18n import t
+from bot.slack import blocks as bk
 
 NOTE_MAX = 3000
 
@@ -189,3 +189,13 @@ def parse_modal(
     elif not note:
         errors[ids.NOTE_BLOCK] = t("desk.error.note_empty", locale)
     return errors or parsed
+
+
+def notice_modal(text: str, locale: str) -> bk.Block:
+    """Replaces a desk modal whose action could not be applied: says why, in mrkdwn."""
+    return bk.modal(
+        ids.NOTICE_VIEW,
+        t("desk.modal.notice.title", locale),
+        [bk.section(text)],
+        close=t("desk.modal.close", locale),
+    )

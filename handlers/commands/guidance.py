@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.guidance_answers import Answer, help_answer, policy_answer
+from bot.guidance.messages import Answer, help_answer, policy_answer
 
 if TYPE_CHECKING:
     from handlers.commands.harassment import CommandRequest

@@ -8,14 +8,12 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from bot import blocks as bk
 from bot.outbox import Delivery, NotReady, Post, Renderer, Skip, Update
+from bot.report.ids import DESK_MESSAGE, DESK_UPDATE, REPORTER_DM
 from bot.report.messages import CategoryLabel, case_message, reporter_confirmation
-from bot.report.service import DESK_MESSAGE, REPORTER_DM
+from bot.slack import blocks as bk
 from storage.models import Case, OutboxMessage
 from storage.repositories import cases as cases_repo
-
-DESK_UPDATE = "report.desk_update"
 
 # Extra blocks for the case message (the desk's buttons, check-in status), from other features.
 CaseBlocks = Callable[[Session, Case, str], Sequence[bk.Block]]

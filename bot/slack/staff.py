@@ -7,12 +7,13 @@ cache keeps that cheap; membership events clear it so a removed member loses acc
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
+
+from bot.slack.cache import TtlCache
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +29,7 @@ class DeskStaff:
     ) -> None:
         self._client = client
         self._channel = desk_channel_id
-        self._ttl = ttl_seconds
-        self._monotonic = monotonic
-        self._lock = threading.Lock()
-        self._members: frozenset[str] | None = None
-        self._fetched_at = 0.0
+        self._cache: TtlCache[str, frozenset[str]] = TtlCache(ttl_seconds, monotonic=monotonic)
 
     @property
     def channel_id(self) -> str:
@@ -41,32 +38,27 @@ class DeskStaff:
     def members(self) -> frozenset[str]:
         """The desk channel's members. When Slack cannot answer, the last known list is used;
         with none known, nobody counts as staff (fail closed: case details are sensitive)."""
-        with self._lock:
-            fresh = self._members is not None and self._monotonic() - self._fetched_at < self._ttl
-            if fresh and self._members is not None:
-                return self._members
+        fresh = self._cache.fresh(self._channel)
+        if fresh is not None:
+            return fresh
         try:
             members = self._fetch()
         except (SlackClientError, OSError) as exc:
             log.warning("could not list desk members: %s", exc)
-            with self._lock:
-                return self._members or frozenset()
-        with self._lock:
-            self._members, self._fetched_at = members, self._monotonic()
+            return self._cache.last(self._channel) or frozenset()
+        self._cache.put(self._channel, members)
         return members
 
     def cached_members(self) -> frozenset[str] | None:
         """The last known members without asking Slack (None when none are known): for code
         that runs inside a transaction or before an ack and must not wait on the network."""
-        with self._lock:
-            return self._members
+        return self._cache.last(self._channel)
 
     def is_staff(self, user_id: str) -> bool:
         return user_id in self.members()
 
     def invalidate(self) -> None:
-        with self._lock:
-            self._members = None
+        self._cache.forget(self._channel)
 
     def _fetch(self) -> frozenset[str]:
         members: set[str] = set()

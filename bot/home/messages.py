@@ -10,13 +10,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot import blocks as bk
 from bot.i18n import t
-from bot.mrkdwn import escape, truncate_plain
-from bot.report.ids import OPEN_REPORT_ACTION
-from bot.report.messages import SlackMessage, slack_date
+from bot.report import OPEN_REPORT_ACTION
+from bot.slack import blocks as bk
+from bot.slack import limits
+from bot.slack.blocks import SlackMessage
+from bot.slack.mrkdwn import escape, slack_date, truncate_plain
 
-VIEW_BLOCKS_MAX = 100
 MY_CASES_MAX = 20
 DESK_CASES_MAX = 40
 STATUS_ORDER = ("new", "acknowledged", "escalated", "resolved")
@@ -64,7 +64,7 @@ class HomeContent:
 
 
 def _section_text(lines: Sequence[str]) -> str:
-    return truncate_plain("\n".join(line for line in lines if line), bk.SECTION_TEXT_MAX)
+    return truncate_plain("\n".join(line for line in lines if line), limits.SECTION_TEXT_MAX)
 
 
 def reporter_case_section(row: ReporterCaseRow, locale: str) -> bk.Block:
@@ -156,7 +156,7 @@ def home_view(content: HomeContent) -> bk.Block:
     blocks.extend(content.extra)
     if content.desk is not None:
         blocks.extend(_desk_blocks(content.desk, locale))
-    return {"type": "home", "blocks": blocks[:VIEW_BLOCKS_MAX]}
+    return {"type": "home", "blocks": blocks[: limits.VIEW_BLOCKS_MAX]}
 
 
 def status_message(rows: Sequence[ReporterCaseRow], locale: str) -> SlackMessage:
@@ -166,5 +166,7 @@ def status_message(rows: Sequence[ReporterCaseRow], locale: str) -> SlackMessage
             text=t("status_cmd.empty", locale), blocks=[bk.section(t("status_cmd.empty", locale))]
         )
     blocks: list[bk.Block] = [bk.header(t("status_cmd.header", locale))]
-    blocks.extend(reporter_case_section(row, locale) for row in rows[: bk.MESSAGE_BLOCKS_MAX - 1])
+    blocks.extend(
+        reporter_case_section(row, locale) for row in rows[: limits.MESSAGE_BLOCKS_MAX - 1]
+    )
     return SlackMessage(text=t("status_cmd.notification", locale), blocks=blocks)

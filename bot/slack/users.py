@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.i18n import normalize_locale
+from bot.slack.cache import TtlCache
 from storage.db import SessionFactory
 from storage.repositories import users as users_repo
 
@@ -54,18 +56,20 @@ class Profiles:
         self._clock = clock
         self._default_locale = default_locale
         self._default_tz = default_tz
-        self._memory: dict[str, tuple[datetime, str | None, str | None]] = {}
+        self._memory: TtlCache[str, tuple[str | None, str | None]] = TtlCache(
+            MEMORY_TTL.total_seconds(), monotonic=lambda: clock.now().timestamp()
+        )
 
     def get(self, user_id: str, *, slack_locale: str | None = None) -> Profile:
         """`slack_locale` is used when the payload carries one (some interaction payloads do)."""
         now = self._clock.now()
-        remembered = self._memory.get(user_id)
-        if remembered is not None and now - remembered[0] < MEMORY_TTL:
-            return self._profile(user_id, slack_locale or remembered[1], remembered[2])
+        remembered = self._memory.fresh(user_id)
+        if remembered is not None:
+            return self._profile(user_id, slack_locale or remembered[0], remembered[1])
         with self._sessions() as session:
             cached = users_repo.get(session, user_id)
             if cached is not None and now - cached.fetched_at < PROFILE_TTL:
-                self._memory[user_id] = (now, cached.locale, cached.tz)
+                self._memory.put(user_id, (cached.locale, cached.tz))
                 return self._profile(user_id, slack_locale or cached.locale, cached.tz)
         try:
             response = self._client.users_info(user=user_id, include_locale=True)
@@ -81,11 +85,17 @@ class Profiles:
                 users_repo.save(session, user_id=user_id, locale=locale, tz=tz, now=now)
         except IntegrityError:
             pass  # another thread cached the same user a moment ago
-        self._memory[user_id] = (now, locale, tz)
+        self._memory.put(user_id, (locale, tz))
         return self._profile(user_id, slack_locale or locale, tz)
 
+    def cached_locale(self, session: Session, user_id: str) -> str:
+        """The locale from the users.info cache, read in the caller's session: for renderers,
+        which run inside the outbox worker's transaction and must not call Slack."""
+        cached = users_repo.get(session, user_id)
+        return normalize_locale(cached.locale if cached else None, self._default_locale)
+
     def forget(self, user_id: str) -> None:
-        self._memory.pop(user_id, None)
+        self._memory.forget(user_id)
         with self._sessions.begin() as session:
             cached = users_repo.get(session, user_id)
             if cached is not None:

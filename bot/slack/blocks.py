@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from bot.mrkdwn import split_escaped, truncate_plain
+from bot.slack.limits import (
+    BUTTON_TEXT_MAX,
+    HEADER_TEXT_MAX,
+    OPTION_TEXT_MAX,
+    SECTION_TEXT_MAX,
+    VIEW_TITLE_MAX,
+)
+from bot.slack.mrkdwn import split_escaped, truncate_plain
 
 Block = dict[str, Any]
 
-SECTION_TEXT_MAX = 3000
-HEADER_TEXT_MAX = 150
-BUTTON_TEXT_MAX = 75
-OPTION_TEXT_MAX = 75
-FIELD_TEXT_MAX = 2000
-VIEW_TITLE_MAX = 24
-MESSAGE_BLOCKS_MAX = 50
+
+@dataclass(frozen=True)
+class SlackMessage:
+    """What `chat.postMessage` / `chat.update` need: notification text and blocks."""
+
+    text: str
+    blocks: list[Block]
 
 
 def plain(text: str, limit: int | None = None) -> dict[str, Any]:

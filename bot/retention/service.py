@@ -9,12 +9,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.deps import Core, Feature
-from bot.scheduler import TickJob
-from storage.models import Case, CaseStatus
+from storage.db import SessionFactory
 from storage.repositories import cases as cases_repo
 
 log = logging.getLogger(__name__)
@@ -23,13 +20,7 @@ PURGE_BATCH = 200
 
 def purge_expired_cases(session: Session, *, now: datetime, retention: timedelta) -> list[str]:
     """Delete resolved cases closed longer than `retention` ago; returns their references."""
-    cutoff = now - retention
-    expired = session.scalars(
-        select(Case)
-        .where(Case.status == CaseStatus.RESOLVED, Case.resolved_at < cutoff)
-        .order_by(Case.resolved_at)
-        .limit(PURGE_BATCH)
-    ).all()
+    expired = cases_repo.resolved_before(session, now - retention, limit=PURGE_BATCH)
     references = []
     for case in expired:
         references.append(case.reference)
@@ -49,13 +40,10 @@ def purge_expired_cases(session: Session, *, now: datetime, retention: timedelta
     return references
 
 
-def retention_feature(core: Core) -> Feature:
-    def purge() -> None:
-        with core.sessions.begin() as session:
-            purged = purge_expired_cases(
-                session, now=core.clock.now(), retention=core.settings.retention
-            )
-        if purged:
-            log.info("retention: deleted %d closed cases", len(purged))
-
-    return Feature(tick_jobs=[TickJob("retention-purge", purge, timedelta(hours=1))])
+def purge(sessions: SessionFactory, *, now: datetime, retention: timedelta) -> int:
+    """One tick's worth: purge a batch in its own transaction; returns how many went."""
+    with sessions.begin() as session:
+        purged = purge_expired_cases(session, now=now, retention=retention)
+    if purged:
+        log.info("retention: deleted %d closed cases", len(purged))
+    return len(purged)

@@ -8,21 +8,16 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.clock import Clock
-from bot.desk.links import WorkspaceLinks
+from bot.desk.ids import LEAD_DM, REPORTER_UPDATE, SLA_POST, TIMELINE
 from bot.desk.messages import lead_dm, reporter_update, sla_message, timeline_message
-from bot.desk.service import REPORTER_UPDATE, TIMELINE
-from bot.desk.sla import LEAD_DM, SLA_POST
-from bot.home.refresh import HOME_PUBLISH
-from bot.home.service import HomeSources, build_home
-from bot.outbox import Delivery, NotReady, Post, Publish, Renderer, Skip
+from bot.outbox import Delivery, NotReady, Post, Renderer, Skip
+from bot.slack.links import WorkspaceLinks
 from storage.models import Case, CaseEvent, CaseStatus, OutboxMessage
 from storage.repositories import cases as cases_repo
 
 # The locale of a person from the users.info cache, read in the renderer's own session: a
 # renderer runs inside the worker's transaction and must not open a second writer (SQLite).
 LocaleOf = Callable[[Session, str], str]
-IsStaff = Callable[[str], bool]
 
 
 def _case(session: Session, message: OutboxMessage) -> Case | None:
@@ -41,9 +36,6 @@ def desk_renderers(
     mention: str,
     links: WorkspaceLinks,
     locale_of: LocaleOf,
-    is_staff: IsStaff,
-    clock: Clock,
-    home_sources: HomeSources,
 ) -> dict[str, Renderer]:
     def timeline(session: Session, message: OutboxMessage) -> Delivery:
         case = _case(session, message)
@@ -111,24 +103,9 @@ def desk_renderers(
         )
         return Post(user_id, dm.text, dm.blocks)
 
-    def home(session: Session, message: OutboxMessage) -> Delivery:
-        user_id = str(message.payload.get("user_id", ""))
-        if not user_id:
-            return Skip("no user")
-        view = build_home(
-            session,
-            user_id,
-            locale=locale_of(session, user_id),
-            is_staff=is_staff(user_id),  # asked again at delivery: access may have ended
-            now=clock.now(),
-            sources=home_sources,
-        )
-        return Publish(user_id, view)
-
     return {
         TIMELINE: timeline,
         REPORTER_UPDATE: reporter,
         SLA_POST: sla_post,
         LEAD_DM: lead,
-        HOME_PUBLISH: home,
     }

@@ -10,7 +10,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.i18n import t
-from bot.replies import requester, tell_privately
+from bot.slack.replies import requester, tell_privately
 
 log = logging.getLogger("harassment_desk.errors")
 
