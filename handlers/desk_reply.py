@@ -9,9 +9,8 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps, deps_of
-from bot.desk.messages import ACTION_BY_ID
 from bot.desk.service import DeskService
-from bot.desk.states import Action
+from bot.desk.states import BY_BUTTON, Action
 from bot.i18n import t
 from bot.slack.replies import tell_privately
 
@@ -42,7 +41,7 @@ def read_desk_click(
     """The click, or None after telling the clicker why it cannot count (refused or garbled)."""
     deps = deps_of(context)
     user_id = body["user"]["id"]
-    desk_action = ACTION_BY_ID[action["action_id"]]
+    desk_action = BY_BUTTON[action["action_id"]].action
     service = deps.service(DeskService)
     click = service.read_click(user_id, desk_action, action.get("value"))
     if isinstance(click, str):

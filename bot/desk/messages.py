@@ -7,21 +7,11 @@ from datetime import timedelta
 
 from bot.desk import ids
 from bot.desk.service import Applied, Conflict, Denied, NotFound, Outcome, Refused
-from bot.desk.states import Action, available_actions
+from bot.desk.states import BY_ACTION, Action, available_actions
 from bot.i18n import t
 from bot.slack import blocks as bk
 from bot.slack.blocks import SlackMessage
 from bot.slack.mrkdwn import escape, humanize, quote
-
-BUTTON_ACTION_IDS: dict[Action, str] = {
-    Action.ACKNOWLEDGE: ids.ACKNOWLEDGE_ACTION,
-    Action.ASSIGN: ids.ASSIGN_ACTION,
-    Action.ESCALATE: ids.ESCALATE_ACTION,
-    Action.NOTE: ids.NOTE_ACTION,
-    Action.RESOLVE: ids.RESOLVE_ACTION,
-    Action.REOPEN: ids.REOPEN_ACTION,
-}
-ACTION_BY_ID: dict[str, Action] = {value: key for key, value in BUTTON_ACTION_IDS.items()}
 
 
 def user(user_id: str | None) -> str:
@@ -63,7 +53,7 @@ def case_state_blocks(
     buttons = [
         bk.button(
             t(f"desk.button.{action.value}", locale),
-            BUTTON_ACTION_IDS[action],
+            BY_ACTION[action].action_id,
             value,
             style="primary" if index == 0 and action is not Action.NOTE else None,
         )

@@ -15,21 +15,6 @@ from bot.slack import blocks as bk
 
 NOTE_MAX = 3000
 
-VIEW_ACTIONS: dict[str, Action] = {
-    ids.ASSIGN_VIEW: Action.ASSIGN,
-    ids.ESCALATE_VIEW: Action.ESCALATE,
-    ids.NOTE_VIEW: Action.NOTE,
-    ids.RESOLVE_VIEW: Action.RESOLVE,
-}
-ACTION_VIEWS: dict[Action, str] = {action: view for view, action in VIEW_ACTIONS.items()}
-# The block a refusal or conflict is shown under, so the modal stays open and says why.
-MAIN_BLOCK: dict[Action, str] = {
-    Action.ASSIGN: ids.ASSIGNEE_BLOCK,
-    Action.ESCALATE: ids.ESCALATE_TO_BLOCK,
-    Action.NOTE: ids.NOTE_BLOCK,
-    Action.RESOLVE: ids.OUTCOME_BLOCK,
-}
-
 
 @dataclass(frozen=True)
 class ModalMeta:
@@ -134,7 +119,7 @@ def desk_modal(action: Action, meta: ModalMeta, case: CaseSummary, locale: str) 
     else:
         blocks.append(_note_block(locale, optional=False))
     return bk.modal(
-        ACTION_VIEWS[action],
+        ids.view_id(action.value),
         t(f"desk.modal.{action.value}.title", locale),
         blocks,
         submit=t("desk.modal.submit", locale),

@@ -32,6 +32,7 @@ from bot.guidance.library import (
 from bot.guidance.loading import default_directory, load_guidance, validate_guidance
 from bot.guidance.messages import (
     Answer,
+    HelpLine,
     category_options,
     desk_guidance_blocks,
     employee_guidance_blocks,
@@ -64,6 +65,7 @@ __all__ = [
     "GeneralEntry",
     "GuidanceError",
     "GuidanceLibrary",
+    "HelpLine",
     "Keywords",
     "Locale",
     "Text",

@@ -263,15 +263,30 @@ def topic_answer(
     return Answer(text, blocks)
 
 
-def help_answer(locale: str) -> Answer:
-    """The subcommands in the person's language, and a button that opens the report form."""
+@dataclass(frozen=True)
+class HelpLine:
+    """One line of `/harassment help`: its catalogue key and the other words that do the same."""
+
+    key: str
+    aliases: tuple[str, ...] = ()
+
+
+def help_line(line: HelpLine, locale: Locale) -> str:
+    words = ("、" if locale == "ja" else ", ").join(f"`{COMMAND} {word}`" for word in line.aliases)
+    aliases = t("commands.aliases", locale, words=words) if line.aliases else ""
+    return "• " + t(line.key, locale, command=COMMAND, aliases=aliases)
+
+
+def help_answer(locale: str, lines: Sequence[HelpLine]) -> Answer:
+    """The subcommands (`lines`, from the command's routing table) in the person's language, and
+    a button that opens the report form."""
     loc = normalize_locale(locale, "en")
     heading = t("guidance.help_heading", loc, command=COMMAND)
     return Answer(
         heading,
         [
             bk.header(heading),
-            bk.section(t("guidance.help_commands", loc, command=COMMAND)),
+            bk.section("\n".join(help_line(line, loc) for line in lines)),
             bk.actions(
                 [bk.button(t("guidance.report_button", loc), OPEN_REPORT_ACTION, style="primary")],
                 block_id=BLOCK_HELP_ACTIONS,

@@ -8,8 +8,9 @@ from slack_bolt import Ack
 
 from bot.deps import deps_of
 from bot.desk.messages import outcome_text
-from bot.desk.modals import MAIN_BLOCK, VIEW_ACTIONS, ModalMeta, notice_modal, parse_modal
+from bot.desk.modals import ModalMeta, notice_modal, parse_modal
 from bot.desk.service import Applied, Denied, DeskRequest, DeskService
+from bot.desk.states import BY_VIEW
 from bot.i18n import t
 
 
@@ -18,11 +19,12 @@ def handle_desk_submission(
 ) -> None:
     deps = deps_of(context)
     user_id = body["user"]["id"]
-    action = VIEW_ACTIONS[view["callback_id"]]
+    row = BY_VIEW[view["callback_id"]]
+    action = row.action
     locale = deps.profiles.get(user_id).locale
     meta = ModalMeta.decode(view.get("private_metadata", ""))
     if meta is None:
-        ack(response_action="errors", errors={MAIN_BLOCK[action]: t("desk.bad_button", locale)})
+        ack(response_action="errors", errors={row.modal_block or "": t("desk.bad_button", locale)})
         return
     service = deps.service(DeskService)
     if not service.authorise(user_id, action, meta.case_id):
