@@ -40,18 +40,20 @@ class DeskLeads:
 
     def user_ids(self) -> tuple[str, ...]:
         """Every lead's user id, groups expanded, duplicates removed, in the configured order."""
-        fresh = self._cache.fresh(self._leads)
-        if fresh is not None:
-            return fresh
-        try:
-            resolved = self._resolve()
-        except (SlackClientError, OSError) as exc:
+        problems: list[Exception] = []
+
+        def failed(exc: Exception) -> None:
             log.warning("could not resolve DESK_LEADS user groups: %s", exc)
-            known = self._cache.last(self._leads)
-            if known is not None:
-                return known
-            raise LeadsUnavailable(str(exc)) from exc
-        self._cache.put(self._leads, resolved)
+            problems.append(exc)
+
+        resolved = self._cache.get(
+            self._leads,
+            self._resolve,
+            failures=(SlackClientError, OSError),
+            on_failure=failed,
+        )
+        if resolved is None:
+            raise LeadsUnavailable(str(problems[-1])) from problems[-1]
         return resolved
 
     def _resolve(self) -> tuple[str, ...]:

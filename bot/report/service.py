@@ -73,32 +73,6 @@ def record_report(
 
     Raises ReportNotSaved when the database fails (the cause is chained, for the log).
     """
-    try:
-        return _record(
-            sessions,
-            draft=draft,
-            reporter_user_id=reporter_user_id,
-            reporter_locale=reporter_locale,
-            submission_key=submission_key,
-            policy=policy,
-            now=now,
-            hooks=hooks,
-        )
-    except SQLAlchemyError as exc:
-        raise ReportNotSaved() from exc
-
-
-def _record(
-    sessions: SessionFactory,
-    *,
-    draft: ReportDraft,
-    reporter_user_id: str,
-    reporter_locale: str,
-    submission_key: str,
-    policy: ReportPolicy,
-    now: datetime,
-    hooks: Sequence[ReportHook],
-) -> RecordedReport:
     for _attempt in range(5):
         try:
             with sessions.begin() as session:
@@ -127,6 +101,8 @@ def _record(
             # A concurrent duplicate (same submission key) or the year's first reference: the
             # next round either finds the stored case or takes a fresh number.
             continue
+        except SQLAlchemyError as exc:
+            raise ReportNotSaved() from exc
     raise RuntimeError("could not store the report after repeated conflicts")
 
 

@@ -37,6 +37,28 @@ class TtlCache(Generic[K, V]):
             entry = self._entries.get(key)
             return entry[1] if entry is not None else None
 
+    def get(
+        self,
+        key: K,
+        fetch: Callable[[], V],
+        *,
+        failures: tuple[type[Exception], ...],
+        on_failure: Callable[[Exception], None],
+    ) -> V | None:
+        """The fresh value, else `fetch()` (remembered). When `fetch` fails with one of
+        `failures`, `on_failure` hears of it and the last value is returned, however old (None
+        when there is none)."""
+        fresh = self.fresh(key)
+        if fresh is not None:
+            return fresh
+        try:
+            value = fetch()
+        except failures as exc:
+            on_failure(exc)
+            return self.last(key)
+        self.put(key, value)
+        return value
+
     def put(self, key: K, value: V) -> None:
         with self._lock:
             self._entries[key] = (self._monotonic(), value)

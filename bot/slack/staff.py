@@ -38,16 +38,13 @@ class DeskStaff:
     def members(self) -> frozenset[str]:
         """The desk channel's members. When Slack cannot answer, the last known list is used;
         with none known, nobody counts as staff (fail closed: case details are sensitive)."""
-        fresh = self._cache.fresh(self._channel)
-        if fresh is not None:
-            return fresh
-        try:
-            members = self._fetch()
-        except (SlackClientError, OSError) as exc:
-            log.warning("could not list desk members: %s", exc)
-            return self._cache.last(self._channel) or frozenset()
-        self._cache.put(self._channel, members)
-        return members
+        members = self._cache.get(
+            self._channel,
+            self._fetch,
+            failures=(SlackClientError, OSError),
+            on_failure=lambda exc: log.warning("could not list desk members: %s", exc),
+        )
+        return members or frozenset()
 
     def cached_members(self) -> frozenset[str] | None:
         """The last known members without asking Slack (None when none are known): for code
