@@ -10,9 +10,9 @@ from sqlalchemy import select, update
 
 from bot.clock import FrozenClock
 from storage.models import CheckIn, OutboxMessage
+from tests.checkins.test_flow import checkin_dms, checkins, report, wait_checkin_dms
 from tests.harness import REPORTER_JA, AppHarness
 from tests.slack_standin import SlackStandIn
-from tests.test_checkins_flow import checkin_dms, checkins, report, wait_checkin_dms
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 

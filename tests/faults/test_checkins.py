@@ -29,6 +29,10 @@ from tests.harness import (
 )
 from tests.slack_standin import SlackStandIn
 
+# Fault tests (kills, broken payloads, outages): `pytest -m faults` runs only these,
+# `pytest -m 'not faults'` everything else; a plain `pytest` (and .ci/run) runs all.
+pytestmark = pytest.mark.faults
+
 PEOPLE = 80
 
 

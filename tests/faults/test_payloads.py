@@ -21,6 +21,10 @@ from hypothesis import strategies as st
 from tests.harness import REPORTER_EN, AppHarness, populate_workspace, report_values
 from tests.slack_standin import SlackStandIn
 
+# Fault tests (kills, broken payloads, outages): `pytest -m faults` runs only these,
+# `pytest -m 'not faults'` everything else; a plain `pytest` (and .ci/run) runs all.
+pytestmark = pytest.mark.faults
+
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 STATUSES: Counter[int] = Counter()

@@ -1,11 +1,11 @@
-"""The shipped guidance says what the company's policy and the law say (shared/domain.md)."""
+"""The shipped guidance says what the company's policy and the law say (/work/shared/domain.md)."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.guidance import CATEGORY_KEYS, Locale, load_guidance, overview_blocks, topic_blocks
-from tests.test_guidance_commands import text_of
+from tests.guidance.test_commands import text_of
 
 LIB = load_guidance()
 

@@ -1,23 +1,21 @@
-"""Core behaviour outside the report flow: retries, logs, health, schema, retention."""
+"""Platform behaviour every feature relies on: retries, logs, health, schema, errors, mrkdwn."""
 
 from __future__ import annotations
 
 import io
 import re
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import select
 
-from bot.retention.service import purge_expired_cases
 from bot.slack.mrkdwn import escape, split_escaped
 from bot.web import make_wsgi_app
-from storage.db import make_engine, make_session_factory, migrate
-from storage.models import Base, Case, CaseEvent, OutboxMessage
+from storage.db import make_engine, migrate
+from storage.models import Base
 from tests.harness import (
     DESK_CHANNEL,
     REPORTER_EN,
@@ -103,39 +101,6 @@ def test_health_is_503_when_the_database_does_not_answer(app: AppHarness, tmp_pa
     assert status.startswith("503") and b'"ok": false' in body
     status, _ = call_wsgi(make_wsgi_app(app.runtime.app, app.deps.core.engine), "/healthz")
     assert status.startswith("200")
-
-
-def test_closed_cases_are_purged_after_the_retention_period(app: AppHarness) -> None:
-    view = app.open_report_form(REPORTER_EN)
-    app.submit_report(view, user_id=REPORTER_EN)
-    app.slack.wait_for(lambda: app.slack.messages(DESK_CHANNEL), timeout=10)
-    now = datetime.now(UTC)
-    with app.deps.sessions.begin() as session:
-        case = session.scalars(select(Case)).one()
-        reference = case.reference
-        assert purge_expired_cases(session, now=now, retention=timedelta(days=30)) == []
-        case.status, case.resolved_at = "resolved", now - timedelta(days=31)
-    time.sleep(0.2)
-    with app.deps.sessions.begin() as session:
-        assert purge_expired_cases(session, now=now, retention=timedelta(days=30)) == [reference]
-    sessions = make_session_factory(app.deps.core.engine)
-    with sessions() as session:
-        assert session.scalars(select(Case)).all() == []
-        assert session.scalars(select(OutboxMessage)).all() == []
-        purged = session.scalars(select(CaseEvent).where(CaseEvent.action == "purged")).one()
-        assert purged.after is not None and purged.after["reference"] == reference
-        assert "narrative" not in str(purged.after)
-
-
-def test_an_expired_trigger_gets_a_clear_private_answer(app: AppHarness) -> None:
-    response = app.sender.command(
-        "/harassment", user_id=REPORTER_EN, channel_id="C0GENERAL1", trigger_id="1.2.expired"
-    )
-    assert response.status == 200
-    app.slack.wait_for(lambda: app.slack.calls_to("views.open"))
-    answer = app.slack.wait_for(lambda: app.slack.calls_to("response_url"), timeout=10)[0]
-    assert answer.args["response_type"] == "ephemeral"
-    assert "Slack allows 3 seconds" in answer.args["text"]
 
 
 def test_an_unexpected_error_is_logged_with_an_id_the_user_is_told(

@@ -14,7 +14,7 @@ from handlers.events import EVENTS
 from handlers.shortcuts import GLOBAL_SHORTCUTS, MESSAGE_SHORTCUTS
 from tests.harness import PROJECT_ROOT, AppHarness
 
-SCHEMA = Path(__file__).parent / "data" / "manifest.schema.1.0.0.json"
+SCHEMA = Path(__file__).parent.parent / "data" / "manifest.schema.1.0.0.json"
 
 
 def manifest() -> dict[str, Any]:

@@ -236,3 +236,14 @@ def test_health_endpoint_reports_the_database(app: AppHarness) -> None:
     health = requests.get(app.url.replace("/slack/events", "/healthz"), timeout=5)
     assert health.status_code == 200
     assert health.json()["ok"] is True
+
+
+def test_an_expired_trigger_gets_a_clear_private_answer(app: AppHarness) -> None:
+    response = app.sender.command(
+        "/harassment", user_id=REPORTER_EN, channel_id="C0GENERAL1", trigger_id="1.2.expired"
+    )
+    assert response.status == 200
+    app.slack.wait_for(lambda: app.slack.calls_to("views.open"))
+    answer = app.slack.wait_for(lambda: app.slack.calls_to("response_url"), timeout=10)[0]
+    assert answer.args["response_type"] == "ephemeral"
+    assert "Slack allows 3 seconds" in answer.args["text"]
