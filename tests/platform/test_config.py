@@ -80,7 +80,7 @@ def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         env={"PATH": "/usr/bin:/bin", **env},
-        cwd=PROJECT_ROOT / "tests",  # no .env there
+        cwd=PROJECT_ROOT / "tests" / "data",  # no .env there (nor a folder shadowing stdlib)
         capture_output=True,
         text=True,
         timeout=60,
