@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 from bench import procs
 from bench.data import database
 from bot.conversation import ids
-from bot.report.form import FormMetadata
+from bot.report.modals import FormMetadata
 from tests.harness import (
     DESK_CHANNEL,
     DESK_STAFF,

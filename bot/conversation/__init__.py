@@ -1,1 +1,8 @@
-"""The case conversation: desk and reporter talk through the bot (issue 12)."""
+"""The case conversation: desk and reporter talk through the bot (issue 12).
+
+Other features and the wiring use only what is exported here.
+"""
+
+from bot.conversation.renderers import unread_line
+
+__all__ = ["unread_line"]

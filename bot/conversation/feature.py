@@ -12,23 +12,19 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from bot import blocks as bk
+from bot.conversation import ids
 from bot.conversation import messages as msg
 from bot.conversation.renderers import conversation_renderers
 from bot.conversation.service import ConversationService
-from bot.deps import Core, Deps, Feature
-from bot.desk.service import button_value
+from bot.deps import Core, Feature
 from bot.i18n import normalize_locale
 from bot.scheduler import TickJob
+from bot.slack import blocks as bk
 from storage.models import Case, CaseStatus
 from storage.repositories import conversation as conversation_repo
 from storage.repositories import users as users_repo
 
 UNROUTED_KEPT = timedelta(days=1)
-
-
-def conversation_service(deps: Deps) -> ConversationService:
-    return ConversationService(sessions=deps.sessions, clock=deps.clock, staff=deps.staff)
 
 
 def conversation_feature(core: Core) -> Feature:
@@ -38,7 +34,7 @@ def conversation_feature(core: Core) -> Feature:
         thread = conversation_repo.thread(session, case.id)
         consent = thread.consent_state if thread else None
         return msg.case_blocks(
-            value=button_value(case),
+            value=str(case.id),
             unread=conversation_repo.unread_count(session, case.id),
             ask_name=case.identity != "named" and consent not in ("asked", "shared"),
             locale=locale,
@@ -63,6 +59,8 @@ def conversation_feature(core: Core) -> Feature:
             clock=core.clock,
             download_timeout=core.settings.evidence_download_timeout.total_seconds(),
         ),
+        outbox_kinds=ids.OUTBOX_KINDS,
+        services=(ConversationService(sessions=core.sessions, clock=core.clock, staff=core.staff),),
         case_blocks=(case_blocks,),
         receipt_blocks=(receipt_blocks,),
         tick_jobs=(TickJob("conversation-forget-unrouted", forget_unrouted, timedelta(hours=1)),),

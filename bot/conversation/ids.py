@@ -1,9 +1,10 @@
 """Action, view and block ids and outbox kinds of the case conversation.
 
-Desk buttons on the case message carry ``"<case id>:<case version>"`` like the desk's own
-buttons (bot/desk/ids.py). Reporter buttons carry ``"<case id>"`` (receipt DM: add information,
-withdraw; consent answers) or ``"<message id>:<case id>"`` (which case a DM outside any thread
-is about). The clicker is always checked against the case's reporter or the desk's members.
+Desk buttons on the case message carry ``"<case id>"`` (sending a message or asking for the
+name does not depend on the case's version). Reporter buttons carry ``"<case id>"`` (receipt
+DM: add information, withdraw; consent answers) or ``"<message id>:<case id>"`` (which case a
+DM outside any thread is about). The clicker is always checked against the case's reporter
+or the desk's members.
 """
 
 # Case message (desk channel): opens MESSAGE_VIEW.
@@ -20,8 +21,18 @@ RECEIPT_BLOCK = "conv_receipt"
 # Consent request in the DM thread.
 CONSENT_YES_ACTION = "conv_consent_yes"
 CONSENT_NO_ACTION = "conv_consent_no"
-# "Which report is this about?" in the DM: one button per open case.
+# "Which report is this about?" in the DM: one button per open case (action ids
+# conv_route_0 .. conv_route_4, newest case first).
 ROUTE_ACTION = "conv_route"
+ROUTE_CHOICES_MAX = 5
+DESK_BUTTONS = (MESSAGE_REPORTER_ACTION, ASK_NAME_ACTION)
+REPORTER_BUTTONS = (
+    ADD_INFO_ACTION,
+    WITHDRAW_ACTION,
+    CONSENT_YES_ACTION,
+    CONSENT_NO_ACTION,
+    *(f"{ROUTE_ACTION}_{i}" for i in range(ROUTE_CHOICES_MAX)),
+)
 
 # Modals. private_metadata is JSON {"case_id": int}.
 MESSAGE_VIEW = "conv_message_submit"
@@ -48,6 +59,22 @@ CONSENT_ANSWERED = "conversation.consent_answered"  # the request with its answe
 ROUTE_QUESTION = "conversation.route_question"  # which case? (buttons)
 ROUTE_ANSWERED = "conversation.route_answered"  # the question with the choice, no buttons
 EVIDENCE_COPY = "evidence.copy"  # download, strip metadata, upload into the case thread
+OUTBOX_KINDS = frozenset(
+    {
+        TO_DESK,
+        DELIVERED_MARK,
+        TO_REPORTER,
+        DESK_COPY,
+        COPY_UPDATE,
+        DM_NOTICE,
+        DESK_LINE,
+        CONSENT_REQUEST,
+        CONSENT_ANSWERED,
+        ROUTE_QUESTION,
+        ROUTE_ANSWERED,
+        EVIDENCE_COPY,
+    }
+)
 
 DELIVERED_REACTION = "white_check_mark"
 # Emoji-only, mention or long messages are relayed; only blank ones are not.

@@ -6,19 +6,19 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot import blocks as bk
 from bot.conversation import ids
-from bot.evidence.rules import MAX_FILES
+from bot.conversation.evidence.rules import MAX_FILES
 from bot.i18n import t
-from bot.mrkdwn import escape, quote
-from bot.report.ids import OPEN_REPORT_ACTION
-from bot.report.messages import SlackMessage
+from bot.report import OPEN_REPORT_ACTION
+from bot.slack import blocks as bk
+from bot.slack.blocks import SlackMessage
+from bot.slack.mrkdwn import escape, quote
 
 # A relay may hold Slack's longest message (40,000 characters, more once escaped): spread it
 # over up to this many sections of one post, leaving room for the header and footer blocks.
 RELAY_SECTIONS_MAX = 45
 MESSAGE_MAX = 3000  # the desk's modal
-ROUTE_CHOICES_MAX = 5
+ROUTE_CHOICES_MAX = ids.ROUTE_CHOICES_MAX
 
 
 def _sections(header: str, text: str) -> list[bk.Block]:

@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock
 from bot.conversation import ids
 from bot.conversation import messages as msg
-from bot.evidence import transfer
-from bot.evidence.rules import offered, refusal
-from bot.evidence.scrub import UnreadableImage
+from bot.conversation.evidence import transfer
+from bot.conversation.evidence.rules import offered, refusal
+from bot.conversation.evidence.scrub import UnreadableImage
 from bot.i18n import t
-from bot.mrkdwn import escape
 from bot.outbox import Delivery, DeliveryFailed, NotReady, Perform, Post, Renderer, Skip, Update
+from bot.slack.mrkdwn import escape
 from storage.models import Case, CaseMessage, ConversationThread, EvidenceFile, OutboxMessage
 from storage.repositories import cases as cases_repo
 from storage.repositories import conversation as conversation_repo

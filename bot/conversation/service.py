@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.conversation import ids
+from bot.conversation.evidence.service import Refused, accept_files, as_stored, offered_files
 from bot.conversation.text import is_blank, slack_text_to_plain
-from bot.evidence.service import Refused, accept_files, as_stored, offered_files
-from bot.home.refresh import enqueue_home_refreshes
-from bot.report.deliveries import DESK_UPDATE
-from bot.staff import DeskStaff
+from bot.home import enqueue_home_refreshes
+from bot.report import DESK_UPDATE
+from bot.slack.staff import DeskStaff
 from storage.db import SessionFactory
 from storage.models import Case, CaseMessage, CaseStatus
 from storage.repositories import cases as cases_repo

@@ -5,8 +5,7 @@ from slack_bolt import App
 
 from bot.checkins import ids as checkin_ids
 from bot.conversation import ids as conversation_ids
-from bot.conversation.messages import ROUTE_CHOICES_MAX
-from bot.desk import ids as desk_ids
+from bot.desk.states import DESK_ACTIONS
 from bot.guidance import ACTION_PICK_TOPIC
 from bot.report.ids import OPEN_REPORT_ACTION
 from handlers.actions import (
@@ -24,27 +23,24 @@ from handlers.actions import (
 ACTIONS: dict[str, Callable[..., Any]] = {
     OPEN_REPORT_ACTION: open_report.handle_open_report,
     ACTION_PICK_TOPIC: pick_topic.handle_pick_topic,
-    desk_ids.ACKNOWLEDGE_ACTION: desk_transition.handle_desk_transition,
-    desk_ids.REOPEN_ACTION: desk_transition.handle_desk_transition,
-    desk_ids.ASSIGN_ACTION: desk_open_modal.handle_desk_open_modal,
-    desk_ids.ESCALATE_ACTION: desk_open_modal.handle_desk_open_modal,
-    desk_ids.NOTE_ACTION: desk_open_modal.handle_desk_open_modal,
-    desk_ids.RESOLVE_ACTION: desk_open_modal.handle_desk_open_modal,
+    # A desk action with a modal opens it; one without is applied at once.
+    **{
+        row.action_id: desk_open_modal.handle_desk_open_modal
+        if row.view
+        else desk_transition.handle_desk_transition
+        for row in DESK_ACTIONS
+    },
     **{answer_id: checkin_answer.handle_checkin_answer for answer_id in checkin_ids.BUTTON_ANSWERS},
     checkin_ids.ANSWER_LATER: checkin_later.handle_checkin_later,
     checkin_ids.DESK_EXTRA: checkin_desk.handle_checkin_desk,
     checkin_ids.DESK_CANCEL: checkin_desk.handle_checkin_desk,
-    conversation_ids.MESSAGE_REPORTER_ACTION: conversation_desk.handle_conversation_desk,
-    conversation_ids.ASK_NAME_ACTION: conversation_desk.handle_conversation_desk,
+    **{
+        action_id: conversation_desk.handle_conversation_desk
+        for action_id in conversation_ids.DESK_BUTTONS
+    },
     **{
         action_id: conversation_reporter.handle_conversation_reporter
-        for action_id in (
-            conversation_ids.ADD_INFO_ACTION,
-            conversation_ids.WITHDRAW_ACTION,
-            conversation_ids.CONSENT_YES_ACTION,
-            conversation_ids.CONSENT_NO_ACTION,
-            *(f"{conversation_ids.ROUTE_ACTION}_{i}" for i in range(ROUTE_CHOICES_MAX)),
-        )
+        for action_id in conversation_ids.REPORTER_BUTTONS
     },
 }
 

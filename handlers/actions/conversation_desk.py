@@ -9,12 +9,11 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.conversation import ids
-from bot.conversation.feature import conversation_service
 from bot.conversation.messages import message_modal
+from bot.conversation.service import ConversationService
 from bot.deps import deps_of
-from bot.desk.service import parse_button_value
 from bot.i18n import t
-from bot.replies import tell_privately
+from bot.slack.replies import tell_privately
 
 
 def handle_conversation_desk(
@@ -29,14 +28,14 @@ def handle_conversation_desk(
     deps = deps_of(context)
     user_id = body["user"]["id"]
     locale = deps.profiles.get(user_id).locale
-    service = conversation_service(deps)
-    parsed = parse_button_value(action.get("value"))
+    service = deps.service(ConversationService)
+    raw = action.get("value")
     name = "message_reporter" if action["action_id"] == ids.MESSAGE_REPORTER_ACTION else "ask_name"
-    if parsed is None:
+    if not isinstance(raw, str) or not raw.isdigit():
         key = "desk.bad_button" if service.authorise(user_id, name, None) else "desk.denied"
         tell_privately(body, respond, client, t(key, locale))
         return
-    case_id, _version = parsed
+    case_id = int(raw)
     if action["action_id"] == ids.MESSAGE_REPORTER_ACTION:
         outcome = service.check_desk(user_id, case_id, name)
         if outcome.error is None:

@@ -9,12 +9,11 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.conversation import ids
-from bot.conversation.feature import conversation_service
 from bot.conversation.messages import add_info_modal
-from bot.conversation.service import ReporterOutcome
+from bot.conversation.service import ConversationService, ReporterOutcome
 from bot.deps import deps_of
 from bot.i18n import t
-from bot.replies import tell_privately
+from bot.slack.replies import tell_privately
 
 
 def _case_id(raw: object) -> int | None:
@@ -31,7 +30,7 @@ def handle_conversation_reporter(
 ) -> None:
     ack()
     deps = deps_of(context)
-    service = conversation_service(deps)
+    service = deps.service(ConversationService)
     user_id = body["user"]["id"]
     action_id = str(action["action_id"])
     value = action.get("value")

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.conversation.feature import conversation_service
-from bot.conversation.service import IncomingDm
+from bot.conversation.service import ConversationService, IncomingDm
 from bot.deps import deps_of
 
 NEW_MESSAGE_SUBTYPES = (None, "file_share", "thread_broadcast")
@@ -26,7 +25,7 @@ def handle_direct_message(event: dict[str, Any], context: dict[str, Any]) -> Non
     if event.get("channel_type") != "im":
         return
     deps = deps_of(context)
-    service = conversation_service(deps)
+    service = deps.service(ConversationService)
     subtype = event.get("subtype")
     channel = str(event.get("channel") or "")
     if subtype in NEW_MESSAGE_SUBTYPES:

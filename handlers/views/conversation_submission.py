@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.conversation import ids
-from bot.conversation.feature import conversation_service
+from bot.conversation.service import ConversationService
 from bot.deps import deps_of
 from bot.i18n import t
 
@@ -36,7 +36,7 @@ def handle_conversation_submission(
     values = (view.get("state") or {}).get("values") or {}
     text = str(_value(values, ids.TEXT_BLOCK, ids.TEXT_INPUT).get("value") or "")
     case_id = _case_id(view)
-    service = conversation_service(deps)
+    service = deps.service(ConversationService)
     if view.get("callback_id") == ids.MESSAGE_VIEW:
         chosen = _value(values, ids.SIGN_BLOCK, ids.SIGN_INPUT).get("selected_options") or []
         signed = any(option.get("value") == ids.SIGN_VALUE for option in chosen)
