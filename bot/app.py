@@ -120,6 +120,7 @@ def build_deps(core: Core, factories: Sequence[FeatureFactory] | None = None) ->
         core=core,
         outbox=outbox,
         report_hooks=tuple(hook for feature in features for hook in feature.report_hooks),
+        evidence_hooks=tuple(hook for feature in features for hook in feature.evidence_hooks),
         tick_jobs=tuple(jobs),
         services={type(service): service for feature in features for service in feature.services},
     )

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.conversation import ids
 from bot.conversation import messages as msg
 from bot.conversation.renderers import conversation_renderers
-from bot.conversation.service import ConversationService
+from bot.conversation.service import ConversationService, accept_form_evidence
 from bot.deps import Core, Feature
 from bot.i18n import normalize_locale
 from bot.scheduler import TickJob
@@ -62,6 +62,7 @@ def conversation_feature(core: Core) -> Feature:
         outbox_kinds=ids.OUTBOX_KINDS,
         services=(ConversationService(sessions=core.sessions, clock=core.clock, staff=core.staff),),
         case_blocks=(case_blocks,),
+        evidence_hooks=(accept_form_evidence,),
         receipt_blocks=(receipt_blocks,),
         tick_jobs=(TickJob("conversation-forget-unrouted", forget_unrouted, timedelta(hours=1)),),
     )

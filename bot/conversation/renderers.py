@@ -186,6 +186,12 @@ def conversation_renderers(
         rendered = msg.notice(
             str(payload["key"]), locale, report_button=bool(payload.get("report_button")), **params
         )
+        if payload.get("in_case_thread"):  # wait for the receipt, answer under it
+            case = _case(session, row)
+            if case is None:
+                return Skip("case deleted")
+            thread = _dm_thread(session, case, clock.now())
+            return Post(thread.dm_channel, rendered.text, rendered.blocks, thread.thread_ts)
         return Post(
             str(payload["channel"]), rendered.text, rendered.blocks, payload.get("thread_ts")
         )

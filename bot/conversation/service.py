@@ -6,6 +6,7 @@ outbox rows written in the same transaction (renderers.py turns them into calls)
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -692,3 +693,38 @@ class ConversationService:
             now=now,
         )
         log.info("denied conversation action %s on case %s to %s", action, case_id, actor)
+
+
+def accept_form_evidence(
+    session: Session, case: Case, files: Sequence[dict[str, Any]], now: datetime
+) -> None:
+    """The report form's files (a report hook: inside the report's own transaction). Refusals
+    are answered in the case's DM thread once the receipt is there, and told to the desk."""
+    refused = accept_files(
+        session, case_id=case.id, message_id=None, files=offered_files(files), now=now
+    )
+    if not refused:
+        return
+    lines = [{"name": r.name, "reason": r.reason} for r in refused]
+    outbox_repo.enqueue(
+        session,
+        kind=ids.DM_NOTICE,
+        dedupe_key=f"conv:case:{case.id}:form_files_refused",
+        case_id=case.id,
+        payload={
+            "key": "conv.dm.files_refused",
+            "refused": lines,
+            "user_id": case.reporter_user_id,
+            "in_case_thread": True,
+            "locale": case.reporter_locale,
+        },
+        now=now,
+    )
+    outbox_repo.enqueue(
+        session,
+        kind=ids.DESK_LINE,
+        dedupe_key=f"conv:case:{case.id}:form_files_refused_desk",
+        case_id=case.id,
+        payload={"refused": lines},
+        now=now,
+    )

@@ -181,3 +181,21 @@ def test_files_added_through_the_add_information_modal(app: AppHarness) -> None:
     assert row.name == "voice.m4a"
     reply = wait_dm_text(app, "run.bat", root["ts"])
     assert "この種類のファイル" in json.dumps(reply, ensure_ascii=False)
+
+
+def test_files_on_the_report_form_become_evidence(app: AppHarness) -> None:
+    view = app.open_report_form(REPORTER_JA)
+    [block] = [b for b in view["blocks"] if b.get("block_id") == "evidence"]
+    assert block["element"]["type"] == "file_input" and block["element"]["max_files"] == 10
+    photo = app.slack.add_file(REPORTER_JA, "scene.jpg", jpeg_with_gps(), mimetype="image/jpeg")
+    empty = app.slack.add_file(REPORTER_JA, "blank.pdf", b"")
+    from tests.desk_support import report
+
+    case = report(app, REPORTER_JA, identity="anonymous", evidence=[photo, empty])
+    [row] = [r for r in settled(app, case) if r.status == "copied"]
+    assert row.name == "scene.jpg" and row.metadata_stripped
+    [copy] = copies_in_thread(app, case)
+    assert copy["user"] == app.slack.BOT_USER_ID
+    wait_thread_text(app, case, "blank.pdf")
+    root = receipt(app)
+    wait_dm_text(app, "blank.pdf", root["ts"])  # answered under the receipt
