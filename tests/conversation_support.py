@@ -39,7 +39,7 @@ def receipt(
         ]
         return found[-1] if found else None
 
-    return app.slack.wait_for(find, timeout=15)
+    return app.slack.wait_for(find, timeout=30)
 
 
 def dm_channel(user_id: str = REPORTER_JA) -> str:
@@ -56,7 +56,7 @@ def text_of(message: dict[str, Any]) -> str:
     return message.get("text", "") + json.dumps(message.get("blocks", []), ensure_ascii=False)
 
 
-def wait_thread_text(app: AppHarness, case: Case, needle: str, timeout: float = 15) -> str:
+def wait_thread_text(app: AppHarness, case: Case, needle: str, timeout: float = 30) -> str:
     def find() -> str | None:
         for message in thread(app, case):
             if needle in text_of(message):
@@ -81,7 +81,7 @@ def wait_dm_text(
                 return message
         return None
 
-    return app.slack.wait_for(find, timeout=15)
+    return app.slack.wait_for(find, timeout=30)
 
 
 def messages_of(app: AppHarness, case_id: int | None = None) -> list[CaseMessage]:

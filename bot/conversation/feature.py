@@ -17,7 +17,7 @@ from bot.conversation import messages as msg
 from bot.conversation.renderers import conversation_renderers
 from bot.conversation.service import ConversationService, accept_form_evidence
 from bot.deps import Core, Feature
-from bot.i18n import normalize_locale
+from bot.i18n import normalize_locale, t
 from bot.scheduler import TickJob
 from bot.slack import blocks as bk
 from storage.models import Case, CaseStatus
@@ -41,6 +41,8 @@ def conversation_feature(core: Core) -> Feature:
         )
 
     def receipt_blocks(session: Session, case: Case, locale: str) -> Sequence[bk.Block]:
+        if case.status == CaseStatus.WITHDRAWN:
+            return [bk.context(t("conv.error.withdrawn", locale))]
         return msg.receipt_blocks(case_id=case.id, reference=case.reference, locale=locale)
 
     def cached_locale(session: Session, user_id: str) -> str:

@@ -20,7 +20,7 @@ from bot.conversation import ids
 from bot.conversation.evidence.service import Refused, accept_files, as_stored, offered_files
 from bot.conversation.text import is_blank, slack_text_to_plain
 from bot.home import enqueue_home_refreshes
-from bot.report import DESK_UPDATE
+from bot.report import DESK_UPDATE, RECEIPT_UPDATE
 from bot.slack.staff import DeskStaff
 from storage.db import SessionFactory
 from storage.models import Case, CaseMessage, CaseStatus
@@ -473,6 +473,13 @@ class ConversationService:
             )
             session.flush()
             self._desk_line(session, case, "conv.desk.withdrawn", {}, event.id, now)
+            outbox_repo.enqueue(  # the receipt loses its Add information / Withdraw buttons
+                session,
+                kind=RECEIPT_UPDATE,
+                dedupe_key=f"case:{case.id}:receipt_update:withdrawn",
+                case_id=case.id,
+                now=now,
+            )
             thread = conversation_repo.ensure_thread(session, case.id, now)
             outbox_repo.enqueue(
                 session,

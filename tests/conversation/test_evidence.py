@@ -39,7 +39,7 @@ def settled(app: AppHarness, case, count: int = 1) -> list:
         rows = evidence_of(app, case.id)
         return rows if sum(r.status == "copied" for r in rows) >= count else None
 
-    return app.slack.wait_for(done, timeout=20)
+    return app.slack.wait_for(done, timeout=30)
 
 
 def test_a_photo_reaches_the_case_thread_as_the_bots_copy_without_gps(app: AppHarness) -> None:
@@ -49,7 +49,7 @@ def test_a_photo_reaches_the_case_thread_as_the_bots_copy_without_gps(app: AppHa
     photo = app.slack.add_file(REPORTER_JA, "hanako_receipt.jpg", original, mimetype="image/jpeg")
     _, sent = app.sender.send_dm(REPORTER_JA, "写真です", thread_ts=root["ts"], files=[photo])
     wait_thread_text(app, case, "写真です")
-    [copy] = app.slack.wait_for(lambda: copies_in_thread(app, case), timeout=15)
+    [copy] = app.slack.wait_for(lambda: copies_in_thread(app, case), timeout=30)
     assert copy["user"] == app.slack.BOT_USER_ID  # the desk never sees the reporter upload it
     data = app.slack.file_bytes(copy["id"])
     assert data is not None and data != original
@@ -64,7 +64,7 @@ def test_a_photo_reaches_the_case_thread_as_the_bots_copy_without_gps(app: AppHa
     assert "位置情報などのメタデータを削除" in comment
     downloads = app.slack.calls_to("files.download")
     assert downloads and all(c.token == app.slack.bot_token for c in downloads)
-    app.slack.wait_for(lambda: reacted(app, dm_channel(), sent["ts"]), timeout=10)
+    app.slack.wait_for(lambda: reacted(app, dm_channel(), sent["ts"]), timeout=30)
 
 
 def test_refused_files_get_a_clear_reply(app: AppHarness) -> None:
@@ -84,7 +84,7 @@ def test_refused_files_get_a_clear_reply(app: AppHarness) -> None:
                      "video.mp4", "10 MB を超えています", "p7.png", "10件まで"):  # fmt: skip
         assert expected in text
     wait_thread_text(app, case, "相談者からのファイルを受け付けませんでした")
-    app.slack.wait_for(lambda: len(copies_in_thread(app, case)) == 7, timeout=20)
+    app.slack.wait_for(lambda: len(copies_in_thread(app, case)) == 7, timeout=30)
     rows = settled(app, case, 7)
     assert [r.status for r in rows].count("copied") == 7
     assert {r.refusal for r in rows if r.status == "refused"} == {
@@ -104,7 +104,7 @@ def test_a_failed_download_is_retried_and_the_text_goes_at_once(app: AppHarness)
     )
     app.sender.send_dm(REPORTER_JA, "見積書です", thread_ts=root["ts"], files=[pdf])
     wait_thread_text(app, case, "見積書です")
-    [copy] = app.slack.wait_for(lambda: copies_in_thread(app, case), timeout=20)
+    [copy] = app.slack.wait_for(lambda: copies_in_thread(app, case), timeout=30)
     assert app.slack.file_bytes(copy["id"]) == b"%PDF-1.4 demand"  # not an image: as sent
     assert [c.status for c in app.slack.calls_to("files.download")] == [500, 200]
     [row] = settled(app, case)
@@ -140,7 +140,7 @@ def test_a_download_that_times_out_is_retried(slow_downloads: AppHarness) -> Non
             ).one()
             return job.attempts >= 1 and job.status == "pending"
 
-    app.slack.wait_for(timed_out, timeout=15)
+    app.slack.wait_for(timed_out, timeout=30)
     app.slack.set_latency("files.download", 0.0)
     app.slack.wait_for(lambda: copies_in_thread(app, case), timeout=30)
 
@@ -151,7 +151,7 @@ def test_a_file_stub_is_looked_up_with_files_info(app: AppHarness) -> None:
     real = app.slack.add_file(REPORTER_JA, "shared.png", png_bytes())
     stub = app.slack.file_stub(real["id"])
     app.sender.send_dm(REPORTER_JA, "", thread_ts=root["ts"], files=[stub])
-    app.slack.wait_for(lambda: copies_in_thread(app, case), timeout=20)
+    app.slack.wait_for(lambda: copies_in_thread(app, case), timeout=30)
     assert [c.args["file"] for c in app.slack.calls_to("files.info")] == [real["id"]]
     [row] = settled(app, case)
     assert row.name == "shared.png" and row.status == "copied"
@@ -167,7 +167,7 @@ def test_files_added_through_the_add_information_modal(app: AppHarness) -> None:
     root = receipt(app)
     before = len(app.slack.calls_to("views.open"))
     click_dm_button(app, root, ids.ADD_INFO_ACTION)
-    app.slack.wait_for(lambda: len(app.slack.calls_to("views.open")) > before, timeout=10)
+    app.slack.wait_for(lambda: len(app.slack.calls_to("views.open")) > before, timeout=30)
     view = app.slack.calls_to("views.open")[-1].response["view"]
     element = view["blocks"][1]["element"]
     assert element["type"] == "file_input" and element["max_files"] == 10

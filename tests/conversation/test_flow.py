@@ -34,7 +34,7 @@ def test_reporter_reply_in_the_receipt_thread_reaches_the_case_thread(app: AppHa
     assert response.status == 200
     relayed = wait_thread_text(app, case, "もう一つ思い出しました")
     assert "相談者より" in relayed
-    app.slack.wait_for(lambda: reacted(app, dm_channel(), sent["ts"]), timeout=10)
+    app.slack.wait_for(lambda: reacted(app, dm_channel(), sent["ts"]), timeout=30)
     [stored] = messages_of(app, case.id)
     assert (stored.direction, stored.author_kind, stored.text) == ("in", "reporter", sent["text"])
     assert stored.source_ts == sent["ts"] and stored.copy_ts
@@ -43,7 +43,7 @@ def test_reporter_reply_in_the_receipt_thread_reaches_the_case_thread(app: AppHa
     def unread_shown() -> bool:
         return "未読メッセージ 1 件" in text_of(case_message(app, load(app, case.id)))
 
-    app.slack.wait_for(unread_shown, timeout=10)
+    app.slack.wait_for(unread_shown, timeout=30)
     for message in thread(app, case):
         assert REPORTER_JA not in json.dumps(message) and "hanako" not in json.dumps(message)
 
@@ -69,7 +69,7 @@ def test_desk_message_reaches_the_reporter_and_is_copied_to_the_case_thread(
     def unread_cleared() -> bool:
         return "未読" not in text_of(case_message(app, load(app, case.id)))
 
-    app.slack.wait_for(unread_cleared, timeout=10)
+    app.slack.wait_for(unread_cleared, timeout=30)
     with app.deps.sessions() as session:
         events = session.scalars(
             select(CaseEvent).where(CaseEvent.action == "conversation.to_reporter")
@@ -86,7 +86,7 @@ def test_only_desk_staff_may_message_the_reporter(app: AppHarness) -> None:
         message_ts=case.desk_message_ts,
     )
     assert app.sender.interaction(payload).status == 200
-    app.slack.wait_for(lambda: app.slack.calls_to("response_url"), timeout=10)
+    app.slack.wait_for(lambda: app.slack.calls_to("response_url"), timeout=30)
     assert not [c for c in app.slack.calls_to("views.open") if c.args.get("view", {}).get(
         "callback_id") == ids.MESSAGE_VIEW]  # fmt: skip
     assert "denied:conv_message_reporter" in actions_of(app, case.id)
@@ -102,7 +102,7 @@ def test_consent_yes_names_the_case_and_no_tells_the_desk(app: AppHarness) -> No
     wait_thread_text(app, case, "名前を窓口に伝えてよいか")
     click_dm_button(app, request, ids.CONSENT_YES_ACTION)
     wait_thread_text(app, case, f"相談者が名前の共有に同意しました: <@{REPORTER_JA}>")
-    app.slack.wait_for(lambda: load(app, case.id).identity == "named", timeout=10)
+    app.slack.wait_for(lambda: load(app, case.id).identity == "named", timeout=30)
     app.slack.wait_for(
         lambda: f"<@{REPORTER_JA}>" in text_of(case_message(app, load(app, case.id))), timeout=10
     )
@@ -112,7 +112,9 @@ def test_consent_yes_names_the_case_and_no_tells_the_desk(app: AppHarness) -> No
         message = app.slack.find_message(dm_channel(), request["ts"])
         return message if message and '"actions"' not in json.dumps(message) else None
 
-    assert "お名前を窓口の担当者にお伝えしました" in text_of(app.slack.wait_for(answered))
+    assert "お名前を窓口の担当者にお伝えしました" in text_of(
+        app.slack.wait_for(answered, timeout=30)
+    )
 
     other = file_report(app, identity="anonymous")
     root2 = receipt(app, REPORTER_JA, other.reference)
@@ -141,9 +143,15 @@ def test_withdraw_stops_checkins_and_tells_the_desk(app: AppHarness) -> None:
         assert statuses <= {"cancelled"}
     app.slack.wait_for(
         lambda: "取り下げ(相談者による)" in text_of(case_message(app, load(app, case.id))),
-        timeout=10,
+        timeout=30,
     )
     assert ids.MESSAGE_REPORTER_ACTION not in text_of(case_message(app, load(app, case.id)))
+
+    def receipt_without_buttons() -> bool:
+        stored = app.slack.find_message(dm_channel(), root["ts"]) or {}
+        return ids.WITHDRAW_ACTION not in json.dumps(stored) and "取り下げ済み" in text_of(stored)
+
+    app.slack.wait_for(receipt_without_buttons, timeout=30)
     # Writing in the withdrawn case's thread is answered plainly, not relayed.
     app.sender.send_dm(REPORTER_JA, "やっぱり相談したい", thread_ts=root["ts"])
     wait_dm_text(app, "取り下げられているため", root["ts"])
@@ -155,7 +163,7 @@ def test_add_information_from_the_receipt(app: AppHarness) -> None:
     root = receipt(app)
     before = len(app.slack.calls_to("views.open"))
     click_dm_button(app, root, ids.ADD_INFO_ACTION)
-    app.slack.wait_for(lambda: len(app.slack.calls_to("views.open")) > before, timeout=10)
+    app.slack.wait_for(lambda: len(app.slack.calls_to("views.open")) > before, timeout=30)
     view = app.slack.calls_to("views.open")[-1].response["view"]
     from tests.desk_support import submit
 
@@ -180,6 +188,6 @@ def test_the_desk_app_home_counts_unread_reporter_messages(app: AppHarness) -> N
         view = app.slack.home_view(STAFF)
         return view is not None and needle in json.dumps(view, ensure_ascii=False)
 
-    app.slack.wait_for(lambda: home_shows("相談者からの未読 2 件"), timeout=15)
+    app.slack.wait_for(lambda: home_shows("相談者からの未読 2 件"), timeout=30)
     message_reporter(app, case, STAFF, "拝見しました")
-    app.slack.wait_for(lambda: not home_shows("相談者からの未読"), timeout=15)
+    app.slack.wait_for(lambda: not home_shows("相談者からの未読"), timeout=30)

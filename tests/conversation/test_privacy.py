@@ -70,7 +70,7 @@ def test_an_anonymous_reporter_never_shows_in_what_the_desk_can_read(app: AppHar
     wait_thread_text(app, case, "相談者は匿名のままを希望しました")
     before = len(app.slack.calls_to("views.open"))
     click_dm_button(app, root, ids.ADD_INFO_ACTION)
-    app.slack.wait_for(lambda: len(app.slack.calls_to("views.open")) > before, timeout=10)
+    app.slack.wait_for(lambda: len(app.slack.calls_to("views.open")) > before, timeout=30)
     view = app.slack.calls_to("views.open")[-1].response["view"]
     submit(app, view, {ids.TEXT_INPUT: "追加です"}, REPORTER_JA)
     wait_thread_text(app, case, "追加です")
@@ -80,8 +80,8 @@ def test_an_anonymous_reporter_never_shows_in_what_the_desk_can_read(app: AppHar
             rows = session.scalars(select(EvidenceFile)).all()
             return bool(rows) and all(r.status == "copied" for r in rows)
 
-    app.slack.wait_for(copied, timeout=20)
-    app.slack.wait_for(lambda: any(m.get("files") for m in thread(app, case)), timeout=10)
+    app.slack.wait_for(copied, timeout=30)
+    app.slack.wait_for(lambda: any(m.get("files") for m in thread(app, case)), timeout=30)
     readable = json.dumps(desk_readable(app), ensure_ascii=False)
     reporter = app.slack.users[REPORTER_JA]
     for needle in {REPORTER_JA, "D" + REPORTER_JA, reporter["name"], reporter["real_name"]}:

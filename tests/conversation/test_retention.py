@@ -42,7 +42,7 @@ def test_a_purged_case_takes_its_conversation_with_it(app: AppHarness) -> None:
     assert len(objects["dm_posts"]) >= 2 and objects["desk_posts"]
     # Withdrawn cases are purged like resolved ones once the retention period is over.
     click_dm_button(app, root, ids.WITHDRAW_ACTION)
-    app.slack.wait_for(lambda: _status(app, case.id) == "withdrawn", timeout=10)
+    app.slack.wait_for(lambda: _status(app, case.id) == "withdrawn", timeout=30)
     now = datetime.now(UTC)
     with app.deps.sessions.begin() as session:
         stored = session.get(Case, case.id)

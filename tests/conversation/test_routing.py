@@ -32,7 +32,7 @@ def test_a_dm_outside_any_thread_with_one_open_case_goes_to_it(app: AppHarness) 
     wait_thread_text(app, case, "スレッドの外から書きます")
     notice = wait_dm_text(app, f"ご報告 {case.reference} に関する連絡として")
     assert notice.get("thread_ts") == sent["ts"]  # the answer sits under their message
-    app.slack.wait_for(lambda: reacted(app, dm_channel(), sent["ts"]), timeout=10)
+    app.slack.wait_for(lambda: reacted(app, dm_channel(), sent["ts"]), timeout=30)
 
 
 def test_with_several_open_cases_the_reporter_picks_one(app: AppHarness) -> None:
@@ -53,7 +53,7 @@ def test_with_several_open_cases_the_reporter_picks_one(app: AppHarness) -> None
         message = app.slack.find_message(dm_channel(), question["ts"]) or {}
         return first.reference in text_of(message) and '"actions"' not in json.dumps(message)
 
-    app.slack.wait_for(answered, timeout=10)
+    app.slack.wait_for(answered, timeout=30)
     assert [m.case_id for m in messages_of(app)] == [first.id]
     # Another person cannot route someone else's message.
     payload = app.sender.block_actions(

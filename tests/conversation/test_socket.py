@@ -35,10 +35,10 @@ def test_dm_relay_through_socket_mode(slack: SlackStandIn, sqlite_url: str) -> N
         values = report_values(identity="anonymous")
         submission = payloads.view_submission(view, values, REPORTER_JA)
         slack.wait_for_ack(slack.push_socket_event("interactive", submission))
-        case_ts = slack.wait_for(lambda: slack.messages(DESK_CHANNEL), timeout=10)[0]["ts"]
+        case_ts = slack.wait_for(lambda: slack.messages(DESK_CHANNEL), timeout=30)[0]["ts"]
         receipt = slack.wait_for(
             lambda: [m for m in slack.dms(REPORTER_JA) if "conv_receipt" in json.dumps(m)],
-            timeout=10,
+            timeout=30,
         )[0]
         message = slack.post_user_message(REPORTER_JA, "ソケット経由です", thread_ts=receipt["ts"])
         envelope = payloads.event_envelope(payloads.dm_event(message))
@@ -54,7 +54,7 @@ def test_dm_relay_through_socket_mode(slack: SlackStandIn, sqlite_url: str) -> N
                 for m in slack.replies(DESK_CHANNEL, case_ts)
                 if "ソケット経由です" in json.dumps(m, ensure_ascii=False)
             ],
-            timeout=10,
+            timeout=30,
         )
         with runtime.deps.sessions() as session:
             assert len(session.scalars(select(CaseMessage)).all()) == 1
