@@ -4,5 +4,6 @@ Other features and the wiring use only what is exported here.
 """
 
 from bot.conversation.renderers import unread_line
+from bot.conversation.service import enqueue_slack_purge
 
-__all__ = ["unread_line"]
+__all__ = ["enqueue_slack_purge", "unread_line"]

@@ -59,6 +59,9 @@ CONSENT_ANSWERED = "conversation.consent_answered"  # the request with its answe
 ROUTE_QUESTION = "conversation.route_question"  # which case? (buttons)
 ROUTE_ANSWERED = "conversation.route_answered"  # the question with the choice, no buttons
 EVIDENCE_COPY = "evidence.copy"  # download, strip metadata, upload into the case thread
+# Retention: the Slack side of a purged case (rows without a case: the case is gone by then).
+PURGE_FILE = "conversation.purge_file"  # files.delete of the bot's copy
+PURGE_POST = "conversation.purge_post"  # chat.delete of a bot post (DM thread, case thread)
 OUTBOX_KINDS = frozenset(
     {
         TO_DESK,
@@ -73,6 +76,8 @@ OUTBOX_KINDS = frozenset(
         ROUTE_QUESTION,
         ROUTE_ANSWERED,
         EVIDENCE_COPY,
+        PURGE_FILE,
+        PURGE_POST,
     }
 )
 

@@ -289,7 +289,37 @@ def conversation_renderers(
         channel, thread_ts = _desk_thread(case)
         return _copy_job(evidence, channel, thread_ts, desk_locale, clock, download_timeout)
 
+    def purge_file(session: Session, row: OutboxMessage) -> Delivery:
+        file_id = str(row.payload["file"])
+
+        def delete(client: WebClient) -> tuple[str, str]:
+            try:
+                client.files_delete(file=file_id)
+            except SlackApiError as exc:
+                if exc.response.get("error") not in ("file_deleted", "file_not_found"):
+                    raise
+            return "", ""
+
+        return Perform(delete)
+
+    def purge_post(session: Session, row: OutboxMessage) -> Delivery:
+        channel, ts = str(row.payload["channel"]), str(row.payload["ts"])
+
+        def delete(client: WebClient) -> tuple[str, str]:
+            try:
+                client.chat_delete(channel=channel, ts=ts)
+            except SlackApiError as exc:
+                # Gone already, or not the bot's to delete (Slack refuses some of its own too:
+                # python-slack-sdk#1717): nothing more the app can do.
+                if exc.response.get("error") not in ("message_not_found", "cant_delete_message"):
+                    raise
+            return "", ""
+
+        return Perform(delete)
+
     return {
+        ids.PURGE_FILE: purge_file,
+        ids.PURGE_POST: purge_post,
         ids.TO_DESK: to_desk,
         ids.DELIVERED_MARK: delivered_mark,
         ids.COPY_UPDATE: copy_update,

@@ -735,3 +735,28 @@ def accept_form_evidence(
         payload={"refused": lines},
         now=now,
     )
+
+
+def enqueue_slack_purge(session: Session, case_id: int, now: datetime) -> int:
+    """Before a case is purged: queue the deletion of what it left in Slack (the bot's file
+    copies, its posts in the reporter's DM and in the desk channel). The rows carry no case
+    (it is deleted in this same transaction) and no text, only Slack ids."""
+    objects = conversation_repo.slack_objects_for_purge(session, case_id)
+    count = 0
+    for file_id in objects["files"]:
+        count += outbox_repo.enqueue(
+            session,
+            kind=ids.PURGE_FILE,
+            dedupe_key=f"purge:file:{file_id}",
+            payload={"file": file_id},
+            now=now,
+        )
+    for channel, ts in [*objects["dm_posts"], *objects["desk_posts"]]:
+        count += outbox_repo.enqueue(
+            session,
+            kind=ids.PURGE_POST,
+            dedupe_key=f"purge:post:{channel}:{ts}",
+            payload={"channel": channel, "ts": ts},
+            now=now,
+        )
+    return count

@@ -39,7 +39,7 @@ def test_a_purged_case_takes_its_conversation_with_it(app: AppHarness) -> None:
     copy_id = evidence_of(app, case.id)[0].copy_file_id
     assert objects["files"] == [copy_id]
     assert ["D" + REPORTER_JA, root["ts"]] in objects["dm_posts"]  # the receipt
-    assert len(objects["dm_posts"]) >= 2 and objects["desk_posts"]
+    assert objects["desk_posts"]
     # Withdrawn cases are purged like resolved ones once the retention period is over.
     click_dm_button(app, root, ids.WITHDRAW_ACTION)
     app.slack.wait_for(lambda: _status(app, case.id) == "withdrawn", timeout=30)
@@ -56,6 +56,24 @@ def test_a_purged_case_takes_its_conversation_with_it(app: AppHarness) -> None:
     with app.deps.sessions() as session:
         for model in (CaseMessage, ConversationThread, EvidenceFile):
             assert session.scalars(select(model)).all() == [], model
+    # ...and the Slack side goes through the outbox: the bot's copy and its posts.
+    app.deps.outbox.kick()
+    assert copy_id is not None
+    app.slack.wait_for(lambda: app.slack.files[copy_id].get("_deleted"), timeout=30)
+
+    def receipt_gone() -> bool:
+        message = app.slack.find_message("D" + REPORTER_JA, root["ts"])
+        return message is None or message.get("subtype") == "tombstone"
+
+    app.slack.wait_for(receipt_gone, timeout=30)
+    wanted = {ts for _, ts in objects["dm_posts"] + objects["desk_posts"]}
+
+    def all_deleted() -> bool:
+        return wanted <= {c.args["ts"] for c in app.slack.calls_to("chat.delete")}
+
+    app.slack.wait_for(all_deleted, timeout=30)
+    dm = app.slack.messages("D" + REPORTER_JA)
+    assert all(m.get("user") != app.slack.BOT_USER_ID for m in dm), dm
 
 
 def _status(app: AppHarness, case_id: int) -> str | None:
