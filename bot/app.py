@@ -19,6 +19,8 @@ from bot.checkins import checkin_home_line
 from bot.checkins.feature import checkins_feature
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.conversation import unread_line
+from bot.conversation.feature import conversation_feature
 from bot.deps import Core, Deps, Feature
 from bot.desk.feature import desk_feature
 from bot.guidance import GuidanceLibrary, load_guidance
@@ -54,9 +56,10 @@ def feature_factories() -> list[FeatureFactory]:
     return [
         retention_feature,
         desk_feature,
-        partial(home_feature, case_lines=(checkin_home_line,)),
+        partial(home_feature, case_lines=(checkin_home_line, unread_line)),
         guidance_feature,
         checkins_feature,
+        conversation_feature,
     ]
 
 
@@ -93,7 +96,8 @@ def build_core(
 def build_deps(core: Core, factories: Sequence[FeatureFactory] | None = None) -> Deps:
     features = [factory(core) for factory in (factories or feature_factories())]
     case_blocks = tuple(block for feature in features for block in feature.case_blocks)
-    features.append(report_feature(core, case_blocks=case_blocks))
+    receipt_blocks = tuple(block for feature in features for block in feature.receipt_blocks)
+    features.append(report_feature(core, case_blocks=case_blocks, receipt_blocks=receipt_blocks))
     settings = core.settings
     renderers = check_renderers(features)
     outbox = OutboxWorker(
@@ -116,6 +120,7 @@ def build_deps(core: Core, factories: Sequence[FeatureFactory] | None = None) ->
         core=core,
         outbox=outbox,
         report_hooks=tuple(hook for feature in features for hook in feature.report_hooks),
+        evidence_hooks=tuple(hook for feature in features for hook in feature.evidence_hooks),
         tick_jobs=tuple(jobs),
         services={type(service): service for feature in features for service in feature.services},
     )

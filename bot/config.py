@@ -101,6 +101,7 @@ class Settings:
     log_level: str = "INFO"
     guidance_dir: Path | None = None
     http_threads: int = 8
+    evidence_download_timeout: timedelta = timedelta(seconds=30)
 
     @property
     def socket_mode(self) -> bool:
@@ -245,6 +246,7 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
     convert("RETENTION", "retention", positive_duration)
     convert("LOG_LEVEL", "log_level", log_level)
     convert("HTTP_THREADS", "http_threads", positive_int)
+    convert("EVIDENCE_DOWNLOAD_TIMEOUT", "evidence_download_timeout", positive_duration)
 
     def directory(raw: str) -> Path:
         path = Path(raw).expanduser()

@@ -8,6 +8,7 @@ from bot.report.ids import (
     DESK_MESSAGE,
     DESK_UPDATE,
     OPEN_REPORT_ACTION,
+    RECEIPT_UPDATE,
     REPORTER_DM,
 )
 from bot.report.service import enqueue_case_update
@@ -17,6 +18,7 @@ __all__ = [
     "DESK_MESSAGE",
     "DESK_UPDATE",
     "OPEN_REPORT_ACTION",
+    "RECEIPT_UPDATE",
     "REPORTER_DM",
     "enqueue_case_update",
 ]

@@ -15,7 +15,12 @@ from bot.report.renderers import CaseBlocks, ReportRendering, report_renderers
 from bot.report.service import ReportPolicy
 
 
-def report_feature(core: Core, *, case_blocks: Sequence[CaseBlocks] = ()) -> Feature:
+def report_feature(
+    core: Core,
+    *,
+    case_blocks: Sequence[CaseBlocks] = (),
+    receipt_blocks: Sequence[CaseBlocks] = (),
+) -> Feature:
     settings = core.settings
     rendering = ReportRendering(
         desk_locale=settings.default_locale,
@@ -24,6 +29,7 @@ def report_feature(core: Core, *, case_blocks: Sequence[CaseBlocks] = ()) -> Fea
         category_label=core.guidance.category_label,
         employee_guidance=core.guidance.employee_blocks,
         case_blocks=tuple(case_blocks),
+        receipt_blocks=tuple(receipt_blocks),
     )
     return Feature(
         outbox_kinds=ids.OUTBOX_KINDS,

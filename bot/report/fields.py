@@ -20,6 +20,7 @@ class Kind(StrEnum):
     MULTI_SELECT = "multi_static_select"
     RADIO = "radio_buttons"
     CHECKBOXES = "checkboxes"
+    FILES = "file_input"  # evidence (issue 12): Slack's file_input, modals only
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,16 @@ IDENTITY = Field(
     initial=("named",),
     described=True,
 )
+# Evidence: up to 10 files (Slack's file_input limit; `max_length` is its max_files), handed to
+# the conversation feature's evidence intake with the new case (ReportDraft.evidence).
+EVIDENCE_MAX_FILES = 10
+EVIDENCE = Field(
+    "evidence",
+    Kind.FILES,
+    optional=True,
+    max_length=EVIDENCE_MAX_FILES,
+    hint="evidence.form.hint",
+)
 PREFERENCES = Field(
     "preferences",
     Kind.CHECKBOXES,
@@ -134,6 +145,7 @@ FIELDS: tuple[Field, ...] = (
     _optional_text("injury"),
     _optional_text("immediate_action"),
     _optional_text("wants"),
+    EVIDENCE,
     IDENTITY,
     PREFERENCES,
 )

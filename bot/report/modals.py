@@ -15,6 +15,7 @@ from bot.report.fields import (
     CATEGORIES,
     CONTACT_CHANNEL,
     CUSTOMER_TYPE,
+    EVIDENCE,
     FIELDS,
     IDENTITY,
     IN_DANGER,
@@ -81,6 +82,8 @@ class ReportDraft:
     checkins_wanted: bool
     police_consent: bool
     source_permalink: str | None
+    # Files from the form's file_input, as Slack describes them (never their bytes).
+    evidence: tuple[dict[str, Any], ...] = ()
 
 
 def _choice_options(field: Field, locale: str) -> list[dict[str, Any]]:
@@ -111,6 +114,12 @@ def _element(
             initial_value=prefill.narrative if prefill and field is NARRATIVE else None,
             placeholder=placeholder,
         )
+    if field.kind is Kind.FILES:
+        return {
+            "type": field.kind.value,
+            "action_id": field.action_id,
+            "max_files": field.max_length,
+        }
     if field.kind is Kind.DATETIME:
         return {
             "type": field.kind.value,
@@ -231,6 +240,7 @@ def parse_report(
         if chosen not in field.choices:
             errors[field.block_id] = t("report.error.choose_one", locale)
     preferences = _selected_many(values, PREFERENCES)
+    files = _value(values, EVIDENCE).get("files") or []
 
     if errors:
         return errors
@@ -245,6 +255,7 @@ def parse_report(
         checkins_wanted=PREFERENCE_CHECKINS in preferences,
         police_consent=PREFERENCE_POLICE_OK in preferences,
         source_permalink=metadata.permalink,
+        evidence=tuple(f for f in files if isinstance(f, dict)),
     )
 
 

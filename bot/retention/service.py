@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.conversation import enqueue_slack_purge
 from storage.db import SessionFactory
 from storage.repositories import cases as cases_repo
 
@@ -36,6 +37,8 @@ def purge_expired_cases(session: Session, *, now: datetime, retention: timedelta
                 "resolved_at": case.resolved_at.isoformat() if case.resolved_at else None,
             },
         )
+        # The Slack side (file copies, DM and desk posts) is deleted through the outbox.
+        enqueue_slack_purge(session, case.id, now)
         session.delete(case)
     return references
 

@@ -4,6 +4,7 @@ from typing import Any
 from slack_bolt import App
 
 from bot.checkins import ids as checkin_ids
+from bot.conversation import ids as conversation_ids
 from bot.desk.states import DESK_ACTIONS
 from bot.guidance import ACTION_PICK_TOPIC
 from bot.report.ids import OPEN_REPORT_ACTION
@@ -11,6 +12,8 @@ from handlers.actions import (
     checkin_answer,
     checkin_desk,
     checkin_later,
+    conversation_desk,
+    conversation_reporter,
     desk_open_modal,
     desk_transition,
     open_report,
@@ -31,6 +34,14 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     checkin_ids.ANSWER_LATER: checkin_later.handle_checkin_later,
     checkin_ids.DESK_EXTRA: checkin_desk.handle_checkin_desk,
     checkin_ids.DESK_CANCEL: checkin_desk.handle_checkin_desk,
+    **{
+        action_id: conversation_desk.handle_conversation_desk
+        for action_id in conversation_ids.DESK_BUTTONS
+    },
+    **{
+        action_id: conversation_reporter.handle_conversation_reporter
+        for action_id in conversation_ids.REPORTER_BUTTONS
+    },
 }
 
 

@@ -3,7 +3,7 @@ from typing import Any
 
 from slack_bolt import App
 
-from handlers.events import app_home_opened, desk_membership
+from handlers.events import app_home_opened, desk_membership, direct_message
 
 # Registration and declaration in one place: a test holds manifest.yml to these.
 EVENTS: dict[str, Callable[..., Any]] = {
@@ -13,6 +13,15 @@ EVENTS: dict[str, Callable[..., Any]] = {
 }
 
 
+# Message events are declared per conversation type (manifest `message.im`) but arrive as type
+# "message" with `channel_type`; the listener takes its subtypes (edits, deletions) itself.
+MESSAGE_EVENTS: dict[str, Callable[..., Any]] = {
+    "message.im": direct_message.handle_direct_message,
+}
+
+
 def register(app: App) -> None:
     for event_type, listener in EVENTS.items():
         app.event(event_type)(listener)
+    for listener in dict.fromkeys(MESSAGE_EVENTS.values()):
+        app.event("message")(listener)

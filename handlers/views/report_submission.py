@@ -45,6 +45,7 @@ def handle_report_submission(
             policy=deps.service(ReportPolicy),
             now=deps.clock.now(),
             hooks=deps.report_hooks,
+            evidence_hooks=deps.evidence_hooks,
         )
     except ReportNotSaved as exc:
         # The modal stays open with everything typed; the person can simply send again.

@@ -12,7 +12,7 @@ from bot.deps import Feature
 from bot.outbox import Delivery, Skip
 from tests.harness import PROJECT_ROOT
 
-FEATURES = ("report", "desk", "checkins", "home", "guidance", "retention")
+FEATURES = ("report", "desk", "checkins", "home", "guidance", "retention", "conversation")
 
 
 def imports_of(path: Path) -> list[str]:
