@@ -24,6 +24,7 @@ import guidance as _guidance_package
 from bot import blocks as bk
 from bot import i18n
 from bot.blocks import Block, context, divider, header, option, section
+from bot.guidance_sources import SOURCE_FIELD, source_problems
 from bot.i18n import t
 from bot.mrkdwn import escape
 
@@ -590,6 +591,8 @@ _SCHEMA: dict[str, tuple[tuple[str, ...], dict[str, _FieldKind]]] = {
     "desk.yaml": ((*CATEGORY_KEYS, EVERY_CASE), {"facts": "text", "actions": "text"}),
     "general.yaml": (GENERAL_KEYS, {"title": "text", "keywords": "keywords", "text": "text"}),
 }
+# Read and checked by other features (bot/awareness): the guidance check only checks their sources.
+OTHER_FILES: tuple[str, ...] = ("awareness.yaml",)
 # Placeholders the app fills, per (file, entry, field); each listed one must appear in the text.
 _PLACEHOLDERS: dict[tuple[str, str, str], str] = {
     ("general.yaml", "overview", "text"): "categories",
@@ -700,7 +703,7 @@ def _read_file(path: Path, problems: list[str]) -> dict[str, Any] | None:
 
 def _check_structure(directory: Path, problems: list[str]) -> dict[str, dict[str, Any]]:
     for path in sorted(directory.glob("*.y*ml")):
-        if path.name not in _SCHEMA:
+        if path.name not in _SCHEMA and path.name not in OTHER_FILES:
             problems.append(f"{path.name}: unknown file (expected: {', '.join(_SCHEMA)})")
     raw: dict[str, dict[str, Any]] = {}
     for file, (keys, fields) in _SCHEMA.items():
@@ -723,7 +726,7 @@ def _check_structure(directory: Path, problems: list[str]) -> dict[str, dict[str
                 )
                 continue
             for name in entry:
-                if name not in fields:
+                if name not in fields and name != SOURCE_FIELD:
                     problems.append(
                         f"{file}: {key}: unknown field {name!r} ({_suggest(str(name), fields)})"
                     )
@@ -884,6 +887,7 @@ def _load(directory: Path | None) -> tuple[GuidanceLibrary | None, list[str]]:
     if problems:
         # Rendering needs every entry in place; report the structure first.
         return None, problems
+    problems += source_problems(folder)
     lib = _build(raw)
     problems += _ambiguity_problems(lib)
     problems += _raw_length_problems(lib)

@@ -209,6 +209,10 @@ def test_hr_edits_a_copy_and_the_app_shows_it(
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["apology"]["now"]["ja"] = "• 土下座には応じず、店長の佐藤(内線 1234)を呼んでください。\n"
     data["apology"]["now"]["en"] = "• Do not kneel; call the store manager Sato on ext. 1234.\n"
+    # A number is a fact that can go stale, so the edit says where it comes from.
+    data["apology"]["source"] = [
+        {"url": "https://intranet.example.com/phone-list", "checked": "2026-12-01"}
+    ]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
     with AppHarness(slack, sqlite_url, env_overrides={"GUIDANCE_DIR": str(folder)}) as app:
