@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
+from bot.awareness.feature import awareness_desk_section, awareness_feature
 from bot.checkins.feature import checkins_feature
 from bot.checkins.service import checkin_home_line
 from bot.clock import Clock, SystemClock
@@ -43,9 +44,14 @@ def feature_factories() -> list[FeatureFactory]:
     """Every feature of the app; each adds renderers, report hooks, case blocks or ticks."""
     return [
         retention_feature,
-        partial(desk_feature, home_case_lines=(checkin_home_line,)),
+        partial(
+            desk_feature,
+            home_case_lines=(checkin_home_line,),
+            desk_home_sections=(awareness_desk_section,),
+        ),
         desk_guidance_feature,
         checkins_feature,
+        awareness_feature,
     ]
 
 

@@ -7,7 +7,7 @@ on the App Home through `home_case_lines`, e.g.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -21,7 +21,7 @@ from bot.desk.messages import case_state_blocks
 from bot.desk.service import DeskService, button_value
 from bot.desk.sla import SlaMonitor
 from bot.home.refresh import HOME_PUBLISH, enqueue_home_refreshes
-from bot.home.service import HomeCaseLine, HomeSources, sla_breached
+from bot.home.service import DeskHomeSection, HomeCaseLine, HomeSources, sla_breached
 from bot.i18n import normalize_locale
 from bot.scheduler import TickJob
 from storage.models import Case
@@ -50,7 +50,12 @@ def record_home_open(deps: Deps, user_id: str, event_id: str) -> None:
     deps.outbox.kick()
 
 
-def desk_feature(core: Core, *, home_case_lines: Sequence[HomeCaseLine] = ()) -> Feature:
+def desk_feature(
+    core: Core,
+    *,
+    home_case_lines: Sequence[HomeCaseLine] = (),
+    desk_home_sections: Sequence[Callable[[Core], DeskHomeSection]] = (),
+) -> Feature:
     settings = core.settings
     links = links_for(core.client)
     sources = HomeSources(
@@ -58,6 +63,7 @@ def desk_feature(core: Core, *, home_case_lines: Sequence[HomeCaseLine] = ()) ->
         hotline_url=settings.hotline_url,
         links=links,
         case_lines=tuple(home_case_lines),
+        desk_sections=tuple(make(core) for make in desk_home_sections),
     )
 
     def cached_locale(session: Session, user_id: str) -> str:

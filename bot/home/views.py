@@ -50,6 +50,7 @@ class DeskOverview:
     more: int
     status_counts: Mapping[str, int]
     category_counts: Sequence[tuple[str, int]]  # (label, open cases), most first
+    extra_blocks: Sequence[bk.Block] = ()  # other features' desk sections (awareness posts)
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ def _desk_blocks(desk: DeskOverview, locale: str) -> list[bk.Block]:
     blocks.extend(desk_case_section(row, locale) for row in desk.cases[:DESK_CASES_MAX])
     if desk.more:
         blocks.append(bk.context(t("home.desk.more", locale, n=desk.more)))
+    blocks.extend(desk.extra_blocks)
     return blocks
 
 

@@ -3,11 +3,13 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.awareness import ids as awareness_ids
 from bot.checkins import ids as checkin_ids
 from bot.desk import ids as desk_ids
 from bot.guidance import ACTION_PICK_TOPIC
 from bot.report.ids import OPEN_REPORT_ACTION
 from handlers.actions import (
+    awareness_got_it,
     checkin_answer,
     checkin_desk,
     checkin_later,
@@ -30,6 +32,7 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     checkin_ids.ANSWER_LATER: checkin_later.handle_checkin_later,
     checkin_ids.DESK_EXTRA: checkin_desk.handle_checkin_desk,
     checkin_ids.DESK_CANCEL: checkin_desk.handle_checkin_desk,
+    awareness_ids.GOT_IT_ACTION: awareness_got_it.handle_awareness_got_it,
 }
 
 
