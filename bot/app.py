@@ -30,6 +30,7 @@ from bot.report.deliveries import ReportRendering, report_renderers
 from bot.retention import retention_feature
 from bot.scheduler import Ticker, TickJob
 from bot.slack_client import delivery_client, interactive_client
+from bot.sos.feature import sos_feature
 from bot.staff import DeskStaff
 from bot.users import Profiles
 from storage.db import make_engine, make_session_factory
@@ -52,6 +53,7 @@ def feature_factories() -> list[FeatureFactory]:
         desk_guidance_feature,
         checkins_feature,
         awareness_feature,
+        sos_feature,
     ]
 
 

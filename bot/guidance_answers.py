@@ -17,6 +17,7 @@ from bot.guidance import (
 )
 from bot.i18n import t
 from bot.report.ids import COMMAND, OPEN_REPORT_ACTION
+from bot.sos.ids import OPEN_ACTION as SOS_ACTION
 
 BLOCK_HELP_ACTIONS = "guidance_help_actions"
 
@@ -73,7 +74,12 @@ def help_answer(locale: str) -> Answer:
             bk.header(heading),
             bk.section(t("guidance.help_commands", loc, command=COMMAND)),
             bk.actions(
-                [bk.button(t("guidance.report_button", loc), OPEN_REPORT_ACTION, style="primary")],
+                [
+                    bk.button(
+                        t("guidance.report_button", loc), OPEN_REPORT_ACTION, style="primary"
+                    ),
+                    bk.button(t("sos.button", loc), SOS_ACTION, "help", style="danger"),
+                ],
                 block_id=BLOCK_HELP_ACTIONS,
             ),
             bk.context(t("guidance.help_footer", loc)),

@@ -15,6 +15,7 @@ from bot.i18n import t
 from bot.mrkdwn import escape, truncate_plain
 from bot.report.ids import OPEN_REPORT_ACTION
 from bot.report.messages import SlackMessage, slack_date
+from bot.sos.ids import OPEN_ACTION as SOS_ACTION
 
 VIEW_BLOCKS_MAX = 100
 MY_CASES_MAX = 20
@@ -145,6 +146,10 @@ def home_view(content: HomeContent) -> bk.Block:
     )
     blocks: list[bk.Block] = [
         bk.section(t("home.intro", locale), accessory=report_button),
+        bk.section(
+            t("sos.home_hint", locale),
+            accessory=bk.button(t("sos.button", locale), SOS_ACTION, "home", style="danger"),
+        ),
         bk.section(t("home.policy", locale, title=escape(content.policy_title))),
         bk.context(hotline_text(locale, content.hotline_url)),
         bk.divider(),

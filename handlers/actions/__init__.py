@@ -8,6 +8,7 @@ from bot.checkins import ids as checkin_ids
 from bot.desk import ids as desk_ids
 from bot.guidance import ACTION_PICK_TOPIC
 from bot.report.ids import OPEN_REPORT_ACTION
+from bot.sos import ids as sos_ids
 from handlers.actions import (
     awareness_got_it,
     checkin_answer,
@@ -17,6 +18,7 @@ from handlers.actions import (
     desk_transition,
     open_report,
     pick_topic,
+    sos_open,
 )
 
 ACTIONS: dict[str, Callable[..., Any]] = {
@@ -33,6 +35,7 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     checkin_ids.DESK_EXTRA: checkin_desk.handle_checkin_desk,
     checkin_ids.DESK_CANCEL: checkin_desk.handle_checkin_desk,
     awareness_ids.GOT_IT_ACTION: awareness_got_it.handle_awareness_got_it,
+    sos_ids.OPEN_ACTION: sos_open.handle_sos_open,
 }
 
 

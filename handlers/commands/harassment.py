@@ -13,6 +13,7 @@ from bot.deps import Deps, deps_of
 from handlers.commands import guidance
 from handlers.commands.status import status
 from handlers.opening import open_report_modal
+from handlers.sos_opening import open_sos_modal
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,13 @@ def report(request: CommandRequest) -> None:
     )
 
 
+def sos(request: CommandRequest) -> None:
+    request.ack()
+    open_sos_modal(
+        request.client, request.deps, trigger_id=request.trigger_id, user_id=request.user_id
+    )
+
+
 def help_or_report(request: CommandRequest) -> None:
     # `/harassment help` lists the commands; `/harassment help me, he won't leave` is a plea,
     # not a question about the app, so it opens the form like any other unknown text.
@@ -57,6 +65,8 @@ ROUTES: dict[str, Subcommand] = {
     "policy": guidance.show_policy,
     "ポリシー": guidance.show_policy,
     "方針": guidance.show_policy,
+    "sos": sos,
+    "助けて": sos,
     "help": help_or_report,
     "ヘルプ": help_or_report,
 }

@@ -5,10 +5,12 @@ from slack_bolt import App
 
 from bot.desk.modals import VIEW_ACTIONS
 from bot.report.ids import REPORT_VIEW
-from handlers.views import desk_submission, report_submission
+from bot.sos import ids as sos_ids
+from handlers.views import desk_submission, report_submission, sos_submission
 
 VIEWS: dict[str, Callable[..., Any]] = {
     REPORT_VIEW: report_submission.handle_report_submission,
+    sos_ids.CONFIRM_VIEW: sos_submission.handle_sos_submission,
     **{callback_id: desk_submission.handle_desk_submission for callback_id in VIEW_ACTIONS},
 }
 
