@@ -87,3 +87,59 @@ def test_the_button_is_on_the_app_home_and_in_help(app: AppHarness) -> None:
     response = app.sender.command("/harassment", "help", user_id=REPORTER_EN)
     text = json.dumps(response.json(), ensure_ascii=False)
     assert "I need help now" in text and ids.OPEN_ACTION in text
+
+
+def test_details_added_later_go_to_the_same_case(app: AppHarness) -> None:
+    view = open_sos(app, REPORTER_JA)
+    sent = send_sos(app, view, REPORTER_JA, "named")["view"]
+    [case] = cases(app)
+    app.slack.wait_for(lambda: cases(app)[0].desk_message_ts)
+    # response_action "update" replaces the dialog in place: same view id, the "sent" blocks.
+    shown = {**sent, "id": app.slack.modal_stack(REPORTER_JA)[-1]["id"]}
+    assert sent["callback_id"] == ids.SENT_VIEW
+    click = app.sender.block_actions(ids.ADD_DETAILS_ACTION, user_id=REPORTER_JA, view=shown)
+    assert app.sender.interaction(click).status == 200
+    app.slack.wait_for(lambda: app.slack.calls_to("views.push"))
+    form = app.slack.calls_to("views.push")[-1].response["view"]
+    assert form["callback_id"] == "report_submit"
+    payload = app.sender.view_submission(
+        form,
+        {"narrative": "客に出口をふさがれています。", "categories": ["restrictive"]},
+        REPORTER_JA,
+    )
+    response = app.sender.interaction(payload)
+    assert response.status == 200 and response.json() == {"response_action": "clear"}
+    [updated] = cases(app)
+    assert updated.id == case.id and updated.narrative == "客に出口をふさがれています。"
+    assert updated.categories == ["restrictive"] and updated.in_danger
+    app.slack.wait_for(
+        lambda: (
+            "出口をふさがれて"
+            in json.dumps(
+                app.slack.find_message(DESK_CHANNEL, updated.desk_message_ts or ""),
+                ensure_ascii=False,
+            )
+        )
+    )
+    app.slack.wait_for(
+        lambda: any(
+            "書き足しました" in r.get("text", "")
+            for r in app.slack.replies(DESK_CHANNEL, updated.desk_message_ts or "")
+        )
+    )
+
+
+def test_someone_else_cannot_add_to_an_sos_case(app: AppHarness) -> None:
+    view = open_sos(app, REPORTER_JA)
+    send_sos(app, view, REPORTER_JA, "anonymous")
+    [case] = cases(app)
+    other = app.open_report_form(REPORTER_EN)
+    # A forged form claiming to add to someone else's case is refused, and stores nothing.
+    from bot.report.form import FormMetadata
+
+    forged = dict(other)
+    forged["private_metadata"] = FormMetadata("tok", "en", case_id=case.id).encode()
+    payload = app.sender.view_submission(forged, {"narrative": "x"}, REPORTER_EN)
+    answer = app.sender.interaction(payload).json()
+    assert answer["response_action"] == "errors"
+    assert cases(app)[0].narrative == case.narrative and len(cases(app)) == 1

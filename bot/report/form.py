@@ -14,6 +14,8 @@ from bot.report import ids
 
 CONTACT_CHANNELS = ("face_to_face", "phone", "email_chat", "social_media", "off_site")
 CUSTOMER_TYPES = ("customer", "job_seeker", "corporate_client", "business_partner", "other")
+# What an optional choice left empty is stored as (the desk sees "Not given").
+UNKNOWN = "unknown"
 IDENTITY_CHOICES = ("named", "anonymous")
 PREFERENCE_CHECKINS = "checkins"
 PREFERENCE_POLICE_OK = "police_ok"
@@ -39,9 +41,17 @@ class FormMetadata:
     submission_token: str
     locale: str
     permalink: str | None = None
+    case_id: int | None = None  # set when the form adds details to an SOS case
 
     def encode(self) -> str:
-        return json.dumps({"k": self.submission_token, "l": self.locale, "p": self.permalink})
+        data: dict[str, object] = {
+            "k": self.submission_token,
+            "l": self.locale,
+            "p": self.permalink,
+        }
+        if self.case_id is not None:
+            data["c"] = self.case_id
+        return json.dumps(data)
 
     @classmethod
     def decode(cls, raw: str, *, fallback_token: str, fallback_locale: str) -> FormMetadata:
@@ -54,7 +64,10 @@ class FormMetadata:
         token = data.get("k") if isinstance(data.get("k"), str) else None
         locale = str(data["l"]) if data.get("l") in ("ja", "en") else fallback_locale
         link = data.get("p") if isinstance(data.get("p"), str) else None
-        return cls(submission_token=token or fallback_token, locale=locale, permalink=link)
+        case_id = data.get("c") if isinstance(data.get("c"), int) else None
+        return cls(
+            submission_token=token or fallback_token, locale=locale, permalink=link, case_id=case_id
+        )
 
 
 @dataclass(frozen=True)
@@ -101,6 +114,7 @@ def _choice_field(block_id: str, prefix: str, keys: Sequence[str], locale: str) 
             _options(prefix, keys, locale),
             placeholder=t("report.placeholder.choose", locale),
         ),
+        optional=True,
     )
 
 
@@ -122,16 +136,27 @@ def report_modal(
         }
         for key in IDENTITY_CHOICES
     ]
-    preference_options = _options(
-        "report.preference", (PREFERENCE_CHECKINS, PREFERENCE_POLICE_OK), locale
-    )
-    narrative_initial = prefill.narrative if prefill else None
+    preference_options = _options("report.preference", (PREFERENCE_CHECKINS,), locale)
+    police_options = _options("report.preference", (PREFERENCE_POLICE_OK,), locale)
+    narrative_initial = prefill.narrative[:NARRATIVE_MAX] if prefill else None
+    # Safety and who will read it come first; then the only required field; the rest is optional.
     body: list[bk.Block] = [
         bk.context(t("report.intro", locale)),
         bk.input_block(
             ids.IN_DANGER,
             t("report.field.in_danger", locale),
             bk.select("radio_buttons", ids.action_id(ids.IN_DANGER), yes_no, initial=yes_no[0]),
+        ),
+        bk.context(t("report.who_sees", locale, channel=desk_channel_name)),
+        bk.input_block(
+            ids.IDENTITY,
+            t("report.field.identity", locale),
+            bk.select(
+                "radio_buttons",
+                ids.action_id(ids.IDENTITY),
+                identity_options,
+                initial=identity_options[0],
+            ),
         ),
         bk.input_block(
             ids.NARRATIVE,
@@ -165,6 +190,7 @@ def report_modal(
                 "action_id": ids.action_id(ids.OCCURRED_AT),
                 "initial_date_time": int(now.timestamp()),
             },
+            optional=True,
         ),
         _choice_field(ids.CONTACT_CHANNEL, "report.channel", CONTACT_CHANNELS, locale),
         _choice_field(ids.CUSTOMER_TYPE, "report.customer", CUSTOMER_TYPES, locale),
@@ -173,16 +199,6 @@ def report_modal(
         _text_field(ids.INJURY, locale),
         _text_field(ids.IMMEDIATE_ACTION, locale),
         _text_field(ids.WANTS, locale),
-        bk.input_block(
-            ids.IDENTITY,
-            t("report.field.identity", locale),
-            bk.select(
-                "radio_buttons",
-                ids.action_id(ids.IDENTITY),
-                identity_options,
-                initial=identity_options[0],
-            ),
-        ),
         bk.input_block(
             ids.PREFERENCES,
             t("report.field.preferences", locale),
@@ -193,6 +209,13 @@ def report_modal(
                 initial=[preference_options[0]],
             ),
             optional=True,
+        ),
+        bk.input_block(
+            ids.POLICE,
+            t("report.field.police", locale),
+            bk.select("checkboxes", ids.action_id(ids.POLICE), police_options),
+            optional=True,
+            hint=t("report.hint.police", locale),
         ),
     ]
     if metadata.permalink:
@@ -272,24 +295,26 @@ def parse_report(
     categories = _selected_many(values, ids.CATEGORIES)
     if any(key not in category_keys for key in categories):
         errors[ids.CATEGORIES] = t("report.error.invalid_choice", locale)
-    contact_channel = _selected(values, ids.CONTACT_CHANNEL)
-    if contact_channel not in CONTACT_CHANNELS:
-        errors[ids.CONTACT_CHANNEL] = t("report.error.choose_one", locale)
-    customer_type = _selected(values, ids.CUSTOMER_TYPE)
-    if customer_type not in CUSTOMER_TYPES:
-        errors[ids.CUSTOMER_TYPE] = t("report.error.choose_one", locale)
+    # Optional choices left empty are "unknown"; only a value off the list is an error.
+    contact_channel = _selected(values, ids.CONTACT_CHANNEL) or UNKNOWN
+    if contact_channel not in (*CONTACT_CHANNELS, UNKNOWN):
+        errors[ids.CONTACT_CHANNEL] = t("report.error.invalid_choice", locale)
+    customer_type = _selected(values, ids.CUSTOMER_TYPE) or UNKNOWN
+    if customer_type not in (*CUSTOMER_TYPES, UNKNOWN):
+        errors[ids.CUSTOMER_TYPE] = t("report.error.invalid_choice", locale)
     identity = _selected(values, ids.IDENTITY) or "named"
     if identity not in IDENTITY_CHOICES:
         errors[ids.IDENTITY] = t("report.error.choose_one", locale)
-    preferences = _selected_many(values, ids.PREFERENCES)
+    # Police consent is its own question; a form opened before it moved still sends it here.
+    preferences = _selected_many(values, ids.PREFERENCES) + _selected_many(values, ids.POLICE)
 
     if errors:
         return errors
     return ReportDraft(
         categories=tuple(key for key in category_keys if key in categories),
         occurred_at=occurred_at,
-        contact_channel=contact_channel or "",
-        customer_type=customer_type or "",
+        contact_channel=contact_channel,
+        customer_type=customer_type,
         narrative=narrative,
         demands=short_texts[ids.DEMANDS],
         witnesses=short_texts[ids.WITNESSES],

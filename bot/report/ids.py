@@ -19,6 +19,7 @@ IN_DANGER = "in_danger"
 WANTS = "wants"
 IDENTITY = "identity"
 PREFERENCES = "preferences"
+POLICE = "police"
 
 # One input element per block, so each block's action id is the block id with this suffix.
 ACTION_SUFFIX = "_input"

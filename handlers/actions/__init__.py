@@ -18,6 +18,7 @@ from handlers.actions import (
     desk_transition,
     open_report,
     pick_topic,
+    sos_add_details,
     sos_open,
 )
 
@@ -36,6 +37,7 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     checkin_ids.DESK_CANCEL: checkin_desk.handle_checkin_desk,
     awareness_ids.GOT_IT_ACTION: awareness_got_it.handle_awareness_got_it,
     sos_ids.OPEN_ACTION: sos_open.handle_sos_open,
+    sos_ids.ADD_DETAILS_ACTION: sos_add_details.handle_sos_add_details,
 }
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps, deps_of
+from bot.report.form import Prefill
 from handlers.commands import guidance
 from handlers.commands.status import status
 from handlers.opening import open_report_modal
@@ -32,9 +33,14 @@ Subcommand = Callable[[CommandRequest], None]
 
 
 def report(request: CommandRequest) -> None:
+    # `/harassment 店長を呼べと30分怒鳴られた`: what was typed is the start of the story.
     request.ack()
     open_report_modal(
-        request.client, request.deps, trigger_id=request.trigger_id, user_id=request.user_id
+        request.client,
+        request.deps,
+        trigger_id=request.trigger_id,
+        user_id=request.user_id,
+        prefill=Prefill(narrative=request.args) if request.args else None,
     )
 
 
@@ -49,7 +55,7 @@ def help_or_report(request: CommandRequest) -> None:
     # `/harassment help` lists the commands; `/harassment help me, he won't leave` is a plea,
     # not a question about the app, so it opens the form like any other unknown text.
     if request.args:
-        report(request)
+        report(replace(request, args=f"help {request.args}"))
     else:
         guidance.show_help(request)
 
@@ -77,7 +83,9 @@ def handle_harassment_command(
 ) -> None:
     text = (command.get("text") or "").strip()
     first, _, rest = text.partition(" ")
-    route = ROUTES.get(first.lower(), report)
+    route = ROUTES.get(first.lower())
+    if route is None:  # free text: the whole of it prefills the form
+        route, rest = report, text
     route(
         CommandRequest(
             ack=ack,

@@ -13,6 +13,7 @@ from bot.i18n import t
 from bot.report import ids
 from bot.report.form import FormMetadata, parse_report, received_modal
 from bot.report.service import record_report
+from bot.sos.service import add_details
 
 
 def handle_report_submission(
@@ -35,6 +36,17 @@ def handle_report_submission(
     )
     if isinstance(parsed, dict):
         ack(response_action="errors", errors=parsed)
+        return
+    if metadata.case_id is not None:
+        # Details added to an SOS case: the same case, never a second one.
+        problem = add_details(
+            deps.sessions, deps.clock, case_id=metadata.case_id, user_id=user_id, draft=parsed
+        )
+        if problem:
+            ack(response_action="errors", errors={ids.NARRATIVE: t(problem, locale)})
+            return
+        ack(response_action="clear")
+        deps.outbox.kick()
         return
     try:
         recorded = record_report(
