@@ -112,7 +112,9 @@ def source_problems(directory: Path) -> list[str]:
     problems: list[str] = []
     for path in sorted(directory.glob("*.yaml")):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            # libyaml's loader when built in: this runs at every start-up.
+            loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
         except (yaml.YAMLError, UnicodeDecodeError):
             continue  # the structure check reports unreadable files
         if not isinstance(data, Mapping):

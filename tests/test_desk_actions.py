@@ -152,7 +152,7 @@ def test_a_stale_button_is_refused_with_who_changed_it(app: AppHarness) -> None:
 
 
 def test_every_transition_is_audited_and_reported(app: AppHarness) -> None:
-    case = report(app, REPORTER_EN, preferences=["checkins", "police_ok"])
+    case = report(app, REPORTER_EN, preferences=["checkins"], police=["police_ok"])
 
     # Assign: a modal with a user picker; only desk members may be chosen.
     view = open_modal(app, case, ids.ASSIGN_ACTION, LEAD)
