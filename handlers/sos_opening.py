@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from bot.errors import UserFacingError
+from bot.slack.errors import UserFacingError
 from bot.sos.modals import confirm_modal
 from handlers.opening import EXPIRED_TRIGGER_ERRORS
 

@@ -15,8 +15,14 @@ from typing import Any
 import yaml
 
 from bot.awareness import ids
-from bot.guidance import GuidanceError, GuidanceLibrary, Text, check_blocks, default_directory
-from bot.guidance_sources import SOURCE_FIELD
+from bot.guidance import (
+    SOURCE_FIELD,
+    GuidanceError,
+    GuidanceLibrary,
+    Text,
+    check_blocks,
+    default_directory,
+)
 
 FILE = "awareness.yaml"
 _FIELDS = ("title", "text", SOURCE_FIELD)

@@ -6,14 +6,15 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from bot import blocks as bk
+from bot.awareness import ids
 from bot.awareness.content import load_awareness
 from bot.awareness.messages import HOME_POSTS_MAX, home_section
 from bot.awareness.renderers import awareness_renderers
 from bot.awareness.service import AwarenessPolicy, home_rows, post_due
 from bot.deps import Core, Feature
-from bot.home.service import DeskHomeSection
+from bot.home import DeskHomeSection
 from bot.scheduler import TickJob
+from bot.slack import blocks as bk
 
 
 def awareness_desk_section(core: Core) -> DeskHomeSection:
@@ -34,6 +35,7 @@ def awareness_feature(core: Core) -> Feature:
     content = load_awareness(settings.guidance_dir, core.guidance)
     policy = AwarenessPolicy.from_settings(settings)
     return Feature(
+        outbox_kinds=ids.OUTBOX_KINDS,
         renderers=awareness_renderers(content, core.guidance, settings.hotline_url),
         tick_jobs=(
             TickJob(

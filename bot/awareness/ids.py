@@ -10,3 +10,5 @@ WELCOME = "awareness.welcome"
 
 # The welcome DM's entry in guidance/awareness.yaml; every other entry is a post in rotation.
 WELCOME_KEY = "welcome"
+
+OUTBOX_KINDS = frozenset({POST, WELCOME})

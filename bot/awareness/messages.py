@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot import blocks as bk
 from bot.awareness import ids
 from bot.awareness.content import AwarenessContent, AwarenessItem
 from bot.guidance import GuidanceLibrary, Locale
 from bot.i18n import t
-from bot.mrkdwn import escape
-from bot.report.messages import SlackMessage, slack_date
+from bot.slack import blocks as bk
+from bot.slack.blocks import SlackMessage
+from bot.slack.mrkdwn import escape, slack_date
 
 HOME_POSTS_MAX = 8
 

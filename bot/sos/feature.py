@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from bot.deps import Core, Feature
+from bot.sos import ids
 from bot.sos.renderers import sos_renderers
 
 
 def sos_feature(core: Core) -> Feature:
-    return Feature(renderers=sos_renderers(desk_locale=core.settings.default_locale))
+    return Feature(
+        outbox_kinds=ids.OUTBOX_KINDS,
+        renderers=sos_renderers(desk_locale=core.settings.default_locale),
+    )

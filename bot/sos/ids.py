@@ -13,3 +13,5 @@ ADD_DETAILS_ACTION = "sos_add_details"
 
 # Outbox kind: a line in the case thread when the reporter adds details to an SOS case.
 DETAILS_ADDED = "sos.details_added"
+
+OUTBOX_KINDS = frozenset({DETAILS_ADDED})

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from bot import blocks as bk
-from bot.guidance import GuidanceLibrary, normalize_locale
-from bot.i18n import t
-from bot.report.form import IDENTITY_CHOICES
+from bot.guidance import GuidanceLibrary
+from bot.i18n import normalize_locale, t
+from bot.report import IDENTITY_CHOICES
+from bot.slack import blocks as bk
 from bot.sos import ids
 
 
@@ -57,7 +57,7 @@ def confirm_modal(*, locale: str, desk_channel_name: str, token: str) -> bk.Bloc
 
 def sent_modal(*, reference: str, case_id: int, locale: str, lib: GuidanceLibrary) -> bk.Block:
     """After sending: the reference, 110 and the immediate safety steps, then add details."""
-    loc = normalize_locale(locale)
+    loc = normalize_locale(locale, "en")
     danger = lib.general["in_danger"]
     return bk.modal(
         ids.SENT_VIEW,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot import blocks as bk
 from bot.i18n import t
 from bot.outbox import Delivery, NotReady, Post, Renderer, Skip
+from bot.slack import blocks as bk
 from bot.sos import ids
 from storage.models import OutboxMessage
 from storage.repositories import cases as cases_repo

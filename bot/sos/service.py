@@ -15,16 +15,22 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.i18n import t
-from bot.report.deliveries import DESK_UPDATE
-from bot.report.form import IDENTITY_CHOICES, ReportDraft
-from bot.report.service import RecordedReport, ReportHook, ReportPolicy, record_report
+from bot.report import (
+    IDENTITY_CHOICES,
+    TEXT_FIELDS,
+    UNKNOWN,
+    RecordedReport,
+    ReportDraft,
+    ReportHook,
+    ReportPolicy,
+    enqueue_case_update,
+    record_report,
+)
 from bot.sos import ids
 from storage.db import SessionFactory
 from storage.models import Case
 from storage.repositories import cases as cases_repo
 from storage.repositories import outbox as outbox_repo
-
-UNKNOWN = "unknown"
 
 
 def sos_draft(*, identity: str, desk_locale: str, now: datetime) -> ReportDraft:
@@ -33,12 +39,10 @@ def sos_draft(*, identity: str, desk_locale: str, now: datetime) -> ReportDraft:
         occurred_at=now,
         contact_channel=UNKNOWN,
         customer_type=UNKNOWN,
-        narrative=t("sos.narrative", desk_locale),
-        demands="",
-        witnesses="",
-        injury="",
-        immediate_action="",
-        wants="",
+        texts={
+            field.block_id: t("sos.narrative", desk_locale) if field.block_id == "narrative" else ""
+            for field in TEXT_FIELDS
+        },
         in_danger=True,
         identity=identity if identity in IDENTITY_CHOICES else "anonymous",
         checkins_wanted=True,
@@ -87,13 +91,12 @@ def add_details(
         case = cases_repo.get(session, case_id)
         if case is None or case.reporter_user_id != user_id:
             return "sos.error.not_yours"
-        case.narrative = draft.narrative
+        for field in TEXT_FIELDS:
+            setattr(case, field.block_id, draft.texts[field.block_id])
         case.categories = list(draft.categories)
         case.occurred_at = draft.occurred_at
         case.contact_channel = draft.contact_channel or UNKNOWN
         case.customer_type = draft.customer_type or UNKNOWN
-        for field in ("demands", "witnesses", "injury", "immediate_action", "wants"):
-            setattr(case, field, getattr(draft, field))
         # Anonymity fails closed: the form can hide the name now, never reveal it afterwards.
         if draft.identity == "anonymous":
             case.identity = "anonymous"
@@ -105,9 +108,7 @@ def add_details(
             session, case_id=case.id, actor_user_id=user_id, action="details_added", now=now
         )
         key = f"case:{case.id}:details:{event.id}"
-        outbox_repo.enqueue(
-            session, kind=DESK_UPDATE, dedupe_key=f"{key}:update", case_id=case.id, now=now
-        )
+        enqueue_case_update(session, case.id, f"{key}:update", now)
         outbox_repo.enqueue(
             session, kind=ids.DETAILS_ADDED, dedupe_key=f"{key}:thread", case_id=case.id, now=now
         )

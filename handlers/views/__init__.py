@@ -3,7 +3,7 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.desk.modals import VIEW_ACTIONS
+from bot.desk.states import BY_VIEW
 from bot.report.ids import REPORT_VIEW
 from bot.sos import ids as sos_ids
 from handlers.views import desk_submission, report_submission, sos_submission
@@ -11,7 +11,7 @@ from handlers.views import desk_submission, report_submission, sos_submission
 VIEWS: dict[str, Callable[..., Any]] = {
     REPORT_VIEW: report_submission.handle_report_submission,
     sos_ids.CONFIRM_VIEW: sos_submission.handle_sos_submission,
-    **{callback_id: desk_submission.handle_desk_submission for callback_id in VIEW_ACTIONS},
+    **{callback_id: desk_submission.handle_desk_submission for callback_id in BY_VIEW},
 }
 
 

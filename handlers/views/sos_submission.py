@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.deps import deps_of
-from bot.errors import AlreadyAnswered, new_error_id
 from bot.i18n import t
+from bot.report import ReportNotSaved, ReportPolicy
+from bot.slack.errors import AlreadyAnswered, new_error_id
 from bot.sos import ids
 from bot.sos.modals import decode_metadata, sent_modal
 from bot.sos.service import raise_sos
@@ -39,12 +39,12 @@ def handle_sos_submission(
             locale=locale,
             identity=_identity(view),
             submission_key=token,
-            policy=deps.core.report_policy,
+            policy=deps.service(ReportPolicy),
             desk_locale=deps.settings.default_locale,
             now=deps.clock.now(),
             hooks=deps.report_hooks,
         )
-    except SQLAlchemyError as exc:
+    except ReportNotSaved as exc:
         error_id = new_error_id()
         ack(
             response_action="errors",
