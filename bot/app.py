@@ -15,6 +15,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
+from bot.awareness.feature import awareness_desk_section, awareness_feature
 from bot.checkins import checkin_home_line
 from bot.checkins.feature import checkins_feature
 from bot.clock import Clock, SystemClock
@@ -35,6 +36,7 @@ from bot.slack.errors import handle_error
 from bot.slack.links import WorkspaceLinks
 from bot.slack.staff import DeskStaff
 from bot.slack.users import Profiles
+from bot.sos.feature import sos_feature
 from storage.db import make_engine, make_session_factory
 from storage.repositories import events as events_repo
 
@@ -56,10 +58,16 @@ def feature_factories() -> list[FeatureFactory]:
     return [
         retention_feature,
         desk_feature,
-        partial(home_feature, case_lines=(checkin_home_line, unread_line)),
+        partial(
+            home_feature,
+            case_lines=(checkin_home_line, unread_line),
+            desk_sections=(awareness_desk_section,),
+        ),
         guidance_feature,
         checkins_feature,
         conversation_feature,
+        awareness_feature,
+        sos_feature,
     ]
 
 

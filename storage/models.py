@@ -316,7 +316,38 @@ class EvidenceFile(Base):
     )
 
 
+# ── awareness (issue 14): weekly awareness posts and who clicked "Got it" ─────────────────────
+
+
+class AwarenessPost(Base):
+    """One weekly awareness post; `slot_at` is unique, so each slot is posted once by anyone."""
+
+    __tablename__ = "awareness_posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot_at: Mapped[datetime] = mapped_column(unique=True)
+    item_key: Mapped[str] = mapped_column(String(64))
+    sequence: Mapped[int] = mapped_column(Integer)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+
+class AwarenessRead(Base):
+    """Someone clicked "Got it" on a post. Only clicks are stored: never who did not click."""
+
+    __tablename__ = "awareness_reads"
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("awareness_posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    read_at: Mapped[datetime]
+
+
 __all__ = [
+    "AwarenessPost",
+    "AwarenessRead",
     "Base",
     "Case",
     "CaseEvent",

@@ -42,6 +42,8 @@ Audience = Literal["reporter", "desk"]
 # Hook for other features (e.g. check-ins): one extra mrkdwn line under a case on the App Home,
 # or None. `audience` says who reads it: "reporter" (their own case) or "desk" (desk staff).
 HomeCaseLine = Callable[[Session, Case, str, Audience], str | None]
+# Hook for other features (e.g. awareness posts): blocks at the end of the desk's section.
+DeskHomeSection = Callable[[Session, str], Sequence[bk.Block]]
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class HomeSources:
     hotline_url: str | None
     links: WorkspaceLinks
     case_lines: Sequence[HomeCaseLine] = ()
+    desk_sections: Sequence[DeskHomeSection] = ()
 
 
 def _extra_lines(
@@ -109,6 +112,7 @@ def desk_overview(
         more=max(0, desk_repo.count_open(session) - len(rows)),
         status_counts=desk_repo.status_counts(session),
         category_counts=[(label(key, locale), count) for key, count in categories],
+        extra_blocks=tuple(b for part in sources.desk_sections for b in part(session, locale)),
     )
 
 

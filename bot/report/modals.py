@@ -21,10 +21,12 @@ from bot.report.fields import (
     IN_DANGER,
     NARRATIVE,
     OCCURRED_AT,
+    POLICE,
     PREFERENCE_CHECKINS,
     PREFERENCE_POLICE_OK,
     PREFERENCES,
     TEXT_FIELDS,
+    UNKNOWN,
     Field,
     Kind,
 )
@@ -49,9 +51,17 @@ class FormMetadata:
     submission_token: str
     locale: str
     permalink: str | None = None
+    case_id: int | None = None  # set when the form adds details to an SOS case
 
     def encode(self) -> str:
-        return json.dumps({"k": self.submission_token, "l": self.locale, "p": self.permalink})
+        data: dict[str, object] = {
+            "k": self.submission_token,
+            "l": self.locale,
+            "p": self.permalink,
+        }
+        if self.case_id is not None:
+            data["c"] = self.case_id
+        return json.dumps(data)
 
     @classmethod
     def decode(cls, raw: str, *, fallback_token: str, fallback_locale: str) -> FormMetadata:
@@ -64,7 +74,10 @@ class FormMetadata:
         token = data.get("k") if isinstance(data.get("k"), str) else None
         locale = str(data["l"]) if data.get("l") in ("ja", "en") else fallback_locale
         link = data.get("p") if isinstance(data.get("p"), str) else None
-        return cls(submission_token=token or fallback_token, locale=locale, permalink=link)
+        case_id = data.get("c") if isinstance(data.get("c"), int) else None
+        return cls(
+            submission_token=token or fallback_token, locale=locale, permalink=link, case_id=case_id
+        )
 
 
 @dataclass(frozen=True)
@@ -111,7 +124,9 @@ def _element(
             field.action_id,
             multiline=field.multiline,
             max_length=field.max_length,
-            initial_value=prefill.narrative if prefill and field is NARRATIVE else None,
+            initial_value=(
+                prefill.narrative[: field.max_length] if prefill and field is NARRATIVE else None
+            ),
             placeholder=placeholder,
         )
     if field.kind is Kind.FILES:
@@ -153,6 +168,8 @@ def report_modal(
     body: list[bk.Block] = [bk.context(t("report.intro", locale))]
     for field in FIELDS:
         element = _element(field, locale, now=now, category_labels=category_labels, prefill=prefill)
+        if field.note:
+            body.append(bk.context(t(field.note, locale, channel=desk_channel_name)))
         body.append(
             bk.input_block(
                 field.block_id,
@@ -229,17 +246,19 @@ def parse_report(
     categories = _selected_many(values, CATEGORIES)
     if any(key not in category_keys for key in categories):
         errors[CATEGORIES.block_id] = t("report.error.invalid_choice", locale)
-    contact_channel = _selected(values, CONTACT_CHANNEL)
-    customer_type = _selected(values, CUSTOMER_TYPE)
+    # Optional choices left empty are "unknown"; only a value off the list is an error.
+    contact_channel = _selected(values, CONTACT_CHANNEL) or UNKNOWN
+    customer_type = _selected(values, CUSTOMER_TYPE) or UNKNOWN
     identity = _selected(values, IDENTITY) or IDENTITY.initial[0]
     for field, chosen in (
         (CONTACT_CHANNEL, contact_channel),
         (CUSTOMER_TYPE, customer_type),
         (IDENTITY, identity),
     ):
-        if chosen not in field.choices:
-            errors[field.block_id] = t("report.error.choose_one", locale)
-    preferences = _selected_many(values, PREFERENCES)
+        if chosen not in (*field.choices, *([UNKNOWN] if field.optional else [])):
+            errors[field.block_id] = t("report.error.invalid_choice", locale)
+    # Police consent is its own question; a form opened before it moved still sends it here.
+    preferences = _selected_many(values, PREFERENCES) + _selected_many(values, POLICE)
     files = _value(values, EVIDENCE).get("files") or []
 
     if errors:
@@ -247,8 +266,8 @@ def parse_report(
     return ReportDraft(
         categories=tuple(key for key in category_keys if key in categories),
         occurred_at=occurred_at,
-        contact_channel=contact_channel or "",
-        customer_type=customer_type or "",
+        contact_channel=contact_channel,
+        customer_type=customer_type,
         texts=texts,
         in_danger=_selected(values, IN_DANGER) == "yes",
         identity=identity,

@@ -12,7 +12,17 @@ from bot.deps import Feature
 from bot.outbox import Delivery, Skip
 from tests.harness import PROJECT_ROOT
 
-FEATURES = ("report", "desk", "checkins", "home", "guidance", "retention", "conversation")
+FEATURES = (
+    "report",
+    "desk",
+    "checkins",
+    "home",
+    "guidance",
+    "retention",
+    "conversation",
+    "awareness",
+    "sos",
+)
 
 
 def imports_of(path: Path) -> list[str]:
