@@ -1,0 +1,1 @@
+"""Case export (desk only): a CSV for HR systems and Excel."""
