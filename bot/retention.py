@@ -16,6 +16,7 @@ from bot.deps import Core, Feature
 from bot.scheduler import TickJob
 from storage.models import Case, CaseStatus
 from storage.repositories import cases as cases_repo
+from storage.repositories import customers as customers_repo
 
 log = logging.getLogger(__name__)
 PURGE_BATCH = 200
@@ -52,9 +53,14 @@ def purge_expired_cases(session: Session, *, now: datetime, retention: timedelta
 def retention_feature(core: Core) -> Feature:
     def purge() -> None:
         with core.sessions.begin() as session:
-            purged = purge_expired_cases(
-                session, now=core.clock.now(), retention=core.settings.retention
+            now = core.clock.now()
+            purged = purge_expired_cases(session, now=now, retention=core.settings.retention)
+            # Customer records go with their last case, unless a measure (a ban) is in force.
+            gone = customers_repo.purge_unlinked(
+                session, today=now.astimezone(core.settings.desk_hours.tz).date()
             )
+        if gone:
+            log.info("retention: deleted %d customer records with no case left", len(gone))
         if purged:
             log.info("retention: deleted %d closed cases", len(purged))
 
