@@ -82,6 +82,9 @@ class Case(Base):
     checkins_wanted: Mapped[bool] = mapped_column(Boolean, default=True)
     police_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     source_permalink: Mapped[str | None] = mapped_column(String(512))
+    # Issue 13: the form's optional *Where did it happen* and *Who was the customer, if known*.
+    location: Mapped[str | None] = mapped_column(String(100))
+    customer_text: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16), default=CaseStatus.NEW)
     # Optimistic concurrency: every change bumps it, a change based on an old version is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -244,20 +247,6 @@ __all__ = [
 # --- Issue 13: insight and deterrence (where/who on the form, customer register) -------------
 
 
-class CaseContext(Base):
-    """The form's optional *Where did it happen* and *Who was the customer, if known*."""
-
-    __tablename__ = "case_contexts"
-
-    case_id: Mapped[int] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
-    )
-    location: Mapped[str | None] = mapped_column(String(100))
-    customer_text: Mapped[str | None] = mapped_column(String(200))
-    # Matching keys of the identifiers in `customer_text` (bot.customers.identifiers.normalize).
-    customer_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
-
-
 class Customer(Base):
     """A customer record in the register (desk only). Never holds anything about a reporter."""
 
@@ -353,7 +342,6 @@ class CustomerAudit(Base):
 
 
 __all__ += [
-    "CaseContext",
     "Customer",
     "CustomerAudit",
     "CustomerCase",

@@ -116,13 +116,18 @@ def _measure_view(measure: CustomerMeasure, today: date) -> MeasureView:
     )
 
 
+def case_keys(case: Case) -> list[str]:
+    """Matching keys of the identifiers the reporter gave under *Who was the customer*."""
+    parts = split_identifiers(case.customer_text or "")
+    return [key for key in (normalize(part) for part in parts) if key]
+
+
 def case_history(session: Session, case: Case, today: date) -> CaseHistory | None:
     """The linked customer, or else the best match on the case's identifiers, with its history."""
     customer = repo.customer_of_case(session, case.id)
     linked = customer is not None
     if customer is None:
-        context = repo.context(session, case.id)
-        matches = repo.find_by_keys(session, context.customer_keys if context else ())
+        matches = repo.find_by_keys(session, case_keys(case))
         customer = matches[0] if matches else None
     if customer is None:
         return None
@@ -219,10 +224,9 @@ class CustomerService:
             if case is None:
                 return None
             current = repo.customer_of_case(session, case_id)
-            context = repo.context(session, case_id)
             matches = [
                 c
-                for c in repo.find_by_keys(session, context.customer_keys if context else ())
+                for c in repo.find_by_keys(session, case_keys(case))
                 if current is None or c.id != current.id
             ]
             today = self.today()
@@ -236,8 +240,7 @@ class CustomerService:
                 now=now,
                 detail={"case": case.reference, "suggested": [s.id for s in suggestions]},
             )
-            given = context.customer_text if context and context.customer_text else ""
-            return CaseCustomers(case.reference, linked, suggestions, given)
+            return CaseCustomers(case.reference, linked, suggestions, case.customer_text or "")
 
     # Changes -----------------------------------------------------------------------------
 

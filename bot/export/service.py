@@ -130,7 +130,7 @@ def export_rows(
                 status=labels.status(case.status),
                 in_danger=case.in_danger,
                 categories=[labels.category(key) for key in case.categories or ()],
-                location=extra.location,
+                location=case.location or "",
                 channel=labels.channel(case.contact_channel),
                 customer_type=labels.customer_type(case.customer_type),
                 customer=extra.customer_name,

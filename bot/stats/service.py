@@ -56,7 +56,7 @@ def month_figures(session: Session, month: Month, *, hours: DeskHours) -> Monthl
         facts.append(
             CaseFacts(
                 categories=list(case.categories or ()),
-                location=extra.location,
+                location=case.location or "",
                 channel=case.contact_channel,
                 customer_type=case.customer_type,
                 outcome=case.resolution or "",

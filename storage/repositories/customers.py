@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
     Case,
-    CaseContext,
     Customer,
     CustomerAudit,
     CustomerCase,
@@ -216,30 +215,6 @@ def merge(session: Session, *, source: Customer, target: Customer, now: datetime
     source.updated_at = target.updated_at = now
     session.flush()
     return moved
-
-
-def context(session: Session, case_id: int) -> CaseContext | None:
-    return session.get(CaseContext, case_id)
-
-
-def save_context(
-    session: Session,
-    *,
-    case_id: int,
-    location: str | None,
-    customer_text: str | None,
-    customer_keys: list[str],
-) -> None:
-    if location is None and customer_text is None:
-        return
-    session.add(
-        CaseContext(
-            case_id=case_id,
-            location=location,
-            customer_text=customer_text,
-            customer_keys=customer_keys,
-        )
-    )
 
 
 def purge_unlinked(session: Session, *, today: date) -> list[int]:

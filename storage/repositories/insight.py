@@ -10,14 +10,13 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Case, CaseContext, CheckIn, Customer, CustomerCase
+from storage.models import Case, CheckIn, Customer, CustomerCase
 
 CHUNK = 500
 
 
 @dataclass(frozen=True)
 class CaseExtras:
-    location: str
     customer_name: str
     customer_id: int | None
     checkins: tuple[tuple[int, str], ...]  # (sequence, response or status)
@@ -33,15 +32,10 @@ def cases_between(session: Session, start: datetime, end: datetime) -> Sequence[
 
 
 def extras_for(session: Session, case_ids: Sequence[int]) -> dict[int, CaseExtras]:
-    locations: dict[int, str] = {}
     customers: dict[int, tuple[int, str]] = {}
     checkins: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for start in range(0, len(case_ids), CHUNK):
         chunk = list(case_ids[start : start + CHUNK])
-        for case_id, location in session.execute(
-            select(CaseContext.case_id, CaseContext.location).where(CaseContext.case_id.in_(chunk))
-        ):
-            locations[case_id] = location or ""
         for case_id, customer_id, name in session.execute(
             select(CustomerCase.case_id, Customer.id, Customer.display_name)
             .join(Customer, Customer.id == CustomerCase.customer_id)
@@ -56,7 +50,6 @@ def extras_for(session: Session, case_ids: Sequence[int]) -> dict[int, CaseExtra
             checkins[case_id].append((sequence, response or status))
     return {
         case_id: CaseExtras(
-            location=locations.get(case_id, ""),
             customer_name=customers[case_id][1] if case_id in customers else "",
             customer_id=customers[case_id][0] if case_id in customers else None,
             checkins=tuple(checkins.get(case_id, ())),

@@ -12,11 +12,10 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from bot.clock import FrozenClock
-from bot.customers.identifiers import normalize
 from bot.guidance import CATEGORY_KEYS
 from bot.report.form import CONTACT_CHANNELS, CUSTOMER_TYPES
 from storage.db import SessionFactory, make_engine, make_session_factory, migrate
-from storage.models import Case, CaseContext, CaseStatus, CheckIn, CheckInStatus
+from storage.models import Case, CaseStatus, CheckIn, CheckInStatus
 
 DESK = "C0DESK0001"
 LOCATIONS = ("渋谷店", "新宿店", "コールセンター", "Osaka office")
@@ -65,17 +64,9 @@ def add_case(
     customer_text: str | None = None,
     **changes: Any,
 ) -> Case:
-    case = Case(**case_row(created_at, **changes))
+    case = Case(**case_row(created_at, location=location, customer_text=customer_text, **changes))
     session.add(case)
     session.flush()
-    if location is not None or customer_text is not None:
-        keys = [normalize(customer_text)] if customer_text else []
-        session.add(
-            CaseContext(
-                case_id=case.id, location=location, customer_text=customer_text, customer_keys=keys
-            )
-        )
-        session.flush()
     return case
 
 
@@ -83,7 +74,7 @@ def seed_synthetic(engine: Engine, count: int, *, end: datetime, months: int = 1
     """`count` varied cases spread over the `months` before `end`, with contexts and check-ins."""
     rng = random.Random(13)
     span = timedelta(days=30 * months)
-    cases, contexts, checkins = [], [], []
+    cases, checkins = [], []
     for _ in range(count):
         created = end - span * rng.random()
         status = rng.choice((CaseStatus.NEW, CaseStatus.ACKNOWLEDGED, CaseStatus.RESOLVED))
@@ -102,6 +93,7 @@ def seed_synthetic(engine: Engine, count: int, *, end: datetime, months: int = 1
                 resolved_at=resolved if status == CaseStatus.RESOLVED else None,
                 resolution=rng.choice(OUTCOMES) if status == CaseStatus.RESOLVED else None,
                 sla_stage=1 if rng.random() < 0.1 else 0,
+                location=rng.choice(LOCATIONS),
             )
         )
     with engine.begin() as connection:
@@ -111,14 +103,6 @@ def seed_synthetic(engine: Engine, count: int, *, end: datetime, months: int = 1
         ids: Sequence[int] = session.scalars(select(Case.id).order_by(Case.id)).all()
         created_of = dict(session.execute(select(Case.id, Case.created_at)).tuples().all())
     for case_id in ids:
-        contexts.append(
-            {
-                "case_id": case_id,
-                "location": rng.choice(LOCATIONS),
-                "customer_text": None,
-                "customer_keys": [],
-            }
-        )
         if rng.random() < 0.5:
             checkins.append(
                 {
@@ -132,8 +116,6 @@ def seed_synthetic(engine: Engine, count: int, *, end: datetime, months: int = 1
                 }
             )
     with engine.begin() as connection:
-        for start in range(0, len(contexts), 5000):
-            connection.execute(insert(CaseContext), contexts[start : start + 5000])
         if checkins:
             connection.execute(insert(CheckIn), checkins)
     return list(ids)

@@ -19,15 +19,9 @@ UTC_TIME = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
-    op.create_table(
-        "case_contexts",
-        sa.Column("case_id", sa.Integer(), nullable=False),
-        sa.Column("location", sa.String(length=100), nullable=True),
-        sa.Column("customer_text", sa.String(length=200), nullable=True),
-        sa.Column("customer_keys", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(["case_id"], ["cases.id"], ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("case_id"),
-    )
+    with op.batch_alter_table("cases") as batch:
+        batch.add_column(sa.Column("location", sa.String(length=100), nullable=True))
+        batch.add_column(sa.Column("customer_text", sa.String(length=200), nullable=True))
     op.create_table(
         "customers",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -95,4 +89,6 @@ def downgrade() -> None:
     op.drop_table("customer_cases")
     op.drop_table("customer_identifiers")
     op.drop_table("customers")
-    op.drop_table("case_contexts")
+    with op.batch_alter_table("cases") as batch:
+        batch.drop_column("customer_text")
+        batch.drop_column("location")
