@@ -19,9 +19,11 @@ from bot.checkins.feature import checkins_feature
 from bot.checkins.service import checkin_home_line
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.customers.feature import customers_feature
 from bot.deps import Core, Deps, Feature
 from bot.desk.feature import desk_feature
 from bot.errors import handle_error
+from bot.export.feature import export_feature
 from bot.guidance import GuidanceLibrary, load_guidance
 from bot.guidance_desk import desk_guidance_feature
 from bot.outbox import OutboxWorker
@@ -30,6 +32,7 @@ from bot.retention import retention_feature
 from bot.scheduler import Ticker, TickJob
 from bot.slack_client import delivery_client, interactive_client
 from bot.staff import DeskStaff
+from bot.stats.feature import stats_feature
 from bot.users import Profiles
 from storage.db import make_engine, make_session_factory
 from storage.repositories import events as events_repo
@@ -46,6 +49,9 @@ def feature_factories() -> list[FeatureFactory]:
         partial(desk_feature, home_case_lines=(checkin_home_line,)),
         desk_guidance_feature,
         checkins_feature,
+        customers_feature,
+        export_feature,
+        stats_feature,
     ]
 
 

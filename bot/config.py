@@ -106,6 +106,7 @@ class Settings:
     # Issue 13: desk hours (the SLA counts open time only) and the form's list of locations.
     desk_hours: DeskHours = field(default_factory=DeskHours)
     locations: tuple[str, ...] = ()
+    monthly_report: bool = True
 
     @property
     def socket_mode(self) -> bool:
@@ -312,6 +313,11 @@ def _desk_hours_and_locations(
             parts[key] = parser(raw)
         except ValueError as exc:
             problems.append(f"{name}: {exc}")
+    raw_monthly = _optional(env, "MONTHLY_REPORT")
+    if raw_monthly is not None:
+        if raw_monthly.lower() not in ("on", "off"):
+            problems.append(f"MONTHLY_REPORT: {raw_monthly!r} must be 'on' or 'off'")
+        values["monthly_report"] = raw_monthly.lower() != "off"
     if "locations" in parts:
         values["locations"] = parts.pop("locations")
     if parts:

@@ -349,3 +349,15 @@ __all__ += [
     "CustomerMeasure",
     "MeasureKind",
 ]
+
+
+class MonthlyReportSlot(Base):
+    """One row per month whose automatic report was queued: once across restarts and replicas."""
+
+    __tablename__ = "monthly_report_slots"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-11"
+    queued_at: Mapped[datetime]
+
+
+__all__ += ["MonthlyReportSlot"]

@@ -23,10 +23,12 @@ from bot.customers.identifiers import (
     parse_identifier,
     split_identifiers,
 )
+from bot.report.deliveries import DESK_UPDATE
 from storage.db import SessionFactory
 from storage.models import Case, Customer, CustomerMeasure, MeasureKind
 from storage.repositories import cases as cases_repo
 from storage.repositories import customers as repo
+from storage.repositories import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
 MAX_IDENTIFIERS = 10
@@ -161,6 +163,20 @@ def parse_identifiers(text: str) -> list[Identifier] | str:
         except IdentifierError as problem:
             return problem.code
     return parsed
+
+
+def refresh_case_messages(
+    session: Session, case_ids: Sequence[int], key: str, now: datetime
+) -> None:
+    """Re-render the case messages in place so their customer line is current."""
+    for case_id in case_ids:
+        outbox_repo.enqueue(
+            session,
+            kind=DESK_UPDATE,
+            dedupe_key=f"case:{case_id}:customer:{key}",
+            case_id=case_id,
+            now=now,
+        )
 
 
 class CustomerService:
@@ -331,6 +347,9 @@ class CustomerService:
             before={"customer_id": previous},
             after={"customer_id": customer.id},
         )
+        # The linked case and the customer's later cases name their history: refresh them.
+        linked = [c.id for c in repo.linked_cases(session, customer.id)]
+        refresh_case_messages(session, linked, f"link:{case.id}:{now.timestamp()}", now)
 
     def add_measure(
         self,
@@ -377,6 +396,8 @@ class CustomerService:
                 now=now,
                 detail=detail,
             )
+            linked = [c.id for c in repo.linked_cases(session, customer.id)]
+            refresh_case_messages(session, linked, f"measure:{measure.id}", now)
             return Done(customer.id, {"measure_id": measure.id, **detail})
 
     def merge(self, actor: str, source_id: int, target_id: int) -> Outcome:
@@ -403,6 +424,40 @@ class CustomerService:
                 detail={"from": source_id, "cases": moved},
             )
             return Done(target.id, {"cases": moved})
+
+    def hold_linked_cases(self, actor: str, customer_id: int) -> int | str:
+        """Legal hold on every case linked to the record: the count, or a catalogue key."""
+        from bot.customers.hold import HoldUnavailable, set_hold
+
+        now = self._clock.now()
+        with self._sessions.begin() as session:
+            customer = repo.get(session, customer_id)
+            if customer is None:
+                return "customer.error.customer_gone"
+            case_ids = [c.id for c in repo.linked_cases(session, customer.id)]
+            try:
+                changed = set_hold(session, case_ids, True)
+            except HoldUnavailable:
+                return "customer.hold_unavailable"
+            repo.audit(
+                session,
+                customer_id=customer.id,
+                actor=actor,
+                action="legal_hold",
+                now=now,
+                detail={"cases": len(case_ids), "changed": changed},
+            )
+            for case_id in case_ids:
+                cases_repo.record_event(
+                    session, case_id=case_id, actor_user_id=actor, action="legal_hold:customer",
+                    now=now, after={"customer_id": customer.id},
+                )  # fmt: skip
+            return len(case_ids)
+
+    def name_of(self, customer_id: int) -> str | None:
+        with self._sessions() as session:
+            customer = repo.get(session, customer_id)
+            return customer.display_name if customer else None
 
     def linked_case_ids(self, customer_id: int) -> Sequence[int]:
         with self._sessions() as session:

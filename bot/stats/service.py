@@ -91,14 +91,12 @@ class MonthlyReport:
     chart_png: bytes
 
 
-def build_report(
-    session: Session, month: Month, *, hours: DeskHours, labels: Labels
-) -> MonthlyReport:
-    figures = month_figures(session, month, hours=hours)
+def month_chart(session: Session, month: Month, *, hours: DeskHours, labels: Labels) -> bytes:
+    """The PNG: cases per month by category over the 12 months ending with `month`."""
     months, counts = chart_counts(session, month, hours=hours)
     names = {key: labels.category(key) for month_counts in counts.values() for key in month_counts}
     names["uncategorised"] = t("stats.uncategorised", labels.locale)
-    png = render_chart(
+    return render_chart(
         months,
         counts,
         labels=names,
@@ -106,4 +104,11 @@ def build_report(
         empty_text=t("stats.chart.empty", labels.locale),
         y_label=t("stats.chart.y", labels.locale),
     )
+
+
+def build_report(
+    session: Session, month: Month, *, hours: DeskHours, labels: Labels
+) -> MonthlyReport:
+    figures = month_figures(session, month, hours=hours)
+    png = month_chart(session, month, hours=hours, labels=labels)
     return MonthlyReport(figures=figures, chart_png=png)

@@ -4,6 +4,7 @@ from typing import Any
 from slack_bolt import App
 
 from bot.checkins import ids as checkin_ids
+from bot.customers import ids as customer_ids
 from bot.desk import ids as desk_ids
 from bot.guidance import ACTION_PICK_TOPIC
 from bot.report.ids import OPEN_REPORT_ACTION
@@ -11,6 +12,7 @@ from handlers.actions import (
     checkin_answer,
     checkin_desk,
     checkin_later,
+    customer_actions,
     desk_open_modal,
     desk_transition,
     open_report,
@@ -30,6 +32,14 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     checkin_ids.ANSWER_LATER: checkin_later.handle_checkin_later,
     checkin_ids.DESK_EXTRA: checkin_desk.handle_checkin_desk,
     checkin_ids.DESK_CANCEL: checkin_desk.handle_checkin_desk,
+    **{
+        action_id: customer_actions.handle_customer_action
+        for action_id in (
+            customer_ids.LINK_ACTION,
+            customer_ids.MEASURE_ACTION,
+            customer_ids.HOLD_ACTION,
+        )
+    },
 }
 
 

@@ -10,7 +10,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps, deps_of
-from handlers.commands import guidance
+from handlers.commands import guidance, insight
 from handlers.commands.status import status
 from handlers.opening import open_report_modal
 
@@ -59,6 +59,10 @@ ROUTES: dict[str, Subcommand] = {
     "方針": guidance.show_policy,
     "help": help_or_report,
     "ヘルプ": help_or_report,
+    # Issue 13, desk only: the customer register, exports and the monthly report.
+    "customer": insight.customer,
+    "export": insight.export,
+    "stats": insight.stats,
 }
 
 

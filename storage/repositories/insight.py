@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from storage.models import Case, CheckIn, Customer, CustomerCase
+from storage.models import Case, CheckIn, Customer, CustomerCase, MonthlyReportSlot
 
 CHUNK = 500
 
@@ -79,3 +81,15 @@ def category_counts_by_month(
         )
     )
     return [(created_at, list(categories or ())) for created_at, categories in rows]
+
+
+def claim_month(session: Session, month: str, now: datetime) -> bool:
+    """True for the one caller that first claims `month`'s automatic report."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(MonthlyReportSlot)
+        .values(month=month, queued_at=now)
+        .on_conflict_do_nothing()
+        .returning(MonthlyReportSlot.month)
+    )
+    return session.execute(statement).scalar_one_or_none() is not None

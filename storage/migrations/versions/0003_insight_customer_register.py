@@ -81,9 +81,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_customer_audit_customer_id", "customer_audit", ["customer_id"])
+    op.create_table(
+        "monthly_report_slots",
+        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("queued_at", UTC_TIME, nullable=False),
+        sa.PrimaryKeyConstraint("month"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("monthly_report_slots")
     op.drop_table("customer_audit")
     op.drop_table("customer_measures")
     op.drop_table("customer_cases")

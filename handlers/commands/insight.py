@@ -1,0 +1,95 @@
+"""`/harassment customer <query>`, `/harassment export [range]`, `/harassment stats [month]`.
+
+Desk only, answered privately in the ack. The export and the report are queued (store first);
+the outbox uploads the CSV to the requester's DM and posts the report in the desk channel.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.customers.feature import customer_service
+from bot.customers.hold import hold_available
+from bot.customers.messages import search_answer
+from bot.deps import Deps
+from bot.desk.leads import DeskLeads, LeadsUnavailable
+from bot.export.requests import Queued as ExportQueued
+from bot.export.requests import request_export
+from bot.i18n import t
+from bot.stats.requests import Queued as ReportQueued
+from bot.stats.requests import request_report
+
+if TYPE_CHECKING:
+    from handlers.commands.harassment import CommandRequest
+
+
+def _private(
+    request: CommandRequest, text: str, blocks: list[dict[str, object]] | None = None
+) -> None:
+    request.ack(text=text, blocks=blocks or None, response_type="ephemeral")
+
+
+def _is_lead(deps: Deps, user_id: str) -> bool:
+    leads = DeskLeads(client=deps.core.client, leads=deps.settings.desk_leads)
+    try:
+        return user_id in leads.user_ids()
+    except LeadsUnavailable:
+        return False
+
+
+def customer(request: CommandRequest) -> None:
+    deps = request.deps
+    locale = deps.profiles.get(request.user_id).locale
+    service = customer_service(deps)
+    if not service.authorise(request.user_id, "customer"):
+        _private(request, t("customer.denied", locale))
+        return
+    if not request.args:
+        _private(request, t("customer.search.usage", locale))
+        return
+    found = service.find(request.user_id, request.args)
+    if isinstance(found, str):
+        _private(request, t(found, locale) + "\n" + t("customer.search.usage", locale))
+        return
+    text, blocks = search_answer(request.args, found, locale, hold_available=hold_available())
+    _private(request, text, blocks)
+
+
+def export(request: CommandRequest) -> None:
+    deps = request.deps
+    locale = deps.profiles.get(request.user_id).locale
+    today = deps.clock.now().astimezone(deps.settings.desk_hours.tz).date()
+    outcome = request_export(
+        sessions=deps.sessions,
+        clock=deps.clock,
+        today=today,
+        user_id=request.user_id,
+        locale=locale,
+        args=request.args,
+        is_staff=deps.staff.is_staff,
+        is_lead=lambda user: _is_lead(deps, user),
+    )
+    if isinstance(outcome, ExportQueued):
+        _private(request, t("export.started", locale, range=str(outcome.span)))
+        deps.outbox.kick()
+        return
+    _private(request, t(outcome.code, locale))
+
+
+def stats(request: CommandRequest) -> None:
+    deps = request.deps
+    locale = deps.profiles.get(request.user_id).locale
+    today = deps.clock.now().astimezone(deps.settings.desk_hours.tz).date()
+    outcome = request_report(
+        sessions=deps.sessions,
+        clock=deps.clock,
+        today=today,
+        user_id=request.user_id,
+        args=request.args,
+        is_staff=deps.staff.is_staff,
+    )
+    if isinstance(outcome, ReportQueued):
+        _private(request, t("stats.started", locale, month=str(outcome.month)))
+        deps.outbox.kick()
+        return
+    _private(request, t(outcome.code, locale))
