@@ -94,6 +94,7 @@ def build_deps(core: Core, factories: Sequence[FeatureFactory] | None = None) ->
         category_label=core.guidance.category_label,
         employee_guidance=core.guidance.employee_blocks,
         case_blocks=tuple(block for feature in features for block in feature.case_blocks),
+        desk_hours=settings.desk_hours,
     )
     renderers = dict(report_renderers(rendering))
     for feature in features:

@@ -41,6 +41,7 @@ class Core:
             desk_channel_id=self.settings.desk_channel_id,
             ack_sla=self.settings.ack_sla,
             urgent_sla_fraction=self.settings.urgent_sla_fraction,
+            desk_hours=self.settings.desk_hours,
         )
 
 

@@ -93,6 +93,7 @@ def desk_feature(core: Core, *, home_case_lines: Sequence[HomeCaseLine] = ()) ->
         locale_of=lambda user_id: core.profiles.get(user_id).locale,
         staff=core.staff,
         lease=settings.outbox_lease,
+        hours=settings.desk_hours,
     )
     return Feature(
         renderers=desk_renderers(

@@ -17,6 +17,9 @@ from datetime import datetime, timedelta
 from bot.clock import Clock
 from bot.desk.leads import DeskLeads, LeadsUnavailable
 from bot.desk.service import SYSTEM_ACTOR
+from bot.deskhours.hours import DeskHours
+from bot.deskhours.sla import elapsed as desk_elapsed
+from bot.deskhours.sla import next_due
 from bot.home.refresh import enqueue_home_refreshes
 from bot.report.deliveries import DESK_UPDATE
 from bot.staff import DeskStaff
@@ -44,7 +47,9 @@ class SlaMonitor:
         lease: timedelta,
         locale_of: Callable[[str], str],
         kick: Callable[[], None] = lambda: None,
+        hours: DeskHours | None = None,
     ) -> None:
+        self._hours = hours or DeskHours()
         self._sessions = sessions
         self._clock = clock
         self._leads = leads
@@ -84,7 +89,7 @@ class SlaMonitor:
             if case.status != CaseStatus.NEW or due is None:
                 case.sla_due_at = case.sla_claimed_until = None
                 return False
-            elapsed = int((due - case.created_at).total_seconds())
+            elapsed = int(desk_elapsed(self._hours, case, due).total_seconds())
             next_stage = case.sla_stage + 1
             key = f"case:{case.id}:sla:{next_stage}"
             payload = {"stage": next_stage, "elapsed_seconds": elapsed, "leads": bool(leads)}
@@ -119,7 +124,7 @@ class SlaMonitor:
             )
             case.sla_stage = next_stage
             # The next step comes as long after this one as this one came after the report.
-            case.sla_due_at = due + (due - case.created_at) if next_stage < 2 else None
+            case.sla_due_at = next_due(self._hours, case, due) if next_stage < 2 else None
             case.sla_claimed_until = None
             enqueue_home_refreshes(
                 session,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
 from bot import blocks as bk
+from bot.deskhours.hours import DeskHours
+from bot.deskhours.sla import reporter_expectation
 from bot.outbox import Delivery, NotReady, Post, Renderer, Skip, Update
 from bot.report.messages import CategoryLabel, case_message, reporter_confirmation
 from bot.report.service import DESK_MESSAGE, REPORTER_DM
@@ -30,6 +32,7 @@ class ReportRendering:
     category_label: CategoryLabel
     employee_guidance: EmployeeGuidance
     case_blocks: Sequence[CaseBlocks] = ()
+    desk_hours: DeskHours = field(default_factory=DeskHours)
 
 
 def render_case_message(session: Session, case: Case, rendering: ReportRendering) -> Post:
@@ -84,7 +87,11 @@ def report_renderers(rendering: ReportRendering) -> dict[str, Renderer]:
         locale = case.reporter_locale
         guidance = rendering.employee_guidance(case.categories, locale)
         dm = reporter_confirmation(
-            case, locale=locale, ack_sla=rendering.ack_sla, guidance_blocks=guidance
+            case,
+            locale=locale,
+            ack_sla=rendering.ack_sla,
+            guidance_blocks=guidance,
+            expected=reporter_expectation(session, case, rendering.desk_hours, locale),
         )
         return Post(case.reporter_user_id, dm.text, dm.blocks)
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.deskhours.hours import DeskHours
 from bot.report.form import ReportDraft
 from storage.db import SessionFactory
 from storage.models import Case, CaseStatus
@@ -36,10 +37,12 @@ class ReportPolicy:
     desk_channel_id: str
     ack_sla: timedelta
     urgent_sla_fraction: float
+    desk_hours: DeskHours = field(default_factory=DeskHours)
 
     def first_sla_deadline(self, now: datetime, in_danger: bool) -> datetime:
         sla = self.ack_sla * self.urgent_sla_fraction if in_danger else self.ack_sla
-        return now + sla
+        # Desk hours count for ordinary cases; someone in danger keeps the 24/7 clock.
+        return self.desk_hours.due(now, sla, urgent=in_danger)
 
 
 def format_reference(year: int, number: int) -> str:
