@@ -58,6 +58,7 @@ def desk_feature(core: Core, *, home_case_lines: Sequence[HomeCaseLine] = ()) ->
         hotline_url=settings.hotline_url,
         links=links,
         case_lines=tuple(home_case_lines),
+        desk_hours=settings.desk_hours,
     )
 
     def cached_locale(session: Session, user_id: str) -> str:

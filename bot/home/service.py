@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from bot import blocks as bk
 from bot.desk.links import WorkspaceLinks
+from bot.deskhours.hours import DeskHours
+from bot.deskhours.messages import open_status
 from bot.guidance import GuidanceLibrary
 from bot.home.views import (
     DESK_CASES_MAX,
@@ -41,6 +43,7 @@ class HomeSources:
     hotline_url: str | None
     links: WorkspaceLinks
     case_lines: Sequence[HomeCaseLine] = ()
+    desk_hours: DeskHours | None = None
 
 
 def _extra_lines(
@@ -100,6 +103,7 @@ def desk_overview(
         more=max(0, desk_repo.count_open(session) - len(rows)),
         status_counts=desk_repo.status_counts(session),
         category_counts=[(label(key, locale), count) for key, count in categories],
+        hours_line=open_status(sources.desk_hours, now, locale) if sources.desk_hours else "",
     )
 
 

@@ -3,12 +3,13 @@ the desk, and someone in danger keeps the 24/7 clock. Time is a FrozenClock move
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from bot.clock import FrozenClock
 from bot.deskhours.hours import parse_timezone
 from tests.desk_support import load, report, text_of, wait_thread
-from tests.harness import REPORTER_EN, REPORTER_JA, AppHarness
+from tests.harness import DESK_STAFF, REPORTER_EN, REPORTER_JA, AppHarness
 from tests.slack_standin import SlackStandIn
 
 TOKYO = parse_timezone("Asia/Tokyo")
@@ -62,3 +63,25 @@ def test_in_danger_keeps_the_24_7_clock(slack: SlackStandIn, database_url: str) 
         assert stored.sla_due_at == (jst(4, 23, 0) + timedelta(minutes=7.5)).astimezone(UTC)
         text = dm_text(app, REPORTER_JA)
         assert "110" in text and "通常30分以内" in text
+
+
+def home_text(app: AppHarness, user: str) -> str:
+    def published() -> str | None:
+        view = app.slack.home_view(user)
+        return json.dumps(view["blocks"], ensure_ascii=False) if view else None
+
+    return str(app.slack.wait_for(published, timeout=10))
+
+
+def test_the_desk_home_shows_open_or_closed(slack: SlackStandIn, database_url: str) -> None:
+    clock = FrozenClock(jst(4, 20, 0).astimezone(UTC))  # Friday 20:00: closed until Monday 9:00
+    desk_member = DESK_STAFF[0]
+    with AppHarness(slack, database_url, env_overrides=OFFICE, clock=clock) as app:
+        for user, needle in ((desk_member, "受付時間外"), (REPORTER_JA, "")):
+            event = {"type": "app_home_opened", "user": user, "tab": "home"}
+            assert app.sender.event(event).status == 200
+            text = home_text(app, user)
+            if needle:
+                assert needle in text and "月曜日9:00" in text
+            else:
+                assert "受付時間" not in text  # reporters see no desk section
