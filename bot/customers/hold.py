@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from storage.models import Case
+from storage.repositories import customers as customers_repo
 
 HOLD_COLUMN = "legal_hold"  # issue 10's column on cases; point this at it if it is named otherwise
 
@@ -33,15 +33,6 @@ class HoldUnavailable(Exception):
 
 def set_hold(session: Session, case_ids: Sequence[int], hold: bool = True) -> int:
     """Set (or clear) the legal hold on `case_ids`; returns how many cases changed."""
-    column = _column()
-    if column is None:
+    if _column() is None:
         raise HoldUnavailable()
-    if not case_ids:
-        return 0
-    result = session.execute(
-        update(Case)
-        .where(Case.id.in_(list(case_ids)), column.is_not(hold))
-        .values({HOLD_COLUMN: hold})
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return customers_repo.set_case_flag(session, case_ids, HOLD_COLUMN, hold)

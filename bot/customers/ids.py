@@ -11,6 +11,10 @@ MEASURE_ACTION = "customer_measure"  # button on a register answer, value "<cust
 MEASURE_VIEW = "customer_measure_submit"
 HOLD_ACTION = "customer_hold"  # legal hold on the linked cases, value "<customer id>"
 
+# Every button and modal of the register, for the listener tables.
+ACTIONS = (LINK_ACTION, MEASURE_ACTION, HOLD_ACTION)
+VIEWS = (LINK_VIEW, MEASURE_VIEW)
+
 HISTORY_BLOCK = "customer_history"
 LINK_ACTIONS_BLOCK = "customer_actions"
 PICK_BLOCK = "customer_pick"

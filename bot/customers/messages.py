@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from bot import blocks as bk
 from bot.customers import ids
 from bot.customers.service import CaseHistory, CustomerSummary, MeasureView
 from bot.i18n import t
-from bot.mrkdwn import escape
+from bot.slack import blocks as bk
+from bot.slack.limits import MESSAGE_BLOCKS_MAX
+from bot.slack.mrkdwn import escape
 
 MAX_REFERENCES = 5
 
@@ -114,4 +115,4 @@ def search_answer(
     for summary in found:
         blocks += [bk.divider(), *summary_blocks(summary, locale, hold_available=hold_available)]
     blocks.append(bk.context(t("customer.search.privacy", locale)))
-    return text, blocks[: bk.MESSAGE_BLOCKS_MAX]
+    return text, blocks[:MESSAGE_BLOCKS_MAX]

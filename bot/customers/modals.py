@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot import blocks as bk
 from bot.customers import ids
 from bot.customers.identifiers import MAX_IDENTIFIER, split_identifiers
 from bot.customers.service import CaseCustomers, CustomerSummary
 from bot.i18n import t
-from bot.mrkdwn import escape
+from bot.slack import blocks as bk
+from bot.slack.mrkdwn import escape
 from storage.models import MeasureKind
 
 IDENTIFIERS_MAX = 2000

@@ -23,12 +23,11 @@ from bot.customers.identifiers import (
     parse_identifier,
     split_identifiers,
 )
-from bot.report.deliveries import DESK_UPDATE
+from bot.report import enqueue_case_update
 from storage.db import SessionFactory
 from storage.models import Case, Customer, CustomerMeasure, MeasureKind
 from storage.repositories import cases as cases_repo
 from storage.repositories import customers as repo
-from storage.repositories import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
 MAX_IDENTIFIERS = 10
@@ -170,13 +169,7 @@ def refresh_case_messages(
 ) -> None:
     """Re-render the case messages in place so their customer line is current."""
     for case_id in case_ids:
-        outbox_repo.enqueue(
-            session,
-            kind=DESK_UPDATE,
-            dedupe_key=f"case:{case_id}:customer:{key}",
-            case_id=case_id,
-            now=now,
-        )
+        enqueue_case_update(session, case_id, f"case:{case_id}:customer:{key}", now)
 
 
 class CustomerService:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.config import WEEKDAY_NAMES
 from bot.deskhours.hours import DeskHours
 from bot.i18n import t
 
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Beyond this many days ahead a weekday alone is ambiguous, so the date is written out.
 _WEEKDAY_ONLY_DAYS = 6
 

@@ -8,45 +8,13 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.deskhours.hours import DeskHours
-from bot.export import ids
-from bot.export.labels import Labels
+from bot.deskhours import DeskHours, Month
+from bot.export import Labels, ids
 from bot.export.service import MonthRange, build_export
 from bot.i18n import t
 from bot.outbox import Delivery, Perform, Renderer, Skip
-from bot.stats.figures import Month
+from bot.slack.files import upload_file
 from storage.models import OutboxMessage
-
-
-def upload_file(
-    client: WebClient,
-    *,
-    channel: str,
-    filename: str,
-    content: bytes,
-    title: str,
-    comment: str,
-    thread_ts: str | None = None,
-) -> tuple[str, str]:
-    """files_upload_v2: files.getUploadURLExternal, POST of the bytes, completeUploadExternal.
-
-    `channel` may be a user id: their DM with the app is opened first.
-    """
-    if channel.startswith(("U", "W")):
-        opened = client.conversations_open(users=channel)
-        channel = str(opened["channel"]["id"])
-    arguments: dict[str, Any] = {
-        "channel": channel,
-        "filename": filename,
-        "content": content,
-        "title": title,
-        "initial_comment": comment,
-    }
-    if thread_ts:
-        arguments["thread_ts"] = thread_ts
-    response = client.files_upload_v2(**arguments)
-    uploaded = response.get("files") or [response.get("file") or {}]
-    return channel, str(uploaded[0].get("id", "")) if uploaded else ""
 
 
 def _range(payload: dict[str, Any]) -> MonthRange | None:

@@ -13,11 +13,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.deskhours.hours import DeskHours
+from bot.deskhours import DeskHours, Month
 from bot.export.csvfile import ExportRow, build_csv
 from bot.export.labels import Labels
 from bot.i18n import t
-from bot.stats.figures import Month
 from storage.models import Case
 from storage.repositories import insight as insight_repo
 

@@ -10,6 +10,7 @@ import logging
 
 from bot.deps import Core, Feature
 from bot.scheduler import TickJob
+from bot.stats import ids
 from bot.stats.renderers import stats_renderers
 from bot.stats.requests import monthly_tick
 
@@ -25,6 +26,7 @@ def stats_feature(core: Core) -> Feature:
             log.info("monthly report for %s queued", month)
 
     return Feature(
+        outbox_kinds=ids.OUTBOX_KINDS,
         renderers=stats_renderers(
             hours=settings.desk_hours,
             desk_channel_id=settings.desk_channel_id,

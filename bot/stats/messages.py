@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from bot import blocks as bk
-from bot.export.labels import Labels
+from bot.export import Labels
 from bot.i18n import t
-from bot.mrkdwn import escape
+from bot.slack import blocks as bk
+from bot.slack.mrkdwn import escape
 from bot.stats.figures import MonthlyFigures, Spread, hours_text, shown
 
 MAX_LINES = 12  # per breakdown; the rest are summed into "other"

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.deskhours.hours import DeskHours
-from bot.export.labels import Labels
-from bot.export.renderers import upload_file
+from bot.deskhours import DeskHours
+from bot.export import Labels
 from bot.i18n import t
 from bot.outbox import Delivery, Perform, Post, Renderer, Skip
+from bot.slack.files import upload_file
 from bot.stats import ids
 from bot.stats.figures import Month
 from bot.stats.messages import report_message

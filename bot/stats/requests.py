@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
-from bot.deskhours.hours import DeskHours
+from bot.deskhours import DeskHours
 from bot.stats import ids
 from bot.stats.figures import Month
 from bot.stats.schedule import report_due

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from bot.deskhours.hours import DeskHours
+from bot.deskhours import DeskHours
 from bot.stats.figures import Month
 
 # A desk open around the clock still gets its report at a working hour, not at midnight.

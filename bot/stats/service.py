@@ -8,9 +8,8 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.deskhours.hours import DeskHours
-from bot.export.labels import Labels
-from bot.export.service import MonthRange, desk_hours_between
+from bot.deskhours import DeskHours
+from bot.export import Labels, MonthRange, desk_hours_between
 from bot.i18n import t
 from bot.stats.chart import render_chart
 from bot.stats.figures import CaseFacts, Month, MonthlyFigures, monthly_figures

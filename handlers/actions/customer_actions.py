@@ -12,7 +12,7 @@ from bot.customers.feature import customer_service
 from bot.customers.modals import link_modal, measure_modal
 from bot.deps import deps_of
 from bot.i18n import t
-from bot.replies import tell_privately
+from bot.slack.replies import tell_privately
 
 
 def _value(action: dict[str, Any]) -> int | None:

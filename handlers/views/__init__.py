@@ -4,15 +4,17 @@ from typing import Any
 from slack_bolt import App
 
 from bot.customers import ids as customer_ids
-from bot.desk.modals import VIEW_ACTIONS
+from bot.desk.states import BY_VIEW
 from bot.report.ids import REPORT_VIEW
 from handlers.views import customer_submission, desk_submission, report_submission
 
 VIEWS: dict[str, Callable[..., Any]] = {
     REPORT_VIEW: report_submission.handle_report_submission,
-    **{callback_id: desk_submission.handle_desk_submission for callback_id in VIEW_ACTIONS},
-    customer_ids.LINK_VIEW: customer_submission.handle_customer_submission,
-    customer_ids.MEASURE_VIEW: customer_submission.handle_customer_submission,
+    **{callback_id: desk_submission.handle_desk_submission for callback_id in BY_VIEW},
+    **{
+        callback_id: customer_submission.handle_customer_submission
+        for callback_id in customer_ids.VIEWS
+    },
 }
 
 

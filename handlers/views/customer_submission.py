@@ -11,7 +11,7 @@ from bot.customers.feature import customer_service
 from bot.customers.modals import field_errors, metadata_id, parse_link, parse_measure
 from bot.customers.service import Done, FieldErrors
 from bot.deps import deps_of
-from bot.desk.replies import notice_modal
+from bot.desk.modals import notice_modal
 from bot.i18n import t
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import FrozenClock
 from bot.guidance import CATEGORY_KEYS
-from bot.report.form import CONTACT_CHANNELS, CUSTOMER_TYPES
+from bot.report.fields import CONTACT_CHANNELS, CUSTOMER_TYPES
 from storage.db import SessionFactory, make_engine, make_session_factory, migrate
 from storage.models import Case, CaseStatus, CheckIn, CheckInStatus
 

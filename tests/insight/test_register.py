@@ -15,7 +15,7 @@ from bot.customers.service import (
     Refused,
     case_history,
 )
-from bot.retention import purge_expired_cases
+from bot.retention.service import purge_expired_cases
 from storage.db import SessionFactory
 from storage.models import Case, CaseEvent, CaseStatus, Customer, MeasureKind
 from storage.repositories import customers as repo
