@@ -41,6 +41,7 @@ def open_report_modal(
         category_labels=deps.guidance.category_choices(locale),
         desk_channel_name=f"<#{deps.settings.desk_channel_id}>",
         prefill=prefill,
+        locations=deps.settings.locations,
     )
     try:
         client.views_open(trigger_id=trigger_id, view=view)

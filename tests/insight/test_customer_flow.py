@@ -15,13 +15,6 @@ from tests.harness import DESK_CHANNEL, DESK_STAFF, OUTSIDER, AppHarness
 DESK = DESK_STAFF[0]
 
 
-def set_customer_text(app: AppHarness, case: Case, text: str) -> None:
-    with app.deps.sessions.begin() as session:
-        stored = session.get(Case, case.id)
-        assert stored is not None
-        stored.customer_text = text
-
-
 def wait_case_text(app: AppHarness, case: Case, needle: str) -> str:
     def check() -> str | None:
         found = text_of(case_message(app, load(app, case.id)))
@@ -44,9 +37,9 @@ def click_open(
 
 
 def test_link_ban_and_the_next_case_shows_the_history(app: AppHarness) -> None:
-    first = report(app)
-    set_customer_text(app, first, "ﾔﾏﾀﾞ ﾀﾛｳ, 090-1234-5678")
+    first = report(app, customer_text="ﾔﾏﾀﾞ ﾀﾛｳ, 090-1234-5678", location="渋谷店")
     message = case_message(app, first)
+    assert "渋谷店" in text_of(message) and "ﾔﾏﾀﾞ ﾀﾛｳ" in text_of(message)
     assert ids.LINK_ACTION in str(message["blocks"])
     view = click_open(
         app,
@@ -88,28 +81,7 @@ def test_link_ban_and_the_next_case_shows_the_history(app: AppHarness) -> None:
     )
 
     # The next report names the customer by phone, written differently: matched and marked.
-    second = report(app)
-    set_customer_text(app, second, "０９０ １２３４ ５６７８")
-    click_open(
-        app,
-        ids.LINK_ACTION,
-        str(second.id),
-        DESK,
-        channel_id=DESK_CHANNEL,
-        message_ts=second.desk_message_ts,
-    )
-    # Opening the modal re-reads the case; the line itself comes with the next render.
-    with app.deps.sessions.begin() as session:
-        from storage.repositories import outbox as outbox_repo
-
-        outbox_repo.enqueue(
-            session,
-            kind="report.desk_update",
-            dedupe_key="test:refresh",
-            case_id=second.id,
-            now=app.deps.clock.now(),
-        )
-    app.deps.outbox.kick()
+    second = report(app, customer_text="０９０ １２３４ ５６７８")
     text = wait_case_text(app, second, first.reference)
     assert ":no_entry:" in text and "2027-03-31まで出入禁止" in text
     with app.deps.sessions() as session:
