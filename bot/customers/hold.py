@@ -9,6 +9,7 @@ False, the *Legal hold* button is not shown and `set_hold` refuses.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -31,8 +32,16 @@ class HoldUnavailable(Exception):
     """The legal-hold column is not in this build."""
 
 
-def set_hold(session: Session, case_ids: Sequence[int], hold: bool = True) -> int:
-    """Set (or clear) the legal hold on `case_ids`; returns how many cases changed."""
+def set_hold(
+    session: Session, case_ids: Sequence[int], *, actor: str, now: datetime, hold: bool = True
+) -> int:
+    """Set (or clear) the legal hold on `case_ids`; returns how many cases changed. Who and when
+    go into `<HOLD_COLUMN>_by` / `_at` where the privacy feature has them."""
     if _column() is None:
         raise HoldUnavailable()
-    return customers_repo.set_case_flag(session, case_ids, HOLD_COLUMN, hold)
+    values: dict[str, Any] = {HOLD_COLUMN: hold}
+    if hasattr(Case, f"{HOLD_COLUMN}_by"):
+        values[f"{HOLD_COLUMN}_by"] = actor if hold else None
+    if hasattr(Case, f"{HOLD_COLUMN}_at"):
+        values[f"{HOLD_COLUMN}_at"] = now if hold else None
+    return customers_repo.set_case_flag(session, case_ids, HOLD_COLUMN, hold, values)

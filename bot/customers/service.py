@@ -429,7 +429,7 @@ class CustomerService:
                 return "customer.error.customer_gone"
             case_ids = [c.id for c in repo.linked_cases(session, customer.id)]
             try:
-                changed = set_hold(session, case_ids, True)
+                changed = set_hold(session, case_ids, actor=actor, now=now)
             except HoldUnavailable:
                 return "customer.hold_unavailable"
             repo.audit(

@@ -250,15 +250,22 @@ def purge_unlinked(session: Session, *, today: date) -> list[int]:
     return ids
 
 
-def set_case_flag(session: Session, case_ids: Sequence[int], column: str, value: bool) -> int:
-    """Set a boolean column of `cases` (the privacy feature's legal hold) on `case_ids`."""
+def set_case_flag(
+    session: Session,
+    case_ids: Sequence[int],
+    column: str,
+    value: bool,
+    values: dict[str, Any] | None = None,
+) -> int:
+    """Set a boolean column of `cases` (the privacy feature's legal hold) on `case_ids` where it
+    differs, with `values` (who and when) alongside."""
     if not case_ids:
         return 0
     attribute = getattr(Case, column)
     result = session.execute(
         update(Case)
         .where(Case.id.in_(list(case_ids)), attribute.is_not(value))
-        .values({column: value})
+        .values(values or {column: value})
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

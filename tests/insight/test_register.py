@@ -166,3 +166,18 @@ def test_non_desk_users_are_refused_and_audited(
     with sessions() as session:
         rows = repo.audit_rows(session)
     assert [(r.actor_user_id, r.action) for r in rows] == [(OUTSIDER, "denied:customer")]
+
+
+def test_legal_hold_waits_for_the_privacy_features_column(
+    sessions: SessionFactory, service: CustomerService
+) -> None:
+    from bot.customers.hold import hold_available
+
+    case_id = new_case(sessions, 3)
+    done = service.create_and_link(DESK_MEMBER, case_id, display_name="山田", identifiers_text="")
+    assert isinstance(done, Done)
+    held = service.hold_linked_cases(DESK_MEMBER, done.customer_id)
+    if hold_available():  # merged with issue 10: the hold is set on every linked case
+        assert held == 1
+    else:
+        assert held == "customer.hold_unavailable"
