@@ -156,6 +156,15 @@ class DeskHours:
             moment = closes
         return total
 
+    def warm_up(self, now: datetime) -> None:
+        """Load the holiday calendar for this year and the next at start: the first load imports
+        the `holidays` package (seconds on a busy machine), which must not happen inside the
+        3 seconds a report submission has to be acknowledged."""
+        if self.holidays != "none":
+            local = now.astimezone(self.tz).date()
+            for year in (local.year, local.year + 1):
+                self._is_holiday(date(year, 1, 1))
+
     def due(self, start: datetime, amount: timedelta, *, urgent: bool) -> datetime:
         """An SLA due time: 24/7 for someone in danger, open desk time otherwise."""
         return start + amount if urgent else self.add_open_time(start, amount)

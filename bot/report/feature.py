@@ -17,6 +17,8 @@ from bot.report.service import ReportPolicy
 
 def report_feature(core: Core, *, case_blocks: Sequence[CaseBlocks] = ()) -> Feature:
     settings = core.settings
+    # The SLA deadline is computed inside the submission's ack: load the holidays now.
+    settings.desk_hours.warm_up(core.clock.now())
     rendering = ReportRendering(
         desk_locale=settings.default_locale,
         mention=settings.desk_mention_mrkdwn,

@@ -98,3 +98,12 @@ def test_a_desk_that_never_opens_does_not_hang() -> None:
     never = DeskHours(9, 18, frozenset({5}), TOKYO, "none")
     start = datetime(2026, 12, 1, tzinfo=UTC)
     assert never.add_open_time(start, timedelta(hours=1)) > start
+
+
+def test_the_holiday_calendar_is_loaded_at_start_not_inside_a_request() -> None:
+    from bot.deskhours.hours import _japanese_calendar
+
+    OFFICE.warm_up(jst(2031, 6, 1, 12))
+    misses = _japanese_calendar.cache_info().misses
+    OFFICE.due(jst(2031, 12, 31, 17), timedelta(hours=2), urgent=False)  # into 2032
+    assert _japanese_calendar.cache_info().misses == misses  # nothing left to load
