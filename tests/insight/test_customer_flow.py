@@ -111,3 +111,30 @@ def test_a_non_desk_click_is_refused_and_audited(app: AppHarness) -> None:
         call.args.get("view", {}).get("callback_id") != ids.LINK_VIEW
         for call in app.slack.calls_to("views.open")
     )
+
+
+def test_identifiers_of_only_punctuation_are_field_errors_in_the_modal(app: AppHarness) -> None:
+    case = report(app, customer_text="---")
+    view = click_open(
+        app,
+        ids.LINK_ACTION,
+        str(case.id),
+        DESK,
+        channel_id=DESK_CHANNEL,
+        message_ts=case.desk_message_ts,
+    )
+    answer = submit(
+        app,
+        view,
+        {
+            ids.PICK_BLOCK: ids.NEW_RECORD,
+            ids.NAME_BLOCK: "！？",
+            ids.IDENTIFIERS_BLOCK: "---\n・・・",
+        },
+        DESK,
+    )
+    assert answer is not None and answer["response_action"] == "errors"
+    assert set(answer["errors"]) == {ids.NAME_BLOCK, ids.IDENTIFIERS_BLOCK}
+    assert "記号のみ" in answer["errors"][ids.IDENTIFIERS_BLOCK]
+    with app.deps.sessions() as session:
+        assert customers_repo.count(session) == 0
