@@ -81,7 +81,7 @@ def _measure_line(measure: MeasureView, locale: str) -> str:
 def summary_blocks(
     summary: CustomerSummary, locale: str, *, hold_available: bool = False
 ) -> list[bk.Block]:
-    lines = [f"*{escape(summary.display_name)}*"]
+    lines = [f"*{escape(summary.display_name)}* ({t('customer.number', locale, id=summary.id)})"]
     if summary.banned:
         lines[0] = ":no_entry: " + lines[0] + " — " + ban_text(summary.banned_until, locale)
     if summary.identifiers:

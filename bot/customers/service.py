@@ -416,6 +416,8 @@ class CustomerService:
                 now=now,
                 detail={"from": source_id, "cases": moved},
             )
+            linked = [c.id for c in repo.linked_cases(session, target.id)]
+            refresh_case_messages(session, linked, f"merge:{source_id}:{target.id}", now)
             return Done(target.id, {"cases": moved})
 
     def hold_linked_cases(self, actor: str, customer_id: int) -> int | str:

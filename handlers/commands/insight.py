@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bot.customers.feature import customer_service
 from bot.customers.hold import hold_available
 from bot.customers.messages import search_answer
+from bot.customers.service import Done, Refused
 from bot.deps import Deps
 from bot.desk.leads import DeskLeads, LeadsUnavailable
 from bot.export.requests import Queued as ExportQueued
@@ -46,6 +47,21 @@ def customer(request: CommandRequest) -> None:
         return
     if not request.args:
         _private(request, t("customer.search.usage", locale))
+        return
+    words = request.args.split()
+    if words[0].lower() == "merge":
+        ids = [int(w.lstrip("#")) for w in words[1:] if w.lstrip("#").isdigit()]
+        if len(ids) != 2 or len(words) != 3:
+            _private(request, t("customer.merge.usage", locale))
+            return
+        merged = service.merge(request.user_id, ids[0], ids[1])
+        if isinstance(merged, Done):
+            cases = int(str(merged.detail.get("cases", 0)))
+            text = t("customer.merge.done", locale, source=ids[0], target=ids[1], cases=cases)
+        else:
+            text = t(merged.code, locale) if isinstance(merged, Refused) else ""
+        _private(request, text)
+        deps.outbox.kick()
         return
     found = service.find(request.user_id, request.args)
     if isinstance(found, str):

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot.customers import ids
+from bot.customers.service import CustomerService, Done
 from storage.models import Case
 from storage.repositories import customers as customers_repo
 from tests.desk_support import case_message, load, report, submit, text_of
@@ -138,3 +139,22 @@ def test_identifiers_of_only_punctuation_are_field_errors_in_the_modal(app: AppH
     assert "記号のみ" in answer["errors"][ids.IDENTIFIERS_BLOCK]
     with app.deps.sessions() as session:
         assert customers_repo.count(session) == 0
+
+
+def test_merging_two_records_and_merging_again(app: AppHarness) -> None:
+    service = app.deps.service(CustomerService)
+    first, second = report(app), report(app)
+    a = service.create_and_link(DESK, first.id, display_name="山田太郎", identifiers_text="")
+    b = service.create_and_link(DESK, second.id, display_name="ヤマダ", identifiers_text="A-1")
+    assert isinstance(a, Done) and isinstance(b, Done)
+
+    def merge() -> str:
+        text = f"customer merge {b.customer_id} {a.customer_id}"
+        response = app.sender.command("/harassment", text, user_id=DESK)
+        return str(response.json()["text"])
+
+    assert f"No. {b.customer_id} を No. {a.customer_id} に統合しました(相談 1 件" in merge()
+    assert merge() == "その記録は既に別の記録に統合されています。"
+    found = app.sender.command("/harassment", "customer A-1", user_id=DESK).json()
+    assert "山田太郎" in str(found["blocks"]) and f"No. {a.customer_id}" in str(found["blocks"])
+    wait_case_text(app, second, "山田太郎")  # the moved case's message names the survivor
