@@ -10,8 +10,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
+from bot.desk import DeskLeads, LeadsUnavailable
 from bot.export import ids
 from bot.export.service import MonthRange, RangeError, parse_export_args
 from storage.db import SessionFactory
@@ -81,3 +83,37 @@ def request_export(
             now=now,
         )
     return Queued(span, with_text)
+
+
+class ExportRequests:
+    """`request_export` with what it needs built once at start (a listener's service)."""
+
+    def __init__(
+        self,
+        *,
+        sessions: SessionFactory,
+        clock: Clock,
+        tz: ZoneInfo,
+        is_staff: Callable[[str], bool],
+        leads: DeskLeads,
+    ) -> None:
+        self._sessions, self._clock, self._tz = sessions, clock, tz
+        self._is_staff, self._leads = is_staff, leads
+
+    def is_lead(self, user_id: str) -> bool:
+        try:
+            return user_id in self._leads.user_ids()
+        except LeadsUnavailable:
+            return False  # the narratives wait until the leads can be read again
+
+    def request(self, user_id: str, locale: str, args: str) -> Queued | Answer:
+        return request_export(
+            sessions=self._sessions,
+            clock=self._clock,
+            today=self._clock.now().astimezone(self._tz).date(),
+            user_id=user_id,
+            locale=locale,
+            args=args,
+            is_staff=self._is_staff,
+            is_lead=self.is_lead,
+        )

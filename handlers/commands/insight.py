@@ -12,10 +12,8 @@ from bot.customers.feature import customer_service
 from bot.customers.hold import hold_available
 from bot.customers.messages import search_answer
 from bot.customers.service import Done, Refused
-from bot.deps import Deps
-from bot.desk.leads import DeskLeads, LeadsUnavailable
+from bot.export.requests import ExportRequests
 from bot.export.requests import Queued as ExportQueued
-from bot.export.requests import request_export
 from bot.i18n import t
 from bot.stats.requests import Queued as ReportQueued
 from bot.stats.requests import request_report
@@ -28,14 +26,6 @@ def _private(
     request: CommandRequest, text: str, blocks: list[dict[str, object]] | None = None
 ) -> None:
     request.ack(text=text, blocks=blocks or None, response_type="ephemeral")
-
-
-def _is_lead(deps: Deps, user_id: str) -> bool:
-    leads = DeskLeads(client=deps.core.client, leads=deps.settings.desk_leads)
-    try:
-        return user_id in leads.user_ids()
-    except LeadsUnavailable:
-        return False
 
 
 def customer(request: CommandRequest) -> None:
@@ -74,17 +64,7 @@ def customer(request: CommandRequest) -> None:
 def export(request: CommandRequest) -> None:
     deps = request.deps
     locale = deps.profiles.get(request.user_id).locale
-    today = deps.clock.now().astimezone(deps.settings.desk_hours.tz).date()
-    outcome = request_export(
-        sessions=deps.sessions,
-        clock=deps.clock,
-        today=today,
-        user_id=request.user_id,
-        locale=locale,
-        args=request.args,
-        is_staff=deps.staff.is_staff,
-        is_lead=lambda user: _is_lead(deps, user),
-    )
+    outcome = deps.service(ExportRequests).request(request.user_id, locale, request.args)
     if isinstance(outcome, ExportQueued):
         _private(request, t("export.started", locale, range=str(outcome.span)))
         deps.outbox.kick()

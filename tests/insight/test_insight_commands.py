@@ -186,3 +186,23 @@ def test_the_monthly_report_is_posted_once_on_the_first_desk_day(
     ]
     assert len(reports) == 1
     assert len(desk_files(app.slack, DESK_CHANNEL)) == 1
+
+
+def test_a_desk_lead_may_export_the_narratives(slack: SlackStandIn, database_url: str) -> None:
+    with AppHarness(slack, database_url, env_overrides={"DESK_LEADS": DESK}) as app:
+        seed(app)
+        assert "2026-11" in command(app, "export 2026-11 --with-text", DESK)
+        dm = app.slack.dm_channel(DESK).id
+        files = app.slack.wait_for(lambda: desk_files(app.slack, dm) or None, timeout=15)
+        data = app.slack.file_bytes(files[0]["id"])
+        assert data is not None
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+        assert rows[0]["narrative"] == "「土下座しろ」と怒鳴られた"
+        assert files[0]["name"] == "harassment-desk-2026-11-with-text.csv"
+        # Another desk member who is not a lead is refused, and the refusal is audited.
+        assert "DESK_LEADS" in command(app, "export 2026-11 --with-text", DESK_STAFF[1])
+        with app.deps.sessions() as session:
+            refused = session.scalars(
+                select(CaseEvent.actor_user_id).where(CaseEvent.action == "denied:export_text")
+            ).all()
+        assert refused == [DESK_STAFF[1]]
