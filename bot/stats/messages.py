@@ -61,7 +61,7 @@ def report_message(figures: MonthlyFigures, labels: Labels) -> ReportMessage:
     def answer(key: str) -> str:
         return t(f"stats.answer.{key}", locale)
 
-    summary = t("stats.total", locale, count=shown(figures.total))
+    summary = t("stats.total", locale, count=shown(figures.total), month=month)
     sections = [
         _breakdown(t("stats.by_category", locale), figures.by_category, category, locale),
         _breakdown(t("stats.by_location", locale), figures.by_location, location, locale),
