@@ -45,6 +45,8 @@ PERMANENT_ERRORS = frozenset(
         "is_archived",
     }
 )
+# How a failure with no answer from Slack is recorded: the request may have reached Slack.
+TRANSPORT_ERROR = "transport: "
 MAX_BACKOFF = timedelta(minutes=15)
 MAX_NOT_READY_WAIT = timedelta(minutes=1)
 
@@ -201,8 +203,11 @@ class OutboxWorker:
             if message is None or message.status != OutboxStatus.SENDING:
                 return
             # A row claimed with attempts already counted but no recorded outcome means a
-            # worker died mid-send: Slack may already have the message.
-            outcome_unknown = message.attempts > 0 and message.last_error is None
+            # worker died mid-send; a transport error (a timeout, a dropped connection) leaves
+            # the outcome just as open. Either way Slack may already have the message.
+            outcome_unknown = message.attempts > 0 and (
+                message.last_error is None or message.last_error.startswith(TRANSPORT_ERROR)
+            )
             message.attempts += 1
             message.last_error = None
             renderer = self._renderers.get(message.kind)
@@ -230,7 +235,8 @@ class OutboxWorker:
             return
         except (SlackClientError, OSError) as exc:
             # Connection refused, timeouts and DNS failures reach us as OSError (URLError).
-            self._record_failure(message_id, type(exc).__name__, permanent=False, stats=stats)
+            error = f"{TRANSPORT_ERROR}{type(exc).__name__}"
+            self._record_failure(message_id, error, permanent=False, stats=stats)
             return
         with self._sessions.begin() as session:
             message = outbox_repo.get(session, message_id)
