@@ -259,6 +259,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"scheduler tick (check-in claim): {tick_1k:.2f} ms with 1,000 pending, "
           f"{tick_100k:.2f} ms with 100,000 pending")  # fmt: skip
 
+    from bench import insight
+
+    exported = insight.run(server_url, 10_000, None)
+    print(f"export of {exported['export_rows']} cases: {exported['export_s']:.2f} s; monthly "
+          f"report (figures, post, chart): {exported['report_s']:.2f} s")  # fmt: skip
+
     duplicates = info["duplicates"]
     checkins_s: float | None = None
     if args.skip_checkins:
@@ -297,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
         "rss_idle_mb": round(info["rss_idle_mb"], 1),
         "startup_s": round(info["startup_s"], 2),
         "relay_ms": relays,
+        "export_10k_s": exported["export_s"],
+        "report_s": exported["report_s"],
     }
     print(json.dumps(summary))
     return 0

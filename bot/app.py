@@ -22,8 +22,10 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.conversation import unread_line
 from bot.conversation.feature import conversation_feature
+from bot.customers.feature import customers_feature
 from bot.deps import Core, Deps, Feature
 from bot.desk.feature import desk_feature
+from bot.export.feature import export_feature
 from bot.guidance import GuidanceLibrary, load_guidance
 from bot.guidance.feature import guidance_feature
 from bot.home.feature import home_feature
@@ -37,6 +39,7 @@ from bot.slack.links import WorkspaceLinks
 from bot.slack.staff import DeskStaff
 from bot.slack.users import Profiles
 from bot.sos.feature import sos_feature
+from bot.stats.feature import stats_feature
 from storage.db import make_engine, make_session_factory
 from storage.repositories import events as events_repo
 
@@ -68,6 +71,9 @@ def feature_factories() -> list[FeatureFactory]:
         conversation_feature,
         awareness_feature,
         sos_feature,
+        customers_feature,
+        export_feature,
+        stats_feature,
     ]
 
 

@@ -148,6 +148,12 @@ def cmd_run(env: Mapping[str, str], args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(env: Mapping[str, str], args: argparse.Namespace) -> int:
+    from bot.export.cli import run_export
+
+    return run_export(_settings_or_exit(env), args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="harassment-desk", description="The customer-harassment consultation desk for Slack."
@@ -174,6 +180,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder to check (default: GUIDANCE_DIR, else the texts shipped with the app)",
     )
     guidance_check.set_defaults(handler=cmd_guidance_check)
+    from bot.export.cli import add_arguments as export_arguments
+
+    export = sub.add_parser("export", help="write cases of a month range as CSV (for HR systems)")
+    export_arguments(export)
+    export.set_defaults(handler=cmd_export)
     return parser
 
 

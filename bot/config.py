@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.awareness.schedule import WeeklySlot, parse_on_off, parse_schedule
+from bot.deskhours.hours import DeskHours, parse_holidays, parse_timezone
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -108,6 +109,10 @@ class Settings:
     awareness_channel_id: str | None = None
     awareness_schedule: WeeklySlot | None = None
     awareness_welcome: bool = False
+    # Issue 13: desk hours (the SLA counts open time only) and the form's list of locations.
+    desk_hours: DeskHours = field(default_factory=DeskHours)
+    locations: tuple[str, ...] = ()
+    monthly_report: bool = True
 
     @property
     def socket_mode(self) -> bool:
@@ -261,6 +266,7 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
         return path
 
     convert("GUIDANCE_DIR", "guidance_dir", directory)
+    _desk_hours_and_locations(env, values, problems)
 
     def channel(raw: str) -> str:
         if not _CHANNEL_ID.match(raw):
@@ -282,3 +288,57 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
         slack_app_token=None if http_mode else app_token,
         **values,  # type: ignore[arg-type]
     )
+
+
+MAX_LOCATIONS = 100  # a static_select holds at most 100 options
+MAX_LOCATION_NAME = 75  # an option's text holds at most 75 characters
+
+
+def parse_locations(raw: str) -> tuple[str, ...]:
+    """`LOCATIONS`: comma-separated names, or the path of a file with one name per line."""
+    path = Path(raw).expanduser()
+    if "," not in raw and path.is_file():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        names = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    else:
+        names = [part.strip() for part in raw.split(",") if part.strip()]
+    unique = tuple(dict.fromkeys(names))
+    if len(unique) > MAX_LOCATIONS:
+        raise ValueError(f"at most {MAX_LOCATIONS} names (got {len(unique)})")
+    for name in unique:
+        if len(name) > MAX_LOCATION_NAME:
+            raise ValueError(
+                f"{name[:20]!r}…: a name may have at most {MAX_LOCATION_NAME} characters"
+            )
+    return unique
+
+
+def _desk_hours_and_locations(
+    env: Mapping[str, str], values: dict[str, object], problems: list[str]
+) -> None:
+    parts: dict[str, object] = {}
+    for name, key, parser in (
+        ("DESK_HOURS", "hours", parse_hours),
+        ("DESK_WEEKDAYS", "weekdays", parse_weekdays),
+        ("DESK_TIMEZONE", "tz", parse_timezone),
+        ("DESK_HOLIDAYS", "holidays", parse_holidays),
+        ("LOCATIONS", "locations", parse_locations),
+    ):
+        raw = _optional(env, name)
+        if raw is None:
+            continue
+        try:
+            parts[key] = parser(raw)
+        except ValueError as exc:
+            problems.append(f"{name}: {exc}")
+    raw_monthly = _optional(env, "MONTHLY_REPORT")
+    if raw_monthly is not None:
+        if raw_monthly.lower() not in ("on", "off"):
+            problems.append(f"MONTHLY_REPORT: {raw_monthly!r} must be 'on' or 'off'")
+        values["monthly_report"] = raw_monthly.lower() != "off"
+    if "locations" in parts:
+        values["locations"] = parts.pop("locations")
+    if parts:
+        hours = parts.pop("hours", (0, 24))
+        assert isinstance(hours, tuple)
+        values["desk_hours"] = DeskHours(start=hours[0], end=hours[1], **parts)  # type: ignore[arg-type]

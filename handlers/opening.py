@@ -45,6 +45,7 @@ def open_report_modal(
         category_labels=deps.guidance.category_choices(locale),
         desk_channel_name=f"<#{deps.settings.desk_channel_id}>",
         prefill=prefill,
+        locations=deps.settings.locations,
     )
     try:
         if details_for_case is None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -82,6 +83,9 @@ class Case(Base):
     checkins_wanted: Mapped[bool] = mapped_column(Boolean, default=True)
     police_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     source_permalink: Mapped[str | None] = mapped_column(String(512))
+    # Issue 13: the form's optional *Where did it happen* and *Who was the customer, if known*.
+    location: Mapped[str | None] = mapped_column(String(100))
+    customer_text: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16), default=CaseStatus.NEW)
     # Optimistic concurrency: every change bumps it, a change based on an old version is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -364,3 +368,122 @@ __all__ = [
     "ReferenceCounter",
     "SlackUser",
 ]
+
+
+# --- Issue 13: insight and deterrence (where/who on the form, customer register) -------------
+
+
+class Customer(Base):
+    """A customer record in the register (desk only). Never holds anything about a reporter."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    # A record merged into another points at it; it keeps no identifiers, cases or measures.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    identifiers: Mapped[list[CustomerIdentifier]] = relationship(
+        back_populates="customer", order_by="CustomerIdentifier.id", cascade="all, delete-orphan"
+    )
+    links: Mapped[list[CustomerCase]] = relationship(
+        back_populates="customer", order_by="CustomerCase.linked_at", cascade="all, delete-orphan"
+    )
+    measures: Mapped[list[CustomerMeasure]] = relationship(
+        back_populates="customer", order_by="CustomerMeasure.id", cascade="all, delete-orphan"
+    )
+
+
+class CustomerIdentifier(Base):
+    __tablename__ = "customer_identifiers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))  # phone | email | text
+    normalized: Mapped[str] = mapped_column(String(200), index=True)
+    created_at: Mapped[datetime]
+
+    customer: Mapped[Customer] = relationship(back_populates="identifiers")
+
+    __table_args__ = (UniqueConstraint("customer_id", "normalized", name="uq_customer_identifier"),)
+
+
+class CustomerCase(Base):
+    """A case linked to a customer: a case belongs to at most one customer."""
+
+    __tablename__ = "customer_cases"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    linked_by: Mapped[str] = mapped_column(String(32))
+    linked_at: Mapped[datetime]
+
+    customer: Mapped[Customer] = relationship(back_populates="links")
+
+
+class MeasureKind:
+    WARNING = "warning"
+    SERVICE_REFUSED = "service_refused"
+    BANNED = "banned"  # 出入禁止: from `starts_on`, until `ends_on` (None = indefinitely)
+    POLICE_REPORT = "police_report"
+    LEGAL_ACTION = "legal_action"
+    ALL = (WARNING, SERVICE_REFUSED, BANNED, POLICE_REPORT, LEGAL_ACTION)
+
+
+class CustomerMeasure(Base):
+    __tablename__ = "customer_measures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[datetime]
+
+    customer: Mapped[Customer] = relationship(back_populates="measures")
+
+
+class CustomerAudit(Base):
+    """Every read and change of the register: who, what, when. Survives the record's purge."""
+
+    __tablename__ = "customer_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    actor_user_id: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(48))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+__all__ += [
+    "Customer",
+    "CustomerAudit",
+    "CustomerCase",
+    "CustomerIdentifier",
+    "CustomerMeasure",
+    "MeasureKind",
+]
+
+
+class MonthlyReportSlot(Base):
+    """One row per month whose automatic report was queued: once across restarts and replicas."""
+
+    __tablename__ = "monthly_report_slots"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-11"
+    queued_at: Mapped[datetime]
+
+
+__all__ += ["MonthlyReportSlot"]

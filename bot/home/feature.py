@@ -35,6 +35,7 @@ def home_feature(
         links=core.links,
         case_lines=tuple(case_lines),
         desk_sections=tuple(make(core) for make in desk_sections),
+        desk_hours=settings.desk_hours,
     )
 
     def refresh_homes_on_report(session: Session, case: Case, now: datetime) -> None:

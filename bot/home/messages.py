@@ -52,6 +52,7 @@ class DeskOverview:
     status_counts: Mapping[str, int]
     category_counts: Sequence[tuple[str, int]]  # (label, open cases), most first
     extra_blocks: Sequence[bk.Block] = ()  # other features' desk sections (awareness posts)
+    hours_line: str = ""  # the desk open or closed now (desk hours)
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ def _desk_blocks(desk: DeskOverview, locale: str) -> list[bk.Block]:
         bk.divider(),
         bk.header(t("home.desk.header", locale)),
         bk.context(t("home.desk.only_you", locale)),
+        *([bk.section(desk.hours_line)] if desk.hours_line else []),
         bk.section(f"*{t('home.desk.by_status', locale)}*"),
         bk.fields(counts),
         bk.section(_section_text([f"*{t('home.desk.by_category', locale)}*", categories])),

@@ -18,6 +18,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
+from bot.deskhours import DeskHours, open_status
 from bot.guidance import GuidanceLibrary
 from bot.home.ids import HOME_PUBLISH
 from bot.home.messages import (
@@ -53,6 +54,7 @@ class HomeSources:
     links: WorkspaceLinks
     case_lines: Sequence[HomeCaseLine] = ()
     desk_sections: Sequence[DeskHomeSection] = ()
+    desk_hours: DeskHours | None = None
 
 
 def _extra_lines(
@@ -113,6 +115,7 @@ def desk_overview(
         status_counts=desk_repo.status_counts(session),
         category_counts=[(label(key, locale), count) for key, count in categories],
         extra_blocks=tuple(b for part in sources.desk_sections for b in part(session, locale)),
+        hours_line=open_status(sources.desk_hours, now, locale) if sources.desk_hours else "",
     )
 
 

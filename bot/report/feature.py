@@ -22,6 +22,8 @@ def report_feature(
     receipt_blocks: Sequence[CaseBlocks] = (),
 ) -> Feature:
     settings = core.settings
+    # The SLA deadline is computed inside the submission's ack: load the holidays now.
+    settings.desk_hours.warm_up(core.clock.now())
     rendering = ReportRendering(
         desk_locale=settings.default_locale,
         mention=settings.desk_mention_mrkdwn,
@@ -30,6 +32,7 @@ def report_feature(
         employee_guidance=core.guidance.employee_blocks,
         case_blocks=tuple(case_blocks),
         receipt_blocks=tuple(receipt_blocks),
+        desk_hours=settings.desk_hours,
     )
     return Feature(
         outbox_kinds=ids.OUTBOX_KINDS,

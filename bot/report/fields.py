@@ -149,6 +149,20 @@ def _optional_text(
     )
 
 
+# Issue 13: *Where did it happen* (a place from LOCATIONS, or typed when it is not listed) and
+# *Who was the customer, if known*. The place list comes from settings (`report_modal(locations=)`);
+# without LOCATIONS only the text field shows. The chosen place is stored in `Case.location`.
+LOCATION_CHOICE = Field(
+    "location_choice",
+    Kind.SELECT,
+    optional=True,
+    placeholder=CHOOSE,
+    hint="report.hint.location_choice",
+)
+LOCATION_MAX = 100
+CUSTOMER_TEXT_MAX = 200
+
+
 # The one-minute form: safety and who will read it first, then the only required field, so an
 # error (if any) shows near the top; everything after the narrative is optional.
 FIELDS: tuple[Field, ...] = (
@@ -159,6 +173,9 @@ FIELDS: tuple[Field, ...] = (
     OCCURRED_AT,
     CONTACT_CHANNEL,
     CUSTOMER_TYPE,
+    LOCATION_CHOICE,
+    _optional_text("location", LOCATION_MAX, multiline=False),
+    _optional_text("customer_text", CUSTOMER_TEXT_MAX, multiline=False),
     _optional_text("demands"),
     _optional_text("witnesses", 500, multiline=False),
     _optional_text("injury"),

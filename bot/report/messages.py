@@ -109,6 +109,7 @@ def reporter_confirmation(
     ack_sla: timedelta,
     guidance_blocks: Sequence[bk.Block] = (),
     extra_blocks: Sequence[bk.Block] = (),
+    expected: str | None = None,
 ) -> SlackMessage:
     """The reporter's DM: emergency steps first when in danger, then what happens next."""
     blocks: list[bk.Block] = []
@@ -124,7 +125,7 @@ def reporter_confirmation(
         bk.section(
             "\n".join(
                 [
-                    t("dm.next_steps", locale, sla=humanize(ack_sla, locale)),
+                    expected or t("dm.next_steps", locale, sla=humanize(ack_sla, locale)),
                     identity,
                     t("dm.no_disadvantage", locale),
                     checkins,

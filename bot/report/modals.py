@@ -19,6 +19,7 @@ from bot.report.fields import (
     FIELDS,
     IDENTITY,
     IN_DANGER,
+    LOCATION_CHOICE,
     NARRATIVE,
     OCCURRED_AT,
     POLICE,
@@ -117,6 +118,7 @@ def _element(
     now: datetime,
     category_labels: Sequence[tuple[str, str]],
     prefill: Prefill | None,
+    locations: Sequence[str] = (),
 ) -> bk.Block:
     placeholder = t(field.placeholder, locale) if field.placeholder else None
     if field.kind is Kind.TEXT:
@@ -143,6 +145,8 @@ def _element(
         }
     if field is CATEGORIES:
         options = [bk.option(label, key) for key, label in category_labels]
+    elif field is LOCATION_CHOICE:
+        options = [bk.option(name, name) for name in locations]
     else:
         options = _choice_options(field, locale)
     chosen = [option for option in options if option["value"] in field.initial]
@@ -162,21 +166,39 @@ def report_modal(
     category_labels: Sequence[tuple[str, str]],
     desk_channel_name: str,
     prefill: Prefill | None = None,
+    locations: Sequence[str] = (),
 ) -> bk.Block:
     """The report form, one input block per row of `FIELDS`. `category_labels` are (key, label)
     pairs in the viewer's language."""
     body: list[bk.Block] = [bk.context(t("report.intro", locale))]
     for field in FIELDS:
-        element = _element(field, locale, now=now, category_labels=category_labels, prefill=prefill)
+        if field is LOCATION_CHOICE and not locations:
+            continue  # no LOCATIONS: the place is typed
+        element = _element(
+            field,
+            locale,
+            now=now,
+            category_labels=category_labels,
+            prefill=prefill,
+            locations=locations,
+        )
         if field.note:
             body.append(bk.context(t(field.note, locale, channel=desk_channel_name)))
+        label, hint = f"report.field.{field.block_id}", field.hint
+        if field.block_id == "location":
+            # With a list, this is the "not listed" box under it; without one, the only field.
+            if not locations:
+                label = f"report.field.{LOCATION_CHOICE.block_id}"
+            hint = "report.hint.location_other" if locations else "report.hint.location"
+        elif field.block_id == "customer_text":
+            hint = "report.hint.customer_text"
         body.append(
             bk.input_block(
                 field.block_id,
-                t(f"report.field.{field.block_id}", locale),
+                t(label, locale),
                 element,
                 optional=field.optional,
-                hint=t(field.hint, locale) if field.hint else None,
+                hint=t(hint, locale) if hint else None,
             )
         )
     if metadata.permalink:
@@ -220,6 +242,7 @@ def parse_report(
     now: datetime,
     category_keys: Sequence[str],
     locale: str,
+    locations: Sequence[str] = (),
 ) -> ReportDraft | dict[str, str]:
     """A `ReportDraft`, or `{block_id: message}` errors for `response_action: errors`.
 
@@ -260,6 +283,11 @@ def parse_report(
     # Police consent is its own question; a form opened before it moved still sends it here.
     preferences = _selected_many(values, PREFERENCES) + _selected_many(values, POLICE)
     files = _value(values, EVIDENCE).get("files") or []
+    place = _selected(values, LOCATION_CHOICE)
+    if place is not None and place not in locations:
+        errors[LOCATION_CHOICE.block_id] = t("report.error.invalid_choice", locale)
+    elif place and not texts["location"].strip():
+        texts["location"] = place  # a listed place; a typed one wins when both are given
 
     if errors:
         return errors

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.deskhours import DeskHours, reporter_expectation
 from bot.outbox import Delivery, NotReady, Post, Renderer, Skip, Update
 from bot.report.ids import DESK_MESSAGE, DESK_UPDATE, RECEIPT_UPDATE, REPORTER_DM
 from bot.report.messages import CategoryLabel, case_message, reporter_confirmation
@@ -31,6 +32,7 @@ class ReportRendering:
     employee_guidance: EmployeeGuidance
     case_blocks: Sequence[CaseBlocks] = ()
     receipt_blocks: Sequence[CaseBlocks] = ()  # rendered in the reporter's locale
+    desk_hours: DeskHours = field(default_factory=DeskHours)
 
 
 def render_case_message(session: Session, case: Case, rendering: ReportRendering) -> Post:
@@ -90,6 +92,7 @@ def report_renderers(rendering: ReportRendering) -> dict[str, Renderer]:
             ack_sla=rendering.ack_sla,
             guidance_blocks=guidance,
             extra_blocks=extra,
+            expected=reporter_expectation(session, case, rendering.desk_hours, locale),
         )
 
     def reporter_dm(session: Session, message: OutboxMessage) -> Delivery:

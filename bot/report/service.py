@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
+from bot.deskhours import DeskHours
 from bot.report.fields import TEXT_FIELDS
 from bot.report.ids import DESK_MESSAGE, DESK_UPDATE, REPORTER_DM
 from bot.report.modals import ReportDraft
@@ -43,6 +44,7 @@ class ReportPolicy:
     desk_channel_id: str
     ack_sla: timedelta
     urgent_sla_fraction: float
+    desk_hours: DeskHours = field(default_factory=DeskHours)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ReportPolicy:
@@ -50,11 +52,13 @@ class ReportPolicy:
             desk_channel_id=settings.desk_channel_id,
             ack_sla=settings.ack_sla,
             urgent_sla_fraction=settings.urgent_sla_fraction,
+            desk_hours=settings.desk_hours,
         )
 
     def first_sla_deadline(self, now: datetime, in_danger: bool) -> datetime:
         sla = self.ack_sla * self.urgent_sla_fraction if in_danger else self.ack_sla
-        return now + sla
+        # Desk hours count for ordinary cases; someone in danger keeps the 24/7 clock.
+        return self.desk_hours.due(now, sla, urgent=in_danger)
 
 
 def format_reference(year: int, number: int) -> str:

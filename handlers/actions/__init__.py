@@ -6,6 +6,7 @@ from slack_bolt import App
 from bot.awareness import ids as awareness_ids
 from bot.checkins import ids as checkin_ids
 from bot.conversation import ids as conversation_ids
+from bot.customers import ids as customer_ids
 from bot.desk.states import DESK_ACTIONS
 from bot.guidance import ACTION_PICK_TOPIC
 from bot.report.ids import OPEN_REPORT_ACTION
@@ -17,6 +18,7 @@ from handlers.actions import (
     checkin_later,
     conversation_desk,
     conversation_reporter,
+    customer_actions,
     desk_open_modal,
     desk_transition,
     open_report,
@@ -50,6 +52,7 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     awareness_ids.GOT_IT_ACTION: awareness_got_it.handle_awareness_got_it,
     sos_ids.OPEN_ACTION: sos_open.handle_sos_open,
     sos_ids.ADD_DETAILS_ACTION: sos_add_details.handle_sos_add_details,
+    **{action_id: customer_actions.handle_customer_action for action_id in customer_ids.ACTIONS},
 }
 
 

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from bot.deps import Deps, deps_of
 from bot.guidance.messages import HelpLine
 from bot.report.modals import Prefill
-from handlers.commands import guidance
+from handlers.commands import guidance, insight
 from handlers.commands.status import status
 from handlers.opening import open_report_modal
 from handlers.sos_opening import open_sos_modal
@@ -88,6 +88,10 @@ SUBCOMMANDS: tuple[Route, ...] = (
     ),
     Route(("sos", "助けて"), sos, ("commands.sos",)),
     Route(("help", "ヘルプ"), help_or_report, ("commands.help",)),
+    # Issue 13, desk only (refused politely and audited for anyone else).
+    Route(("customer", "相手"), insight.customer, ("commands.customer",)),
+    Route(("export", "エクスポート"), insight.export, ("commands.export",)),
+    Route(("stats", "月次報告"), insight.stats, ("commands.stats",)),
 )
 # First word (lower-cased) -> subcommand.
 ROUTES: dict[str, Subcommand] = {

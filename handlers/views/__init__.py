@@ -4,11 +4,13 @@ from typing import Any
 from slack_bolt import App
 
 from bot.conversation import ids as conversation_ids
+from bot.customers import ids as customer_ids
 from bot.desk.states import BY_VIEW
 from bot.report.ids import REPORT_VIEW
 from bot.sos import ids as sos_ids
 from handlers.views import (
     conversation_submission,
+    customer_submission,
     desk_submission,
     report_submission,
     sos_submission,
@@ -20,6 +22,10 @@ VIEWS: dict[str, Callable[..., Any]] = {
     **{callback_id: desk_submission.handle_desk_submission for callback_id in BY_VIEW},
     conversation_ids.MESSAGE_VIEW: conversation_submission.handle_conversation_submission,
     conversation_ids.ADD_INFO_VIEW: conversation_submission.handle_conversation_submission,
+    **{
+        callback_id: customer_submission.handle_customer_submission
+        for callback_id in customer_ids.VIEWS
+    },
 }
 
 

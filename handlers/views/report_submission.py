@@ -32,6 +32,7 @@ def handle_report_submission(
         now=deps.clock.now(),
         category_keys=deps.guidance.category_keys,
         locale=locale,
+        locations=deps.settings.locations,
     )
     if isinstance(parsed, dict):
         ack(response_action="errors", errors=parsed)

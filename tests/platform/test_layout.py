@@ -22,6 +22,10 @@ FEATURES = (
     "conversation",
     "awareness",
     "sos",
+    "customers",
+    "deskhours",
+    "export",
+    "stats",
 )
 
 

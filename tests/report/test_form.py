@@ -55,7 +55,7 @@ def parse(values: dict[str, Any], locale: str = "en") -> ReportDraft | dict[str,
 
 @pytest.mark.parametrize("locale", ["ja", "en"])
 def test_the_form_has_one_input_per_field_in_table_order_and_slack_accepts_it(locale: str) -> None:
-    view = modal(locale)
+    view = modal(locale, locations=("渋谷店", "新宿店"))  # with LOCATIONS every row shows
     inputs = [block for block in view["blocks"] if block["type"] == "input"]
     assert [block["block_id"] for block in inputs] == [field.block_id for field in FIELDS]
     for block, field in zip(inputs, FIELDS, strict=True):
