@@ -106,7 +106,7 @@ def test_an_empty_range_gives_the_header_and_a_note(app: AppHarness) -> None:
         ("export 2026-13", "/harassment export 2026-11"),
         ("export 2026-11..2026-09", "逆"),
         ("export 2099-01", "未来"),
-        ("export 2026-11 --with-text", "DESK_LEADS"),
+        ("export 2026-11 --with-text", "窓口責任者のみ"),
         ("stats 2026-13", "/harassment stats 2026-11"),
         ("stats 2099-01", "まだ来ていません"),
     ],
@@ -200,7 +200,7 @@ def test_a_desk_lead_may_export_the_narratives(slack: SlackStandIn, database_url
         assert rows[0]["narrative"] == "「土下座しろ」と怒鳴られた"
         assert files[0]["name"] == "harassment-desk-2026-11-with-text.csv"
         # Another desk member who is not a lead is refused, and the refusal is audited.
-        assert "DESK_LEADS" in command(app, "export 2026-11 --with-text", DESK_STAFF[1])
+        assert "窓口責任者のみ" in command(app, "export 2026-11 --with-text", DESK_STAFF[1])
         with app.deps.sessions() as session:
             refused = session.scalars(
                 select(CaseEvent.actor_user_id).where(CaseEvent.action == "denied:export_text")
