@@ -15,15 +15,19 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
+from bot.checkins import ids as checkin_ids
 from bot.checkins.feature import checkins_feature
 from bot.checkins.service import checkin_home_line
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deps import Core, Deps, Feature
 from bot.desk.feature import desk_feature
+from bot.desk.sla import LEAD_DM, SLA_POST
 from bot.errors import handle_error
 from bot.guidance import GuidanceLibrary, load_guidance
 from bot.guidance_desk import desk_guidance_feature
+from bot.health import Health
+from bot.metrics import Metrics
 from bot.outbox import OutboxWorker
 from bot.report.deliveries import ReportRendering, report_renderers
 from bot.retention import retention_feature
@@ -60,6 +64,11 @@ def build_core(
     sessions = make_session_factory(engine)
     clock = clock or SystemClock()
     client = interactive_client(settings)
+    metrics = Metrics(
+        checkin_sent_kinds=[checkin_ids.SEND],
+        checkin_answered_kinds=[checkin_ids.ANSWERED],
+        sla_breach_kinds=[SLA_POST, LEAD_DM],
+    )
     return Core(
         settings=settings,
         engine=engine,
@@ -75,6 +84,7 @@ def build_core(
         ),
         guidance=guidance or load_guidance(settings.guidance_dir),
         staff=DeskStaff(client=client, desk_channel_id=settings.desk_channel_id),
+        metrics=metrics,
     )
 
 
@@ -98,6 +108,7 @@ def build_deps(core: Core, factories: Sequence[FeatureFactory] | None = None) ->
         clock=core.clock,
         renderers=renderers,
         lease=settings.outbox_lease,
+        metrics=core.metrics,
     )
     jobs = [
         TickJob("outbox", outbox.deliver_due, settings.scheduler_tick),
@@ -174,6 +185,7 @@ class Runtime:
     deps: Deps
     app: App
     ticker: Ticker
+    health: Health
 
     def start_background(self) -> None:
         self.ticker.start()
@@ -189,8 +201,21 @@ def build_runtime(
     clock: Clock | None = None,
     socket_mode: bool = False,
     factories: Sequence[FeatureFactory] | None = None,
+    engine: Engine | None = None,
 ) -> Runtime:
-    core = build_core(settings, clock=clock)
+    core = build_core(settings, clock=clock, engine=engine)
     deps = build_deps(core, factories)
     app = create_bolt_app(deps, socket_mode=socket_mode)
-    return Runtime(deps=deps, app=app, ticker=Ticker(list(deps.tick_jobs)))
+    health = Health(
+        engine=core.engine,
+        sessions=core.sessions,
+        clock=core.clock,
+        max_backlog=settings.ready_max_backlog,
+    )
+    core.metrics.watch_backlog(lambda: _backlog_figures(health))
+    return Runtime(deps=deps, app=app, ticker=Ticker(list(deps.tick_jobs)), health=health)
+
+
+def _backlog_figures(health: Health) -> tuple[int, float]:
+    backlog = health.backlog()
+    return backlog.waiting, backlog.oldest_age_s

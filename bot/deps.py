@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from bot.clock import Clock
 from bot.config import Settings
 from bot.guidance import GuidanceLibrary
+from bot.metrics import Metrics
 from bot.outbox import OutboxWorker, Renderer
 from bot.report.deliveries import CaseBlocks
 from bot.report.service import ReportHook, ReportPolicy
@@ -34,6 +35,7 @@ class Core:
     profiles: Profiles
     guidance: GuidanceLibrary
     staff: DeskStaff
+    metrics: Metrics = field(default_factory=Metrics)
 
     @property
     def report_policy(self) -> ReportPolicy:

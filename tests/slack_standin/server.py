@@ -12,16 +12,19 @@ import threading
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import Message
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
+
+import yaml
 
 from .blockkit import (
     invalid_blocks_response,
@@ -142,6 +145,12 @@ def _method_specs() -> dict[str, list[str]]:
 
 
 @cache
+def manifest_bot_scopes() -> list[str]:
+    """The bot scopes `manifest.yml` asks for."""
+    manifest = yaml.safe_load((Path(__file__).resolve().parents[2] / "manifest.yml").read_text())
+    return list(manifest["oauth_config"]["scopes"]["bot"])
+
+
 def _socket_hello() -> dict[str, Any]:
     text = resources.files(__package__).joinpath("data/socket_mode.envelopes.json").read_text()
     hello: dict[str, Any] = json.loads(text)["payload"]["hello"]
@@ -310,8 +319,12 @@ class SlackStandIn:
         host: str = "127.0.0.1",
         port: int = 0,
         trigger_ttl: float = 3.0,
+        bot_scopes: Iterable[str] | None = None,
     ) -> None:
         self.bot_token, self.app_token = bot_token, app_token
+        # The bot token's scopes: by default the manifest's, so the stand-in refuses what Slack
+        # would refuse an app installed from it (a public channel needs channels:read).
+        self.bot_scopes = frozenset(manifest_bot_scopes() if bot_scopes is None else bot_scopes)
         self.host, self.port, self.trigger_ttl = host, port, trigger_ttl
         self._lock = threading.RLock()
         self._server: _Server | None = None
@@ -903,11 +916,22 @@ class SlackStandIn:
             raise SlackError("no_such_subteam")
         return {"ok": True, "users": list(self.usergroups[args["usergroup"]])}
 
+    def _readable(self, cid: Any) -> Channel:
+        """conversations.info / .members: a public channel needs channels:read, a private one
+        groups:read (Slack answers missing_scope naming the scope it needed)."""
+        channel = self._channel(cid, dm_users=False)
+        needed = None if channel.is_im else "groups:read" if channel.is_private else "channels:read"
+        if needed is not None and needed not in self.bot_scopes:
+            raise SlackError(
+                "missing_scope", needed=needed, provided=",".join(sorted(self.bot_scopes))
+            )
+        return channel
+
     def _m_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "channel": self._channel(args["channel"]).info()}
+        return {"ok": True, "channel": self._readable(args["channel"]).info()}
 
     def _m_conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
-        members, nxt = _page(self._channel(args["channel"]).member_ids(), args)
+        members, nxt = _page(self._readable(args["channel"]).member_ids(), args)
         return {"ok": True, "members": members, "response_metadata": {"next_cursor": nxt}}
 
     def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
