@@ -144,6 +144,7 @@ def _serve(settings: Settings, runtime: Runtime) -> None:
     runtime.start_background()
     if settings.socket_mode:
         assert settings.slack_app_token is not None
+        runtime.health.watch_socket(lambda: False)  # not ready before the connection is up
         if settings.health_port:
             serve_health_in_background(settings, runtime)
         handler = connect_socket_mode(settings, runtime)
