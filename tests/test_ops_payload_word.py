@@ -48,11 +48,15 @@ def test_bolt_alone_parses_such_a_body_as_empty(app: AppHarness) -> None:
 def test_a_command_mentioning_payload_opens_the_form(
     case: str, workspace: SlackStandIn, app: AppHarness
 ) -> None:
-    fields = dict(CASES[case])
-    user = fields.pop("user_id")
+    fields = CASES[case]
+    user = fields["user_id"]
     trigger = workspace.new_trigger_id(user)
     response = app.sender.command(
-        "/harassment", fields.pop("text"), user_id=user, trigger_id=trigger, **fields
+        "/harassment",
+        fields["text"],
+        user_id=user,
+        channel_id=fields.get("channel_id"),
+        trigger_id=trigger,
     )
     assert response.status == 200, (case, response.status, response.text)
     opened = workspace.wait_for(

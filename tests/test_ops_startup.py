@@ -158,7 +158,7 @@ def test_socket_mode_serves_health_and_readiness_on_health_port(
         assert "harassment_desk_outbox_backlog" in metrics.text
         # No Slack endpoint on the health port.
         assert requests.post(f"http://127.0.0.1:{health_port}/slack/events", timeout=5).status_code
-        assert standin.socket_connected
+        assert standin.socket_connected()
         standin.disconnect_sockets()
     finally:
         process.stop()
