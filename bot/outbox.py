@@ -321,7 +321,13 @@ class OutboxWorker:
                 message.last_error = error[:255]
                 message.claimed_until = None
                 stats.failed += 1
-                log.error("outbox %s (%s) failed permanently: %s", message.id, message.kind, error)
+                log.error(
+                    "outbox %s (%s) failed permanently: %s",
+                    message.id,
+                    message.kind,
+                    error,
+                    extra={"case_id": message.case_id},
+                )
                 return
             backoff = self._backoff(message)
             self._retry_later(message, error, backoff, stats)
@@ -332,6 +338,7 @@ class OutboxWorker:
                 message.attempts,
                 error,
                 int(backoff.total_seconds()),
+                extra={"case_id": message.case_id},
             )
 
     @staticmethod
