@@ -16,7 +16,7 @@ NOT_SETTINGS = {"HOME", "XDG_DATA_HOME", "https_proxy"}
 def setting_names() -> set[str]:
     source = (PROJECT_ROOT / "bot" / "config.py").read_text()
     names = set(re.findall(r'(?:_optional\(env, |convert\(|required\()"([A-Za-z_]+)"', source))
-    names |= set(re.findall(r'for name in \(([^)]*)\)', source)[0].replace('"', "").split(", "))
+    names |= set(re.findall(r"for name in \(([^)]*)\)", source)[0].replace('"', "").split(", "))
     return {name for name in names if name} - NOT_SETTINGS
 
 
