@@ -224,8 +224,8 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
         len(signing_secret) < MIN_SIGNING_SECRET_LENGTH or not signing_secret.isprintable()
     ):
         problems.append(
-            f"SLACK_SIGNING_SECRET is {len(signing_secret)} characters; Slack's are 32 "
-            "(copy it again from Basic Information > App Credentials)"
+            f"SLACK_SIGNING_SECRET is too short ({len(signing_secret)} characters; Slack's are "
+            "32): copy it again from Basic Information > App Credentials"
         )
 
     raw_host = _optional(env, "HOST")

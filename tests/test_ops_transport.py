@@ -158,6 +158,6 @@ def test_a_signing_secret_much_shorter_than_slacks_is_refused() -> None:
     with pytest.raises(SettingsError) as caught:
         load_settings({**VALID, "SLACK_SIGNING_SECRET": "s"})
     assert caught.value.problems == [
-        "SLACK_SIGNING_SECRET is 1 characters; Slack's are 32 (copy it again from Basic "
-        "Information > App Credentials)"
+        "SLACK_SIGNING_SECRET is too short (1 characters; Slack's are 32): copy it again from "
+        "Basic Information > App Credentials"
     ]
