@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.awareness.feature import awareness_desk_section, awareness_feature
 from bot.checkins import checkin_home_line
+from bot.checkins import ids as checkin_ids
 from bot.checkins.feature import checkins_feature
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -25,10 +26,13 @@ from bot.conversation.feature import conversation_feature
 from bot.customers.feature import customers_feature
 from bot.deps import Core, Deps, Feature
 from bot.desk.feature import desk_feature
+from bot.desk.ids import LEAD_DM, SLA_POST
 from bot.export.feature import export_feature
 from bot.guidance import GuidanceLibrary, load_guidance
 from bot.guidance.feature import guidance_feature
+from bot.health import Health
 from bot.home.feature import home_feature
+from bot.metrics import Metrics
 from bot.outbox import OutboxWorker, Renderer
 from bot.report.feature import report_feature
 from bot.retention.feature import retention_feature
@@ -88,6 +92,11 @@ def build_core(
     sessions = make_session_factory(engine)
     clock = clock or SystemClock()
     client = interactive_client(settings)
+    metrics = Metrics(
+        checkin_sent_kinds=[checkin_ids.SEND],
+        checkin_answered_kinds=[checkin_ids.ANSWERED],
+        sla_breach_kinds=[SLA_POST, LEAD_DM],
+    )
     return Core(
         settings=settings,
         engine=engine,
@@ -104,6 +113,7 @@ def build_core(
         guidance=guidance or load_guidance(settings.guidance_dir),
         staff=DeskStaff(client=client, desk_channel_id=settings.desk_channel_id),
         links=WorkspaceLinks(client),
+        metrics=metrics,
     )
 
 
@@ -120,6 +130,7 @@ def build_deps(core: Core, factories: Sequence[FeatureFactory] | None = None) ->
         clock=core.clock,
         renderers=renderers,
         lease=settings.outbox_lease,
+        metrics=core.metrics,
     )
     jobs = [
         TickJob("outbox", outbox.deliver_due, settings.scheduler_tick),
@@ -221,6 +232,7 @@ class Runtime:
     deps: Deps
     app: App
     ticker: Ticker
+    health: Health
 
     def start_background(self) -> None:
         self.ticker.start()
@@ -236,8 +248,21 @@ def build_runtime(
     clock: Clock | None = None,
     socket_mode: bool = False,
     factories: Sequence[FeatureFactory] | None = None,
+    engine: Engine | None = None,
 ) -> Runtime:
-    core = build_core(settings, clock=clock)
+    core = build_core(settings, clock=clock, engine=engine)
     deps = build_deps(core, factories)
     app = create_bolt_app(deps, socket_mode=socket_mode)
-    return Runtime(deps=deps, app=app, ticker=Ticker(list(deps.tick_jobs)))
+    health = Health(
+        engine=core.engine,
+        sessions=core.sessions,
+        clock=core.clock,
+        max_backlog=settings.ready_max_backlog,
+    )
+    core.metrics.watch_backlog(lambda: _backlog_figures(health))
+    return Runtime(deps=deps, app=app, ticker=Ticker(list(deps.tick_jobs)), health=health)
+
+
+def _backlog_figures(health: Health) -> tuple[int, float]:
+    backlog = health.backlog()
+    return backlog.waiting, backlog.oldest_age_s

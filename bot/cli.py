@@ -7,34 +7,37 @@ import logging
 import os
 import signal
 import sys
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from dotenv import dotenv_values
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.logging_setup import configure_logging
+from bot.startup import StartupError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from bot.app import Runtime
 
 log = logging.getLogger("harassment_desk")
 
 
 def read_environment(env_file: str | None) -> dict[str, str]:
-    """`.env` first, the real environment on top (so a deployment can override a file)."""
+    """`.env` first, the real environment on top (so a deployment can override a file).
+    A `--env-file` that does not exist is an error; a missing default `./.env` is not."""
     values: dict[str, str] = {}
     path = env_file or ".env"
+    if env_file is not None and not os.path.isfile(env_file):
+        raise StartupError(f"--env-file {env_file}: no such file")
     if os.path.exists(path):
         values.update({k: v for k, v in dotenv_values(path).items() if v is not None})
     values.update(os.environ)
     return values
-
-
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    # At DEBUG these libraries log request and response bodies, which hold report narratives.
-    for noisy in ("slack_sdk", "slack_bolt", "urllib3", "apscheduler"):
-        logging.getLogger(noisy).setLevel(max(logging.INFO, logging.getLevelName(level)))
 
 
 def _settings_or_exit(env: Mapping[str, str], *, http_mode: bool = False) -> Settings:
@@ -44,6 +47,16 @@ def _settings_or_exit(env: Mapping[str, str], *, http_mode: bool = False) -> Set
         for problem in exc.problems:
             print(f"harassment-desk: setting error: {problem}", file=sys.stderr)
         raise SystemExit(2) from None
+
+
+def _ready_database(settings: Settings, *, migrate_schema: bool) -> Engine:
+    """The engine, once the database answers (waiting up to DATABASE_WAIT), migrated if asked."""
+    from bot.startup import migrate_or_fail, open_database
+
+    engine = open_database(settings)
+    if migrate_schema:
+        migrate_or_fail(engine)
+    return engine
 
 
 def _guidance_folder(directory: Path | None) -> Path:
@@ -79,11 +92,9 @@ def cmd_guidance_check(env: Mapping[str, str], args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(env: Mapping[str, str], args: argparse.Namespace) -> int:
-    from storage.db import make_engine, migrate
-
     settings = _settings_or_exit(env)
-    configure_logging(settings.log_level)
-    migrate(make_engine(settings.database_url))
+    configure_logging(settings.log_level, settings.log_format)
+    _ready_database(settings, migrate_schema=True).dispose()
     print("database is at the newest schema")
     return 0
 
@@ -103,14 +114,12 @@ def cmd_check(env: Mapping[str, str], args: argparse.Namespace) -> int:
 def cmd_run(env: Mapping[str, str], args: argparse.Namespace) -> int:
     from bot.app import build_runtime
     from bot.guidance import GuidanceError
-    from storage.db import make_engine, migrate
 
     settings = _settings_or_exit(env, http_mode=args.http)
-    configure_logging(settings.log_level)
-    if not args.no_migrate:
-        migrate(make_engine(settings.database_url))
+    configure_logging(settings.log_level, settings.log_format)
+    engine = _ready_database(settings, migrate_schema=not args.no_migrate)
     try:
-        runtime = build_runtime(settings, socket_mode=settings.socket_mode)
+        runtime = build_runtime(settings, socket_mode=settings.socket_mode, engine=engine)
     except GuidanceError as exc:
         # A broken text edit is an operator problem like a bad setting: say where, no traceback.
         folder = _guidance_folder(settings.guidance_dir)
@@ -121,26 +130,8 @@ def cmd_run(env: Mapping[str, str], args: argparse.Namespace) -> int:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
-    runtime.start_background()
     try:
-        if settings.socket_mode:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            log.info("starting in Socket Mode")
-            SocketModeHandler(runtime.app, settings.slack_app_token).start()
-        else:
-            from waitress import serve
-
-            from bot.web import make_wsgi_app
-
-            log.info("listening on http://%s:%s/slack/events", settings.host, settings.port)
-            serve(
-                make_wsgi_app(runtime.app, runtime.deps.core.engine, settings.slack_signing_secret),
-                host=settings.host,
-                port=settings.port,
-                threads=settings.http_threads,
-                ident="harassment-desk",
-            )
+        _serve(settings, runtime)
     except KeyboardInterrupt:
         pass
     finally:
@@ -152,6 +143,54 @@ def cmd_export(env: Mapping[str, str], args: argparse.Namespace) -> int:
     from bot.export.cli import run_export
 
     return run_export(_settings_or_exit(env), args)
+
+
+def _serve(settings: Settings, runtime: Runtime) -> None:
+    from waitress import serve
+
+    from bot.startup import authenticate_slack, connect_socket_mode, serve_health_in_background
+    from bot.web import make_wsgi_app
+
+    authenticate_slack(settings, runtime)
+    runtime.start_background()
+    if settings.socket_mode:
+        assert settings.slack_app_token is not None
+        runtime.health.watch_socket(lambda: False)  # not ready before the connection is up
+        if settings.health_port:
+            serve_health_in_background(settings, runtime)
+        handler = connect_socket_mode(settings, runtime)
+        log.info("connected to Slack in Socket Mode")
+        try:
+            threading.Event().wait()
+        finally:
+            handler.close()
+        return
+    log.info("listening on http://%s:%s/slack/events", settings.host, settings.port)
+    serve(
+        make_wsgi_app(
+            runtime.app,
+            runtime.deps.core.engine,
+            settings.slack_signing_secret,
+            health=runtime.health,
+            metrics=runtime.deps.core.metrics,
+        ),
+        **waitress_options(settings, settings.host, settings.port),
+    )
+
+
+def waitress_options(settings: Settings, host: str, port: int) -> dict[str, Any]:
+    from bot.inbound import MAX_BODY_BYTES
+
+    return {
+        "host": host,
+        "port": port,
+        "threads": settings.http_threads,
+        # Nothing in the answer names the app or the server software.
+        "ident": "",
+        # waitress would otherwise read (and buffer to disk) up to 1 GiB of an unauthenticated
+        # body before our own size check; Slack's largest legitimate bodies are far below this.
+        "max_request_body_size": MAX_BODY_BYTES,
+    }
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -190,8 +229,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    env = read_environment(args.env_file)
-    return int(args.handler(env, args))
+    try:
+        env = read_environment(args.env_file)
+        return int(args.handler(env, args))
+    except StartupError as exc:
+        # A dependency that is down, refused or misconfigured: one line naming what to fix.
+        print(f"harassment-desk: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

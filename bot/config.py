@@ -6,11 +6,16 @@ result down. Every problem is collected, so an operator fixes a bad `.env` in on
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from bot.awareness.schedule import WeeklySlot, parse_on_off, parse_schedule
 from bot.deskhours.hours import DeskHours, parse_holidays, parse_timezone
@@ -21,6 +26,9 @@ _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 _SUBTEAM_ID = re.compile(r"^S[A-Z0-9]{2,}$")
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Slack's signing secrets are 32 hex characters; anything much shorter is a copy-paste accident.
+MIN_SIGNING_SECRET_LENGTH = 16
+DATABASE_FILE_NAME = "harassment_desk.db"
 
 
 class SettingsError(Exception):
@@ -113,6 +121,11 @@ class Settings:
     desk_hours: DeskHours = field(default_factory=DeskHours)
     locations: tuple[str, ...] = ()
     monthly_report: bool = True
+    database_wait: timedelta = timedelta(seconds=60)
+    health_port: int = 3001
+    ready_max_backlog: timedelta = timedelta(minutes=5)
+    log_format: str = "text"
+    slack_proxy: str | None = None
 
     @property
     def socket_mode(self) -> bool:
@@ -131,6 +144,54 @@ class Settings:
 def _optional(env: Mapping[str, str], name: str) -> str | None:
     value = env.get(name, "").strip()
     return value or None
+
+
+def default_database_url(env: Mapping[str, str]) -> str | None:
+    """SQLite in the user's data folder (`$XDG_DATA_HOME/harassment-desk/`, else
+    `~/.local/share/harassment-desk/`): the same file whatever folder the command runs in."""
+    data_home = _optional(env, "XDG_DATA_HOME")
+    if data_home is None:
+        home = _optional(env, "HOME")
+        if home is None:
+            return None
+        data_home = str(Path(home) / ".local" / "share")
+    return f"sqlite:///{Path(data_home) / 'harassment-desk' / DATABASE_FILE_NAME}"
+
+
+def normalise_database_url(raw: str) -> str:
+    """`postgres://` and `postgresql://` (what providers print) mean psycopg 3, the driver we ship;
+    SQLite and PostgreSQL are the only databases the app is built and tested for."""
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise ValueError(
+            "is not a database URL; use sqlite:///path/to/desk.db or "
+            "postgresql://user:password@host:5432/dbname"
+        ) from None
+    backend = url.get_backend_name()
+    if backend in ("postgres", "postgresql"):
+        url = url.set(drivername="postgresql+psycopg")
+    elif backend != "sqlite":
+        raise ValueError(
+            f"scheme {url.drivername!r} is not supported; use sqlite:///path/to/desk.db or "
+            "postgresql://user:password@host:5432/dbname"
+        )
+    elif url.get_driver_name() not in ("pysqlite", ""):
+        raise ValueError(
+            f"SQLite driver {url.get_driver_name()!r} is not supported; use sqlite:///"
+        )
+    return url.render_as_string(hide_password=False)
+
+
+def is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Settings:
@@ -171,15 +232,37 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
     signing_secret = _optional(env, "SLACK_SIGNING_SECRET")
     if signing_secret is None and (app_token is None or http_mode):
         problems.append("SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN)")
+    elif signing_secret is not None and (
+        len(signing_secret) < MIN_SIGNING_SECRET_LENGTH or not signing_secret.isprintable()
+    ):
+        problems.append(
+            f"SLACK_SIGNING_SECRET is too short ({len(signing_secret)} characters; Slack's are "
+            "32): copy it again from Basic Information > App Credentials"
+        )
 
-    for name, key in (("DATABASE_URL", "database_url"), ("HOST", "host")):
-        raw = _optional(env, name)
-        if raw is not None:
-            values[key] = raw
+    raw_host = _optional(env, "HOST")
+    if raw_host is not None:
+        values["host"] = raw_host
+    raw_database = _optional(env, "DATABASE_URL")
+    if raw_database is None:
+        # Without a home folder (a bare service account) the file is in the working folder;
+        # `run` and `migrate` print the absolute path they use either way.
+        values["database_url"] = default_database_url(env) or f"sqlite:///{DATABASE_FILE_NAME}"
+    else:
+        try:
+            values["database_url"] = normalise_database_url(raw_database)
+        except ValueError as exc:
+            problems.append(f"DATABASE_URL {exc}")
     api_url = _optional(env, "SLACK_API_URL")
     if api_url is not None:
-        if not re.match(r"^https?://", api_url):
-            problems.append(f"SLACK_API_URL {api_url!r} must be an http(s) URL")
+        parts = urlsplit(api_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            problems.append(f"SLACK_API_URL {api_url!r} must be an https URL")
+        elif parts.scheme == "http" and not is_loopback(parts.hostname):
+            problems.append(
+                f"SLACK_API_URL {api_url!r} must use https (the bot token would travel in "
+                "clear); plain http is allowed only to a loopback address"
+            )
         values["slack_api_url"] = api_url if api_url.endswith("/") else api_url + "/"
 
     def port(raw: str) -> int:
@@ -258,6 +341,33 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
     convert("LOG_LEVEL", "log_level", log_level)
     convert("HTTP_THREADS", "http_threads", positive_int)
     convert("EVIDENCE_DOWNLOAD_TIMEOUT", "evidence_download_timeout", positive_duration)
+
+    def any_port(raw: str) -> int:
+        return 0 if raw.strip() == "0" else port(raw)
+
+    def non_negative_duration(raw: str) -> timedelta:
+        return timedelta(0) if raw.strip() == "0" else parse_duration(raw)
+
+    def log_format(raw: str) -> str:
+        if raw.lower() not in ("text", "json"):
+            raise ValueError(f"{raw!r} must be 'text' or 'json'")
+        return raw.lower()
+
+    def proxy(raw: str) -> str:
+        parts = urlsplit(raw if "://" in raw else f"http://{raw}")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{raw!r} is not a proxy URL like http://proxy.example.co.jp:8080")
+        return parts.geturl()
+
+    convert("DATABASE_WAIT", "database_wait", non_negative_duration)
+    convert("HEALTH_PORT", "health_port", any_port)
+    convert("READY_MAX_BACKLOG", "ready_max_backlog", positive_duration)
+    convert("LOG_FORMAT", "log_format", log_format)
+    # SLACK_PROXY wins over the usual proxy variables, for a proxy only Slack's traffic needs.
+    for name in ("SLACK_PROXY", "HTTPS_PROXY", "https_proxy"):
+        if _optional(env, name) is not None:
+            convert(name, "slack_proxy", proxy)
+            break
 
     def directory(raw: str) -> Path:
         path = Path(raw).expanduser()

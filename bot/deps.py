@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.metrics import Metrics
 from bot.outbox import OutboxWorker, Renderer
 from bot.scheduler import TickJob
 from bot.slack.links import WorkspaceLinks
@@ -40,6 +41,7 @@ class Core:
     guidance: GuidanceLibrary
     staff: DeskStaff
     links: WorkspaceLinks
+    metrics: Metrics = field(default_factory=Metrics)
 
 
 @dataclass(frozen=True)

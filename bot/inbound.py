@@ -15,8 +15,11 @@ from urllib.parse import parse_qsl
 
 from slack_sdk.signature import SignatureVerifier
 
-# Slack's own bodies are far smaller (a full modal's state is a few hundred KB at most).
-MAX_BODY_BYTES = 1_000_000
+# 1 MiB, enforced by waitress before it reads a body. Slack publishes no inbound size limit;
+# the largest legitimate bodies this app can get, measured in tests/test_ops_transport.py, are
+# a message shortcut on a 40,000-character Japanese message (about 0.72 MB form-encoded) and
+# the report form with every field full (about 0.1 MB).
+MAX_BODY_BYTES = 1024 * 1024
 INTERACTIVE_TYPES = (
     "view_submission",
     "view_closed",
@@ -57,26 +60,51 @@ def verify_signature(
         raise Rejected(401, "invalid or stale signature")
 
 
-def check_body(body: bytes, content_type: str) -> None:
-    """Raise `Rejected(400, …)` unless the body has the shape of something Slack sends."""
+def check_body(body: bytes, content_type: str) -> str:
+    """Raise `Rejected(400, …)` unless the body has the shape of something Slack sends; return
+    its kind (`command`, an interactivity payload's type, `event`, `url_verification`, `other`)."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise Rejected(400, "body is not UTF-8") from None
-    # The same decision as Bolt's `parse_body`, so we check what its listeners will get.
+    # The same decision as Bolt's `parse_body` for JSON, so we check what its listeners get.
     if content_type == "application/json" or text.startswith("{"):
-        _check_json_body(_json(text, "body"))
-        return
-    if "payload" in text:
-        payload = dict(parse_qsl(text, keep_blank_values=True)).get("payload")
-        if payload is not None:
-            _check_payload(_json(payload, "payload"))
-        return
+        parsed = _json(text, "body")
+        _check_json_body(parsed)
+        kind = parsed.get("type")
+        return "event" if kind == "event_callback" else str(kind or "other")
     form = dict(parse_qsl(text, keep_blank_values=True))
+    payload = form.get("payload")
+    if payload is not None:
+        checked = _json(payload, "payload")
+        _check_payload(checked)
+        return str(checked.get("type"))
     if "command" in form:
         for name in ("command", "user_id", "trigger_id"):
             if not form.get(name):
                 raise Rejected(400, f"slash command without {name}")
+        return "command"
+    return "other"
+
+
+# The letter `p` percent-encoded: the same form field once decoded, but no longer the word.
+_ESCAPED_PAYLOAD = "%70ayload"
+
+
+def shield_form_from_bolt(text: str) -> str | None:
+    """A form body that contains the word `payload` anywhere (a channel named `payload-team`, a
+    user name, a command's text) but has no `payload` field, rewritten so that Bolt parses it.
+
+    slack-bolt's `parse_body` (slack_bolt/request/internals.py) takes any non-JSON body containing
+    the substring "payload" for an interactivity payload, finds no `payload` field and parses it
+    as `{}`: no listener matches and the person gets a 404. Percent-encoding the `p` keeps every
+    field's decoded value; None when the body needs no rewrite.
+    """
+    if text.startswith("{") or "payload" not in text:
+        return None
+    if "payload" in dict(parse_qsl(text, keep_blank_values=True)):
+        return None
+    return text.replace("payload", _ESCAPED_PAYLOAD)
 
 
 def _json(text: str, what: str) -> dict[str, Any]:

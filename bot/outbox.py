@@ -22,6 +22,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
+from bot.metrics import Metrics
 from storage.db import SessionFactory, background_work
 from storage.models import OutboxMessage, OutboxStatus
 from storage.repositories import outbox as outbox_repo
@@ -137,7 +138,9 @@ class OutboxWorker:
         renderers: Mapping[str, Renderer],
         lease: timedelta = timedelta(seconds=60),
         batch_size: int = 50,
+        metrics: Metrics | None = None,
     ) -> None:
+        self._metrics = metrics or Metrics()
         self._sessions = sessions
         self._client = client
         self._clock = clock
@@ -210,7 +213,8 @@ class OutboxWorker:
             )
             message.attempts += 1
             message.last_error = None
-            renderer = self._renderers.get(message.kind)
+            kind = message.kind
+            renderer = self._renderers.get(kind)
             try:
                 if renderer is None:
                     raise LookupError(f"no renderer for outbox kind {message.kind!r}")
@@ -253,6 +257,7 @@ class OutboxWorker:
                 delivery.on_delivered(session, channel, ts)
         if not isinstance(delivery, Skip):
             stats.sent += 1
+        self._metrics.delivery(kind, "skipped" if isinstance(delivery, Skip) else "sent")
 
     def _send(
         self, delivery: Delivery, message_id: int, outcome_unknown: bool, stats: DeliveryStats
@@ -323,6 +328,7 @@ class OutboxWorker:
         self, message_id: int, exc: SlackApiError, stats: DeliveryStats
     ) -> None:
         error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
+        self._metrics.slack_error(error)
         if exc.response.status_code == 429 or error == "ratelimited":
             retry_after = int(exc.response.headers.get("Retry-After", "1") or 1)
             with self._sessions.begin() as session:
@@ -342,12 +348,19 @@ class OutboxWorker:
             message = outbox_repo.get(session, message_id)
             if message is None:
                 return
+            self._metrics.delivery(message.kind, "failed" if permanent else "retried")
             if permanent:
                 message.status = OutboxStatus.FAILED
                 message.last_error = error[:255]
                 message.claimed_until = None
                 stats.failed += 1
-                log.error("outbox %s (%s) failed permanently: %s", message.id, message.kind, error)
+                log.error(
+                    "outbox %s (%s) failed permanently: %s",
+                    message.id,
+                    message.kind,
+                    error,
+                    extra={"case_id": message.case_id},
+                )
                 return
             backoff = self._backoff(message)
             self._retry_later(message, error, backoff, stats)
@@ -358,6 +371,7 @@ class OutboxWorker:
                 message.attempts,
                 error,
                 int(backoff.total_seconds()),
+                extra={"case_id": message.case_id},
             )
 
     @staticmethod

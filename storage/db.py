@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -24,8 +26,11 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for this app: SQLite in WAL mode with immediate write locks, or PostgreSQL."""
-    kwargs: dict[str, Any] = {"future": True}
+    """An engine for this app: SQLite in WAL mode with immediate write locks, or PostgreSQL.
+
+    Bound parameters are never part of an error's text (`hide_parameters`): they hold report
+    narratives, notes and reporter ids, and error texts end up in logs."""
+    kwargs: dict[str, Any] = {"future": True, "hide_parameters": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:
@@ -34,6 +39,31 @@ def make_engine(url: str) -> Engine:
     if is_sqlite(engine):
         _configure_sqlite(engine)
     return engine
+
+
+# The database file and its -wal/-shm companions hold reports: only the app's user may read them.
+PRIVATE_FILE_MODE = 0o600
+SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def sqlite_file(engine: Engine) -> Path | None:
+    database = str(engine.url.database or "")
+    if not database or database.startswith(":memory:") or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _private_sqlite_files(path: Path) -> None:
+    """Create the database file 0600 before SQLite does (SQLite gives -wal and -shm the mode of
+    the database file), and tighten files an older version left readable. The folder must exist
+    (`harassment-desk run` creates the default one)."""
+    with contextlib.suppress(FileExistsError, FileNotFoundError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE_MODE))
+    for suffix in SQLITE_COMPANIONS:
+        companion = path.with_name(path.name + suffix)
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            if companion.stat().st_mode & 0o077:
+                companion.chmod(PRIVATE_FILE_MODE)
 
 
 _HOLDS_WRITE_LOCK = "harassment_desk_write_lock"
@@ -93,6 +123,10 @@ class WriterGate:
 def _configure_sqlite(engine: Engine) -> None:
     # pysqlite's own BEGIN is deferred; two threads that read then write would then fail with
     # "database is locked" instead of waiting. BEGIN IMMEDIATE makes writers queue politely.
+    path = sqlite_file(engine)
+    if path is not None:
+        _private_sqlite_files(path)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
@@ -103,6 +137,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        if path is not None:
+            _private_sqlite_files(path)
 
     # Writers of this process queue on a Python lock before asking SQLite for its write lock.
     # SQLite's own busy handler polls with sleeps of up to 100 ms, so with twenty requests
@@ -146,15 +182,32 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
+# pg_advisory_xact_lock key for schema upgrades ("hdmigrat" as a 64-bit number): replicas that
+# start together on a new database take turns instead of creating the same tables at once.
+MIGRATION_LOCK_KEY = 0x68646D6967726174
+
+
 def migrate(engine: Engine) -> None:
-    """Upgrade the schema to the newest Alembic revision."""
+    """Upgrade the schema to the newest Alembic revision (on PostgreSQL under an advisory lock,
+    taken in `storage/migrations/env.py`, so that concurrent upgrades run one after another)."""
     command.upgrade(alembic_config(engine), "head")
 
 
 def database_answers(engine: Engine) -> bool:
+    return database_problem(engine) is None
+
+
+def database_problem(engine: Engine) -> str | None:
+    """None when `SELECT 1` works, else a one-line reason without parameters or passwords."""
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-    except Exception:
-        return False
-    return True
+    except Exception as exc:
+        return describe_database_error(exc)
+    return None
+
+
+def describe_database_error(exc: BaseException) -> str:
+    cause = getattr(exc, "orig", None) or exc
+    first_line = (str(cause).strip().splitlines() or [""])[0]
+    return f"{type(cause).__name__}: {first_line[:200]}" if first_line else type(cause).__name__

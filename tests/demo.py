@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import requests
+
 from bot.desk.ids import ACKNOWLEDGE_ACTION
 from tests.harness import (
     DESK_CHANNEL,
@@ -24,6 +26,7 @@ from tests.harness import (
     populate_workspace,
 )
 from tests.slack_standin import SlackStandIn
+from tests.slack_standin.server import Call
 
 
 def block_text(block: dict[str, Any]) -> str:
@@ -52,6 +55,17 @@ def show(title: str, blocks: list[dict[str, Any]]) -> None:
         print(block_text(block))
 
 
+def views_opened_with(slack: SlackStandIn, trigger_id: str) -> Call | None:
+    return next(
+        (c for c in slack.calls_to("views.open") if c.args.get("trigger_id") == trigger_id), None
+    )
+
+
+def wait_until_delivered(app: AppHarness) -> None:
+    """Every side effect so far has reached Slack: the outbox has nothing waiting."""
+    app.slack.wait_for(lambda: app.runtime.health.backlog().waiting == 0, timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database-url", help="default: SQLite in a temporary folder")
@@ -69,10 +83,14 @@ def main() -> None:
                 (REPORTER_EN, "He threatened to post my name online and hit the counter.", "yes"),
             ):
                 started = time.perf_counter()
-                response = app.sender.command("/harassment", "", user_id=user)
+                trigger = slack.new_trigger_id(user)
+                response = app.sender.command("/harassment", "", user_id=user, trigger_id=trigger)
                 command_ms = (time.perf_counter() - started) * 1000
-                slack.wait_for(lambda: slack.calls_to("views.open"))
-                view = slack.calls_to("views.open")[-1].response["view"]
+                # This person's own form: the views.open made with their trigger, not any other.
+                opened = slack.wait_for(
+                    functools.partial(views_opened_with, slack, trigger), timeout=30
+                )
+                view = opened.response["view"]
                 show(
                     f"modal for {user} (command ack {response.status} in {command_ms:.0f} ms)",
                     view["blocks"],
@@ -92,10 +110,10 @@ def main() -> None:
                     f"modal after submit (ack in {submit_ms:.0f} ms)",
                     answer.json()["view"]["blocks"],
                 )
-                slack.wait_for(functools.partial(slack.dms, user), timeout=15)
+                slack.wait_for(functools.partial(slack.dms, user), timeout=30)
                 show(f"DM to {user}", slack.dms(user)[-1]["blocks"])
-            slack.wait_for(lambda: len(slack.messages(DESK_CHANNEL)) >= 2, timeout=15)
-            time.sleep(1.0)
+            slack.wait_for(lambda: len(slack.messages(DESK_CHANNEL)) >= 2, timeout=30)
+            wait_until_delivered(app)
             for message in slack.messages(DESK_CHANNEL):
                 show(f"desk channel: {message['text']}", message["blocks"])
                 replies = slack.replies(DESK_CHANNEL, message["ts"])
@@ -123,8 +141,8 @@ def main() -> None:
             started = time.perf_counter()
             app.sender.interaction(click)
             click_ms = (time.perf_counter() - started) * 1000
-            slack.wait_for(lambda: len(slack.dms(REPORTER_JA)) >= 2, timeout=15)
-            time.sleep(1.0)
+            slack.wait_for(lambda: len(slack.dms(REPORTER_JA)) >= 2, timeout=30)
+            wait_until_delivered(app)
             updated = slack.find_message(DESK_CHANNEL, first["ts"]) or {}
             show(
                 f"desk member clicks Acknowledge (ack in {click_ms:.0f} ms): case message",
@@ -137,6 +155,10 @@ def main() -> None:
             show(f"DM to {REPORTER_JA}", slack.dms(REPORTER_JA)[-1]["blocks"])
             methods = [call.method for call in slack.calls]
             print("\nSlack calls:", json.dumps({m: methods.count(m) for m in sorted(set(methods))}))
+            for path in ("/readyz", "/metrics"):
+                answer = requests.get(app.base_url + path, timeout=10)
+                print(f"\n=== GET {path}: {answer.status_code} " + "=" * 40)
+                print(answer.text.strip())
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ process (for kill -9 and multi-replica tests).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from waitress.server import create_server
@@ -29,6 +31,7 @@ from waitress.server import create_server
 from bot.app import Runtime, build_runtime
 from bot.clock import Clock
 from bot.config import Settings, load_settings
+from bot.health import SLACK_AUTHENTICATED
 from bot.web import make_wsgi_app
 from storage.db import make_engine, migrate
 from tests.slack_standin import SlackRequestSender, SlackStandIn
@@ -106,6 +109,7 @@ class AppHarness:
     runtime: Runtime = field(init=False)
     sender: SlackRequestSender = field(init=False)
     url: str = field(init=False)
+    base_url: str = field(init=False)
     _server: Any = field(init=False, default=None)
     _thread: threading.Thread | None = field(init=False, default=None)
 
@@ -120,12 +124,23 @@ class AppHarness:
                 self.runtime.app,
                 self.runtime.deps.core.engine,
                 self.settings.slack_signing_secret,
+                health=self.runtime.health,
+                metrics=self.runtime.deps.core.metrics,
             ),
             host="127.0.0.1",
             port=0,
             threads=8,
+            ident="",
+            # waitress's own body limit (MAX_BODY_BYTES in `run`) is left at its default here:
+            # it closes the connection on a too-large body while the client still sends,
+            # and tests of the app's own 413 (tests/faults/test_payloads.py) need the answer.
         )
-        self.url = f"http://127.0.0.1:{self._server.effective_port}/slack/events"
+        # What `harassment-desk run` learns from auth.test at start.
+        with contextlib.suppress(SlackApiError):
+            if self.runtime.deps.core.client.auth_test().get("ok"):
+                self.runtime.health.set_slack(SLACK_AUTHENTICATED)
+        self.base_url = f"http://127.0.0.1:{self._server.effective_port}"
+        self.url = f"{self.base_url}/slack/events"
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
         if self.start_ticker:
@@ -210,7 +225,9 @@ def report_values(**overrides: Any) -> dict[str, Any]:
 
 class AppProcess:
     """`harassment-desk run --http` (or another WSGI app's `argv`) as a child process that
-    can be killed with SIGKILL; `start()` waits for /healthz and records `startup_s`."""
+    can be killed with SIGKILL; `start()` waits until the app answers `/readyz` with 200
+    (database up, Slack authenticated, outbox not stuck; another app's `/healthz`) and records
+    `startup_s`."""
 
     def __init__(
         self,
@@ -218,10 +235,12 @@ class AppProcess:
         port: int,
         argv: Sequence[str] | None = None,
         name: str = "harassment-desk",
+        probe: str | None = None,
     ) -> None:
         self.env = {**os.environ, **env, "PORT": str(port), "HOST": "127.0.0.1"}
         self.port = port
         self.argv = list(argv or [sys.executable, "-m", "bot", "run", "--http"])
+        self.probe = probe or ("/healthz" if argv else "/readyz")
         self.name = name
         self.process: subprocess.Popen[bytes] | None = None
         self.startup_s = 0.0
@@ -233,12 +252,12 @@ class AppProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/slack/events"
 
-    def start(self, timeout: float = 30.0) -> AppProcess:
+    def start(self, timeout: float = 120.0) -> AppProcess:
         started = time.perf_counter()
         self.process = subprocess.Popen(
             self.argv, env=self.env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=self.log
         )
-        health = f"http://127.0.0.1:{self.port}/healthz"
+        health = f"http://127.0.0.1:{self.port}{self.probe}"
         with requests.Session() as session:
             while time.perf_counter() - started < timeout:
                 if self.process.poll() is not None:
@@ -250,7 +269,7 @@ class AppProcess:
                 except requests.RequestException:
                     pass
                 time.sleep(0.005)
-        raise TimeoutError(f"{self.name} did not become healthy:\n{self.output()}")
+        raise TimeoutError(f"{self.name} did not answer {self.probe}:\n{self.output()}")
 
     def output(self) -> str:
         """What the app logged so far (stderr)."""

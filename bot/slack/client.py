@@ -1,4 +1,5 @@
-"""Slack Web API clients that honour SLACK_API_URL and retry what is worth retrying."""
+"""Slack Web API clients that honour SLACK_API_URL and SLACK_PROXY / HTTPS_PROXY, and retry
+what is worth retrying."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ def interactive_client(settings: Settings) -> WebClient:
         base_url=settings.slack_api_url,
         timeout=10,
         retry_handlers=handlers,
+        proxy=settings.slack_proxy,
     )
 
 
@@ -39,4 +41,5 @@ def delivery_client(settings: Settings) -> WebClient:
         base_url=settings.slack_api_url,
         timeout=timeout,
         retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=1)],
+        proxy=settings.slack_proxy,
     )

@@ -46,14 +46,25 @@ def handle_error(
     """Bolt's global error handler. Logs never include the request body (it may hold a report)."""
     user, _ = requester(body)
     if isinstance(error, AlreadyAnswered):
-        log.error("error %s (user was told)", error.error_id, exc_info=error.__cause__ or error)
+        log.error(
+            "error %s (user was told)",
+            error.error_id,
+            exc_info=error.__cause__ or error,
+            extra={"error_id": error.error_id},
+        )
         return
     if isinstance(error, UserFacingError):
         text = error.message()
         log.info("user-facing error %s for %s", error.key, user)
     else:
         error_id = new_error_id()
-        log.error("unhandled error %s (%s)", error_id, type(error).__name__, exc_info=error)
+        log.error(
+            "unhandled error %s (%s)",
+            error_id,
+            type(error).__name__,
+            exc_info=error,
+            extra={"error_id": error_id},
+        )
         text = (
             t("error.unexpected", "en", error_id=error_id)
             + "\n"

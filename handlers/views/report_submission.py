@@ -70,4 +70,5 @@ def handle_report_submission(
         raise AlreadyAnswered(error_id) from exc
     ack(response_action="update", view=received_modal(recorded.reference, locale))
     if recorded.created:
+        deps.core.metrics.report_stored()
         deps.outbox.kick()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -118,3 +118,16 @@ def delivered(session: Session, case_id: int, kind: str) -> tuple[str, str] | No
         )
     ).first()
     return (str(row[0]), str(row[1])) if row is not None and row[0] else None
+
+
+def backlog(session: Session, *, now: datetime) -> tuple[int, datetime | None]:
+    """Deliveries waiting (due now, or already tried), and the creation time of the oldest:
+    rows scheduled for later and never tried yet are not a backlog."""
+    waiting = and_(
+        OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)),
+        or_(OutboxMessage.next_attempt_at <= now, OutboxMessage.attempts > 0),
+    )
+    count, oldest = session.execute(
+        select(func.count(OutboxMessage.id), func.min(OutboxMessage.created_at)).where(waiting)
+    ).one()
+    return int(count), oldest

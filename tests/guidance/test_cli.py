@@ -15,7 +15,7 @@ from bot.guidance import default_directory
 # Settings for `run`: valid, but nothing is ever reached, because the guidance stops it first.
 RUN_ENV = {
     "SLACK_BOT_TOKEN": "xoxb-test",
-    "SLACK_SIGNING_SECRET": "secret",
+    "SLACK_SIGNING_SECRET": "0123456789abcdef0123456789abcdef",
     "DESK_CHANNEL_ID": "C0DESK0001",
     "SLACK_API_URL": "http://127.0.0.1:9/api/",
 }

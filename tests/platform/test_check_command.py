@@ -25,6 +25,9 @@ def test_check_names_each_problem(slack: SlackStandIn, sqlite_url: str) -> None:
     ]
     slack.add_channel(DESK_CHANNEL, "desk", is_private=False)
     problems = run_checks(load_settings(base_env(slack, sqlite_url)))
+    # The manifest asks for groups:read only, so Slack answers missing_scope (needed
+    # channels:read) for a public channel: that is the sign, and the line says what to do.
     assert problems == [
-        f"DESK_CHANNEL_ID: {DESK_CHANNEL} is public; reports must go to a private channel"
+        f"DESK_CHANNEL_ID: {DESK_CHANNEL} is a public channel; reports must go to a private "
+        "channel: create one, invite the bot and set its id"
     ]

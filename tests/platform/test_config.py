@@ -13,14 +13,20 @@ from tests.harness import PROJECT_ROOT
 
 VALID = {
     "SLACK_BOT_TOKEN": "xoxb-1",
-    "SLACK_SIGNING_SECRET": "s",
+    "SLACK_SIGNING_SECRET": "0123456789abcdef0123456789abcdef",
     "DESK_CHANNEL_ID": "C0123ABCD",
 }
 
 
 def test_defaults_follow_the_design() -> None:
-    settings = load_settings(VALID)
-    assert settings.database_url == "sqlite:///harassment_desk.db"
+    settings = load_settings({**VALID, "HOME": "/home/desk"})
+    # Not the working folder: the same file wherever the command runs.
+    assert settings.database_url == (
+        "sqlite:////home/desk/.local/share/harassment-desk/harassment_desk.db"
+    )
+    assert load_settings({**VALID, "XDG_DATA_HOME": "/srv/data"}).database_url == (
+        "sqlite:////srv/data/harassment-desk/harassment_desk.db"
+    )
     assert settings.slack_api_url == "https://slack.com/api/"
     assert (settings.host, settings.port) == ("0.0.0.0", 3000)
     assert settings.default_locale == "ja"

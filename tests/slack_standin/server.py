@@ -24,6 +24,8 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
+import yaml
+
 from .blockkit import (
     invalid_blocks_response,
     invalid_view_response,
@@ -162,7 +164,6 @@ def manifest_scopes(path: Path = MANIFEST) -> frozenset[str] | None:
     """The bot scopes `manifest.yml` asks for; None when there is no manifest (no checking)."""
     if not path.exists():
         return None
-    import yaml
 
     manifest = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return frozenset(((manifest.get("oauth_config") or {}).get("scopes") or {}).get("bot") or [])
@@ -1023,11 +1024,16 @@ class SlackStandIn(FilesMixin):
             raise SlackError("no_such_subteam")
         return {"ok": True, "users": list(self.usergroups[args["usergroup"]])}
 
+    def _readable(self, cid: Any) -> Channel:
+        """conversations.info / .members. The scope (channels:read for a public channel,
+        groups:read for a private one) is checked with every method's in `_missing_scope`."""
+        return self._channel(cid, dm_users=False)
+
     def _m_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "channel": self._channel(args["channel"]).info()}
+        return {"ok": True, "channel": self._readable(args["channel"]).info()}
 
     def _m_conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
-        members, nxt = _page(self._channel(args["channel"]).member_ids(), args)
+        members, nxt = _page(self._readable(args["channel"]).member_ids(), args)
         return {"ok": True, "members": members, "response_metadata": {"next_cursor": nxt}}
 
     def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,108 @@
+"""Liveness and readiness: what `GET /healthz` and `GET /readyz` answer, in both modes.
+
+Ready means the app can do its job now: the database answers, Slack accepted the bot token
+(`auth.test` at start), Socket Mode is connected (in that mode), and the outbox is not stuck
+(the oldest waiting delivery is younger than `READY_MAX_BACKLOG`). The bodies carry states and
+counts only, never an id or a text.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.clock import Clock
+from storage.db import SessionFactory, database_problem
+from storage.repositories import outbox as outbox_repo
+
+SLACK_PENDING = "pending"
+SLACK_AUTHENTICATED = "authenticated"
+SLACK_UNREACHABLE = "unreachable"
+SLACK_REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class Backlog:
+    waiting: int
+    oldest_age_s: float
+
+
+class Health:
+    """Shared by the web handler, the metrics and the start-up code that learns Slack's state."""
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        sessions: SessionFactory,
+        clock: Clock,
+        max_backlog: timedelta,
+    ) -> None:
+        self._engine = engine
+        self._sessions = sessions
+        self._clock = clock
+        self._max_backlog = max_backlog
+        self._lock = threading.Lock()
+        self._slack = SLACK_PENDING
+        self._socket_connected: Callable[[], bool] | None = None
+
+    def set_slack(self, state: str) -> None:
+        with self._lock:
+            self._slack = state
+
+    @property
+    def slack(self) -> str:
+        with self._lock:
+            return self._slack
+
+    def watch_socket(self, is_connected: Callable[[], bool]) -> None:
+        """Socket Mode: readiness also needs a live connection to Slack."""
+        self._socket_connected = is_connected
+
+    def backlog(self) -> Backlog:
+        now = self._clock.now()
+        with self._sessions() as session:
+            waiting, oldest = outbox_repo.backlog(session, now=now)
+        if oldest is None:
+            return Backlog(waiting, 0.0)
+        if oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=UTC)
+        return Backlog(waiting, max(0.0, (now - oldest).total_seconds()))
+
+    def alive(self) -> tuple[bool, dict[str, Any]]:
+        """`/healthz`: the process serves and its database answers."""
+        up = database_problem(self._engine) is None
+        return up, {"ok": up, "database": "up" if up else "down"}
+
+    def ready(self) -> tuple[bool, dict[str, Any]]:
+        """`/readyz`: every condition in the module docstring, each named in the body."""
+        body: dict[str, Any] = {}
+        database_up = database_problem(self._engine) is None
+        body["database"] = "up" if database_up else "down"
+        body["slack"] = self.slack
+        ready = database_up and body["slack"] == SLACK_AUTHENTICATED
+        if self._socket_connected is not None:
+            connected = bool(self._socket_connected())
+            body["socket_mode"] = "connected" if connected else "disconnected"
+            ready = ready and connected
+        if database_up:
+            try:
+                backlog = self.backlog()
+            except SQLAlchemyError:  # the database went away between the two queries
+                ready = False
+                body["outbox"] = "unknown"
+            else:
+                stuck = backlog.oldest_age_s > self._max_backlog.total_seconds()
+                body["outbox"] = {
+                    "waiting": backlog.waiting,
+                    "oldest_age_s": round(backlog.oldest_age_s, 1),
+                    "stuck": stuck,
+                }
+                ready = ready and not stuck
+        return ready, {"ready": ready, **body}

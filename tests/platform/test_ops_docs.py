@@ -1,0 +1,38 @@
+"""Every setting the code reads is documented in `.env.example` and the README's settings
+table; the manifest asks for private-channel scopes only (the desk channel must be private)."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from tests.harness import PROJECT_ROOT
+
+# Read from the environment, but not settings of the app's own.
+NOT_SETTINGS = {"HOME", "XDG_DATA_HOME", "https_proxy"}
+
+
+def setting_names() -> set[str]:
+    source = (PROJECT_ROOT / "bot" / "config.py").read_text()
+    names = set(re.findall(r'(?:_optional\(env, |convert\(|required\()"([A-Za-z_]+)"', source))
+    names |= set(re.findall(r"for name in \(([^)]*)\)", source)[0].replace('"', "").split(", "))
+    return {name for name in names if name} - NOT_SETTINGS
+
+
+def test_every_setting_is_in_env_example_and_the_readme() -> None:
+    names = setting_names()
+    assert {"DATABASE_WAIT", "HEALTH_PORT", "READY_MAX_BACKLOG", "LOG_FORMAT"} <= names
+    example = (PROJECT_ROOT / ".env.example").read_text()
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    table = readme.split("## Settings", 1)[1].split("\n## ", 1)[0]
+    missing_example = sorted(n for n in names if not re.search(rf"^{n}=", example, re.M))
+    missing_readme = sorted(n for n in names if f"`{n}`" not in table)
+    assert missing_example == [] and missing_readme == [], (missing_example, missing_readme)
+
+
+def test_manifest_keeps_private_channel_scopes_only() -> None:
+    manifest = yaml.safe_load((PROJECT_ROOT / "manifest.yml").read_text())
+    scopes = manifest["oauth_config"]["scopes"]["bot"]
+    assert "groups:read" in scopes
+    assert not [scope for scope in scopes if scope.startswith("channels:")], scopes
