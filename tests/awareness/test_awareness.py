@@ -177,7 +177,7 @@ def test_schedule_setting() -> None:
     assert monday.latest(SLOT - timedelta(seconds=1)) == SLOT - timedelta(days=7)
     base = {
         "SLACK_BOT_TOKEN": "xoxb-x",
-        "SLACK_SIGNING_SECRET": "s",
+        "SLACK_SIGNING_SECRET": "8f742231b10e8888abcd99yyyzzz85a5",
         "DESK_CHANNEL_ID": "C0DESK0001",
     }
     assert load_settings(base).awareness_schedule is None  # off by default

@@ -12,7 +12,11 @@ from bot.deskhours.messages import expect_by, open_status
 
 TOKYO = parse_timezone("Asia/Tokyo")
 OFFICE = DeskHours(9, 18, frozenset(range(5)), TOKYO, "jp")
-VALID = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "DESK_CHANNEL_ID": "C0123ABCD"}
+VALID = {
+    "SLACK_BOT_TOKEN": "xoxb-1",
+    "SLACK_SIGNING_SECRET": "8f742231b10e8888abcd99yyyzzz85a5",
+    "DESK_CHANNEL_ID": "C0123ABCD",
+}
 
 
 def jst(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:

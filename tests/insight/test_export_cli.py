@@ -15,7 +15,11 @@ from storage.models import CaseEvent
 from tests.harness import PROJECT_ROOT
 from tests.insight.support import add_case, database
 
-ENV = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "DESK_CHANNEL_ID": "C0123ABCD"}
+ENV = {
+    "SLACK_BOT_TOKEN": "xoxb-1",
+    "SLACK_SIGNING_SECRET": "8f742231b10e8888abcd99yyyzzz85a5",
+    "DESK_CHANNEL_ID": "C0123ABCD",
+}
 
 
 def run(url: str, *args: str) -> subprocess.CompletedProcess[str]:

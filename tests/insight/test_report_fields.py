@@ -13,7 +13,11 @@ from bot.report.modals import FormMetadata, ReportDraft, parse_report
 from tests.report.test_form import CATEGORY_KEYS, NOW, modal, parse, submitted
 from tests.slack_standin import validate_view
 
-VALID = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "DESK_CHANNEL_ID": "C0123ABCD"}
+VALID = {
+    "SLACK_BOT_TOKEN": "xoxb-1",
+    "SLACK_SIGNING_SECRET": "8f742231b10e8888abcd99yyyzzz85a5",
+    "DESK_CHANNEL_ID": "C0123ABCD",
+}
 PLACES = ("渋谷店", "新宿店", "コールセンター")
 
 
