@@ -174,9 +174,16 @@ class Runtime:
     deps: Deps
     app: App
     ticker: Ticker
+    background: bool = True
+
+    def serve_only(self) -> None:
+        """Answer Slack only: a worker process (`harassment-desk worker`) ticks and delivers."""
+        self.background = False
+        self.deps.outbox.deliver_elsewhere()
 
     def start_background(self) -> None:
-        self.ticker.start()
+        if self.background:
+            self.ticker.start()
 
     def stop(self) -> None:
         self.ticker.shutdown()

@@ -14,6 +14,7 @@ from types import FrameType
 from dotenv import dotenv_values
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.worker import WorkerChild
 
 log = logging.getLogger("harassment_desk")
 
@@ -116,6 +117,11 @@ def cmd_run(env: Mapping[str, str], args: argparse.Namespace) -> int:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
+    # Acks first: this process answers Slack; deliveries and ticks run in a worker process.
+    runtime.serve_only()
+    worker = None if args.no_worker else WorkerChild(env)
+    if worker is not None:
+        worker.start()
     runtime.start_background()
     try:
         if settings.socket_mode:
@@ -140,7 +146,17 @@ def cmd_run(env: Mapping[str, str], args: argparse.Namespace) -> int:
         pass
     finally:
         runtime.stop()
+        if worker is not None:
+            worker.stop()
     return 0
+
+
+def cmd_worker(env: Mapping[str, str], args: argparse.Namespace) -> int:
+    from bot.worker import work
+
+    settings = _settings_or_exit(env)
+    configure_logging(settings.log_level)
+    return work(settings, migrate_schema=not args.no_migrate, parent_pid=args.parent)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -154,7 +170,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--http", action="store_true", help="serve HTTP even if SLACK_APP_TOKEN is set"
     )
     run.add_argument("--no-migrate", action="store_true", help="do not migrate the database first")
+    run.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="answer Slack only; deliveries and ticks come from `harassment-desk worker`",
+    )
     run.set_defaults(handler=cmd_run)
+    worker = sub.add_parser("worker", help="deliver outbox rows and run the ticks (no HTTP)")
+    worker.add_argument("--no-migrate", action="store_true", help="do not migrate the database")
+    # Set by `run` for the worker it starts: stop when that process is gone (even after kill -9).
+    worker.add_argument("--parent", type=int, help=argparse.SUPPRESS)
+    worker.set_defaults(handler=cmd_worker)
     sub.add_parser("migrate", help="upgrade the database schema").set_defaults(handler=cmd_migrate)
     sub.add_parser("check", help="validate settings and Slack access").set_defaults(
         handler=cmd_check

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -107,6 +107,7 @@ class _Batch:
     session: Session
     held_until: datetime
     ours: set[int]
+    loaded: Sequence[object] = ()  # rows the renderers will want, held so the session keeps them
     outcome: Outcome | None = None
 
     def record_outcome(self) -> None:
@@ -147,10 +148,19 @@ class OutboxWorker:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox")
         self._kick_lock = threading.Lock()
         self._kick_pending = False
+        self._stopping = threading.Event()
+        self._delivers_here = True
         self._dm_channels: dict[str, str] = {}
+
+    def deliver_elsewhere(self) -> None:
+        """This process only writes rows (the web process when a worker process delivers):
+        `kick` does nothing, the worker finds the rows itself."""
+        self._delivers_here = False
 
     def kick(self) -> None:
         """Deliver soon, off the caller's thread; many kicks in a burst coalesce into one run."""
+        if not self._delivers_here:
+            return
         with self._kick_lock:
             if self._kick_pending:
                 return
@@ -168,6 +178,8 @@ class OutboxWorker:
             log.exception("outbox delivery run failed")
 
     def shutdown(self) -> None:
+        """Stop after the row being sent (its outcome is recorded) and wait for that."""
+        self._stopping.set()
         self._executor.shutdown(wait=True, cancel_futures=True)
 
     def deliver_due(self, max_batches: int = 20) -> DeliveryStats:
@@ -178,6 +190,8 @@ class OutboxWorker:
     def _deliver_batches(self, max_batches: int) -> DeliveryStats:
         stats = DeliveryStats()
         for _ in range(max_batches):
+            if self._stopping.is_set():
+                break
             claimed = self._deliver_batch(stats)
             if claimed < self._batch_size:
                 break
@@ -193,13 +207,18 @@ class OutboxWorker:
                 claimed = outbox_repo.claim_batch(
                     session, now=now, lease=self._lease, limit=self._batch_size
                 )
-                cases_repo.load(session, {m.case_id for m, _ in claimed if m.case_id is not None})
+                cases = cases_repo.load(
+                    session, {m.case_id for m, _ in claimed if m.case_id is not None}
+                )
             batch = _Batch(
                 session=session,
                 held_until=now + self._lease,
                 ours={message.id for message, _ in claimed},
+                loaded=cases,
             )
             for message, outcome_unknown in claimed:
+                if self._stopping.is_set():
+                    break  # the rest wait for their claims to run out, then another worker
                 self._deliver_one(batch, message, outcome_unknown, stats)
             if batch.outcome is not None:
                 with session.begin():

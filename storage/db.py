@@ -11,7 +11,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -37,6 +37,7 @@ def make_engine(url: str) -> Engine:
 
 
 _HOLDS_WRITE_LOCK = "harassment_desk_write_lock"
+_READ_ONLY = "harassment_desk_read_only"
 _thread_role = threading.local()
 # How long background work lets waiting request threads go first before it takes its turn
 # anyway: long enough to clear a burst, short enough that deliveries never stall under load.
@@ -90,6 +91,16 @@ class WriterGate:
             self._condition.notify_all()
 
 
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A connection for a short read that writes nothing. On SQLite its transaction is a plain
+    (deferred) BEGIN outside the writer queue, so in WAL mode it neither waits for nor blocks a
+    writer, in this process or another (e.g. the worker's poll for due deliveries)."""
+    with engine.connect() as connection:
+        connection.execution_options(**{_READ_ONLY: True})
+        yield connection
+
+
 def _configure_sqlite(engine: Engine) -> None:
     # pysqlite's own BEGIN is deferred; two threads that read then write would then fail with
     # "database is locked" instead of waiting. BEGIN IMMEDIATE makes writers queue politely.
@@ -113,6 +124,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(_READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+            return
         if writers.acquire(timeout=30):
             connection.info[_HOLDS_WRITE_LOCK] = writers
         connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -142,3 +142,9 @@ def pending_for_case(session: Session, case_id: int) -> list[OutboxMessage]:
             select(OutboxMessage).where(OutboxMessage.case_id == case_id).order_by(OutboxMessage.id)
         )
     )
+
+
+def has_due(connection: Connection, *, now: datetime) -> bool:
+    """Whether any row is ready to be claimed now (one indexed lookup, for a worker's poll)."""
+    query = select(OutboxMessage.id).where(_claimable(now)).limit(1)
+    return connection.execute(query).first() is not None
