@@ -31,7 +31,7 @@ from bench.load import LoadResult, run_load
 from bench.profile import print_profile
 from bench.ticks import tick_ms
 from bot.desk.ids import ACKNOWLEDGE_ACTION
-from bot.report.form import FormMetadata
+from bot.report.modals import FormMetadata
 from storage.db import make_engine
 from storage.models import Case, OutboxMessage, OutboxStatus
 from tests.harness import (

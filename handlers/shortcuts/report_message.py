@@ -6,8 +6,8 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.deps import deps_of
-from bot.report.form import Prefill
-from bot.report.links import message_permalink
+from bot.report.modals import Prefill
+from bot.slack.links import message_permalink, workspace_url
 from handlers.opening import open_report_modal
 
 
@@ -17,9 +17,9 @@ def handle_report_message_shortcut(
     ack()
     message = shortcut.get("message") or {}
     permalink = message_permalink(
-        team_domain=(shortcut.get("team") or {}).get("domain"),
-        channel_id=(shortcut.get("channel") or {}).get("id"),
-        ts=message.get("ts") or shortcut.get("message_ts"),
+        workspace_url((shortcut.get("team") or {}).get("domain")),
+        (shortcut.get("channel") or {}).get("id"),
+        message.get("ts") or shortcut.get("message_ts"),
     )
     open_report_modal(
         client,

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Case, CaseEvent, ReferenceCounter
+from storage.models import Case, CaseEvent, CaseStatus, ReferenceCounter
 
 
 def get(session: Session, case_id: int) -> Case | None:
@@ -37,6 +37,16 @@ def for_reporter(session: Session, user_id: str, limit: int = 20) -> Sequence[Ca
         select(Case)
         .where(Case.reporter_user_id == user_id)
         .order_by(Case.created_at.desc(), Case.id.desc())
+        .limit(limit)
+    ).all()
+
+
+def resolved_before(session: Session, cutoff: datetime, *, limit: int) -> Sequence[Case]:
+    """Resolved cases closed before `cutoff`, oldest first."""
+    return session.scalars(
+        select(Case)
+        .where(Case.status == CaseStatus.RESOLVED, Case.resolved_at < cutoff)
+        .order_by(Case.resolved_at)
         .limit(limit)
     ).all()
 

@@ -148,3 +148,17 @@ def has_due(connection: Connection, *, now: datetime) -> bool:
     """Whether any row is ready to be claimed now (one indexed lookup, for a worker's poll)."""
     query = select(OutboxMessage.id).where(_claimable(now)).limit(1)
     return connection.execute(query).first() is not None
+
+
+def has_failed(session: Session, *, case_id: int, kind: str) -> bool:
+    """Whether a row of `kind` for the case failed for good (Slack refused it)."""
+    failed = session.scalar(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.case_id == case_id,
+            OutboxMessage.kind == kind,
+            OutboxMessage.status == OutboxStatus.FAILED,
+        )
+        .limit(1)
+    )
+    return failed is not None
