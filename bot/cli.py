@@ -14,7 +14,7 @@ from types import FrameType
 from dotenv import dotenv_values
 
 from bot.config import Settings, SettingsError, load_settings
-from bot.worker import WorkerChild
+from bot.worker import place_deliveries
 
 log = logging.getLogger("harassment_desk")
 
@@ -117,11 +117,7 @@ def cmd_run(env: Mapping[str, str], args: argparse.Namespace) -> int:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
-    # Acks first: this process answers Slack; deliveries and ticks run in a worker process.
-    runtime.serve_only()
-    worker = None if args.no_worker else WorkerChild(env)
-    if worker is not None:
-        worker.start()
+    worker = place_deliveries(runtime, settings, env, no_worker=args.no_worker)
     runtime.start_background()
     try:
         if settings.socket_mode:

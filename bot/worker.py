@@ -1,10 +1,10 @@
 """`harassment-desk worker`: deliveries and scheduler ticks in their own process.
 
-Acks first: the web process only answers Slack (its requests never share a CPU, the GIL or
-the in-process writer queue with delivery work), and any number of worker processes claim
-and deliver the outbox rows it commits. `harassment-desk run` starts one worker as a child
-process unless told `--no-worker`; a deployment can instead run web and workers separately
-(several of each on PostgreSQL: claims keep every row to one worker).
+Acks first: the web process only answers Slack (its requests never share the GIL with
+delivery work), and any number of worker processes claim and deliver the outbox rows it
+commits. `harassment-desk run` on PostgreSQL starts one worker as a child process unless told
+`--no-worker` (see `place_deliveries` for SQLite); a deployment can instead run web and
+workers separately (several of each on PostgreSQL: claims keep every row to one worker).
 
 A worker delivers within a second of the commit: it looks for due rows every
 `POLL_INTERVAL` with one indexed read that takes no write lock (on SQLite a WAL read, which
@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from bot.app import Runtime
     from bot.config import Settings
     from bot.deps import Deps
     from bot.scheduler import Ticker
@@ -94,6 +95,30 @@ def work(settings: Settings, *, migrate_schema: bool, parent_pid: int | None) ->
     run_worker(deps, Ticker(list(deps.tick_jobs)), stop, parent_pid=parent_pid)
     core.engine.dispose()
     return 0
+
+
+def place_deliveries(
+    runtime: Runtime, settings: Settings, env: Mapping[str, str], *, no_worker: bool
+) -> WorkerChild | None:
+    """Where `run`'s deliveries and ticks happen; returns the worker process it started, if any.
+
+    - `--no-worker`: nowhere here; `harassment-desk worker` processes deliver.
+    - PostgreSQL: in a worker process started beside this one (row locks and SKIP LOCKED keep
+      the two out of each other's way).
+    - SQLite: in this process. SQLite has one writer at a time; in one process, request threads
+      queue for it ahead of deliveries (storage.db.WriterGate), while a second process would
+      meet them only in SQLite's own lock, which polls with sleeps and knows no priority
+      (under load, the fault suite's restarts then left more reports unacknowledged).
+    """
+    if no_worker:
+        runtime.serve_only()
+        return None
+    if settings.database_url.startswith("sqlite"):
+        return None
+    runtime.serve_only()
+    child = WorkerChild(env)
+    child.start()
+    return child
 
 
 _PR_SET_PDEATHSIG = 1

@@ -1,5 +1,6 @@
-"""Deliveries in their own process: `run` starts a worker beside the web process (and it dies
-with it); a deployment can run `run --no-worker` and `harassment-desk worker` separately."""
+"""Where deliveries run: on PostgreSQL `run` starts a worker process beside the web process
+(and it dies with it), on SQLite it delivers in its own process; a deployment can run
+`run --no-worker` and `harassment-desk worker` separately on either."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 
 import psutil
 
+from tests.conftest import postgres_server_url
 from tests.harness import (
     DESK_CHANNEL,
     PROJECT_ROOT,
@@ -17,6 +19,7 @@ from tests.harness import (
     base_env,
     free_port,
     report_values,
+    temporary_postgres_database,
 )
 from tests.slack_standin import SlackRequestSender, SlackStandIn
 
@@ -35,20 +38,37 @@ def workers_of(process: AppProcess) -> list[psutil.Process]:
     return [child for child in children if "worker" in child.cmdline()]
 
 
-def test_run_delivers_from_a_worker_process_that_dies_with_it(
-    slack: SlackStandIn, database_url: str
+def test_run_on_postgresql_delivers_from_a_worker_process_that_dies_with_it(
+    slack: SlackStandIn,
 ) -> None:
-    process = AppProcess(base_env(slack, database_url), free_port()).start()
+    server = postgres_server_url()
+    assert server
+    with temporary_postgres_database(server) as url:
+        process = AppProcess(base_env(slack, url), free_port()).start()
+        sender = SlackRequestSender(process.url, SIGNING_SECRET, standin=slack)
+        try:
+            workers = slack.wait_for(lambda: workers_of(process), timeout=20)
+            assert len(workers) == 1
+            submit_report(slack, sender)
+            slack.wait_for(lambda: slack.messages(DESK_CHANNEL), timeout=20)
+            slack.wait_for(lambda: slack.dms(REPORTER_EN), timeout=20)
+            process.kill()  # kill -9: no chance to stop the worker itself
+            _gone, alive = psutil.wait_procs(workers, timeout=20)
+            assert alive == []
+        finally:
+            sender.close()
+            process.stop()
+
+
+def test_run_on_sqlite_delivers_in_its_own_process(slack: SlackStandIn, sqlite_url: str) -> None:
+    """One writer at a time: requests queue ahead of deliveries only inside one process."""
+    process = AppProcess(base_env(slack, sqlite_url), free_port()).start()
     sender = SlackRequestSender(process.url, SIGNING_SECRET, standin=slack)
     try:
-        workers = slack.wait_for(lambda: workers_of(process), timeout=20)
-        assert len(workers) == 1
         submit_report(slack, sender)
         slack.wait_for(lambda: slack.messages(DESK_CHANNEL), timeout=20)
         slack.wait_for(lambda: slack.dms(REPORTER_EN), timeout=20)
-        process.kill()  # kill -9: no chance to stop the worker itself
-        _gone, alive = psutil.wait_procs(workers, timeout=20)
-        assert alive == []
+        assert workers_of(process) == []
     finally:
         sender.close()
         process.stop()
