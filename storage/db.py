@@ -57,10 +57,17 @@ def background_work() -> Iterator[None]:
 
 
 class WriterGate:
-    """One writer at a time in this process; request threads go before background work."""
+    """One writer at a time in this process; request threads go before background work.
+
+    Each release wakes one waiting request thread (and one background thread, which goes only
+    once its yield is over), not every waiter: with twenty request threads queued, waking them
+    all at each commit to find one winner cost 9 % of the app's CPU in the benchmark."""
 
     def __init__(self) -> None:
-        self._condition = threading.Condition()
+        lock = threading.Lock()
+        self._lock = lock
+        self._foreground = threading.Condition(lock)
+        self._background = threading.Condition(lock)
         self._held = False
         self._foreground_waiting = 0
 
@@ -68,27 +75,35 @@ class WriterGate:
         background = getattr(_thread_role, "background", False)
         now = time.monotonic()
         deadline, yield_until = now + timeout, now + BACKGROUND_YIELD_S
-        with self._condition:
-            if not background:
-                self._foreground_waiting += 1
+        with self._lock:
+            if background:
+                return self._acquire_background(deadline, yield_until)
+            self._foreground_waiting += 1
             try:
-                while self._held or (
-                    background and self._foreground_waiting > 0 and time.monotonic() < yield_until
-                ):
+                while self._held:
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         return False
-                    self._condition.wait(min(remaining, 0.05) if background else remaining)
+                    self._foreground.wait(remaining)
                 self._held = True
                 return True
             finally:
-                if not background:
-                    self._foreground_waiting -= 1
+                self._foreground_waiting -= 1
+
+    def _acquire_background(self, deadline: float, yield_until: float) -> bool:
+        while self._held or (self._foreground_waiting > 0 and time.monotonic() < yield_until):
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            self._background.wait(min(remaining, 0.05))
+        self._held = True
+        return True
 
     def release(self) -> None:
-        with self._condition:
+        with self._lock:
             self._held = False
-            self._condition.notify_all()
+            self._foreground.notify()
+            self._background.notify()
 
 
 @contextmanager
