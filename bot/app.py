@@ -28,7 +28,7 @@ from bot.outbox import OutboxWorker, Renderer
 from bot.report.feature import report_feature
 from bot.retention.feature import retention_feature
 from bot.scheduler import Ticker, TickJob
-from bot.slack.client import delivery_client, interactive_client
+from bot.slack.client import close_client, delivery_client, interactive_client
 from bot.slack.errors import handle_error
 from bot.slack.links import WorkspaceLinks
 from bot.slack.staff import DeskStaff
@@ -216,6 +216,7 @@ class Runtime:
     def stop(self) -> None:
         self.ticker.shutdown()
         self.deps.outbox.shutdown()
+        close_client(self.deps.core.delivery_client)
 
 
 def build_runtime(

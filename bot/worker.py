@@ -79,6 +79,7 @@ def work(settings: Settings, *, migrate_schema: bool, parent_pid: int | None) ->
     """The `worker` subcommand: no HTTP, no Socket Mode, no Bolt app; deliveries and ticks."""
     from bot.app import build_core, build_deps
     from bot.scheduler import Ticker
+    from bot.slack.client import close_client
     from storage.db import migrate
 
     core = build_core(settings)
@@ -93,6 +94,7 @@ def work(settings: Settings, *, migrate_schema: bool, parent_pid: int | None) ->
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     run_worker(deps, Ticker(list(deps.tick_jobs)), stop, parent_pid=parent_pid)
+    close_client(core.delivery_client)
     core.engine.dispose()
     return 0
 
