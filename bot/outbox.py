@@ -46,6 +46,8 @@ PERMANENT_ERRORS = frozenset(
         "is_archived",
     }
 )
+# How a failure with no answer from Slack is recorded: the request may have reached Slack.
+TRANSPORT_ERROR = "transport: "
 MAX_BACKOFF = timedelta(minutes=15)
 MAX_NOT_READY_WAIT = timedelta(minutes=1)
 # A batch's claims are renewed when less than this share of the lease is left: a send (the
@@ -216,9 +218,16 @@ class OutboxWorker:
                 ours={message.id for message, _ in claimed},
                 loaded=cases,
             )
-            for message, outcome_unknown in claimed:
+            for message, previous_error in claimed:
                 if self._stopping.is_set():
                     break  # the rest wait for their claims to run out, then another worker
+                # An attempt counted with no recorded outcome means a worker died mid-send; a
+                # transport error (a timeout, a dropped connection) leaves the outcome just as
+                # open. Either way Slack may already have the message. (The claim has counted
+                # this attempt already.)
+                outcome_unknown = message.attempts > 1 and (
+                    previous_error is None or previous_error.startswith(TRANSPORT_ERROR)
+                )
                 self._deliver_one(batch, message, outcome_unknown, stats)
             if batch.outcome is not None:
                 with session.begin():
@@ -273,14 +282,14 @@ class OutboxWorker:
         try:
             channel, ts = self._send(delivery, message.id, outcome_unknown, stats)
         except SlackApiError as exc:
-            error = exc
-            batch.outcome = lambda inner: self._record_slack_error(message, error, stats, inner)
+            api_error = exc
+            batch.outcome = lambda inner: self._record_slack_error(message, api_error, stats, inner)
             return
         except (SlackClientError, OSError) as exc:
             # Connection refused, timeouts and DNS failures reach us as OSError (URLError).
-            name = type(exc).__name__
+            error = f"{TRANSPORT_ERROR}{type(exc).__name__}"
             batch.outcome = lambda inner: self._record_failure(
-                message, name, permanent=False, stats=stats, session=inner
+                message, error, permanent=False, stats=stats, session=inner
             )
             return
         batch.outcome = lambda inner: self._record_sent(

@@ -68,10 +68,10 @@ def claim_due(session: Session, *, now: datetime, lease: timedelta, limit: int) 
 
 def claim_batch(
     session: Session, *, now: datetime, lease: timedelta, limit: int
-) -> list[tuple[OutboxMessage, bool]]:
-    """Claim up to `limit` due rows in two statements; returns them loaded, each with whether
-    the outcome of its previous attempt is unknown (an attempt was counted but nothing was
-    recorded: a worker died while sending, and Slack may have the message).
+) -> list[tuple[OutboxMessage, str | None]]:
+    """Claim up to `limit` due rows in two statements; returns them loaded (attempts already
+    counting this one), each with the error its previous attempt left (None: none recorded,
+    e.g. a worker died while sending).
 
     The claim itself counts the attempt and clears the last error, so a worker that dies from
     here on leaves that same trace for every row of the batch, sent or not."""
@@ -104,13 +104,13 @@ def claim_batch(
         if row.id not in ours:
             session.expunge(row)
             continue
-        outcome_unknown = row.attempts > 0 and row.last_error is None
+        previous_error = row.last_error
         # What the UPDATE wrote, without reading the rows again.
         set_committed_value(row, "status", OutboxStatus.SENDING)
         set_committed_value(row, "claimed_until", until)
         set_committed_value(row, "attempts", row.attempts + 1)
         set_committed_value(row, "last_error", None)
-        claimed.append((row, outcome_unknown))
+        claimed.append((row, previous_error))
     return claimed
 
 
