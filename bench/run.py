@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 from sqlalchemy import func, select
 
 from bench import checkins, procs
+from bench import conversation as relay
 from bench.cpu import CpuSample, measure_cpu
 from bench.data import database
 from bench.load import LoadResult, run_load
@@ -361,6 +362,12 @@ def run_backend(
     print(f"scheduler tick (check-in claim): {tick_1k:.2f} ms with 1,000 pending, "
           f"{tick_100k:.2f} ms with 100,000 pending")  # fmt: skip
 
+    from bench import insight
+
+    exported = insight.run(server_url, 10_000, None)
+    print(f"export of {exported['export_rows']} cases: {exported['export_s']:.2f} s; monthly "
+          f"report (figures, post, chart): {exported['report_s']:.2f} s")  # fmt: skip
+
     duplicates = info["duplicates"]
     checkins_s: float | None = None
     if args.skip_checkins:
@@ -373,6 +380,9 @@ def run_backend(
               f"{sizes.checkin_people} people in {run.seconds:.1f} s with Slack's per-channel "
               f"limit ({run.rate_limited} answers were 429), "
               f"{run.duplicates} duplicates")  # fmt: skip
+    relays = relay.report(
+        relay.relay_latency(server_url, folder, relay.QUICK if args.quick else relay.FULL)
+    )
     print(f"duplicates seen: {duplicates}")
     print(f"idle RSS: {info['rss_idle_mb']:.0f} MB after the load ({info['rss_start_mb']:.0f} MB "
           f"at start; the bare Bolt app: {info['rss_baseline_mb']:.0f} MB)")  # fmt: skip
@@ -398,6 +408,9 @@ def run_backend(
         "duplicates": duplicates,
         "rss_idle_mb": round(info["rss_idle_mb"], 1),
         "startup_s": round(info["startup_s"], 2),
+        "relay_ms": relays,
+        "export_10k_s": exported["export_s"],
+        "report_s": exported["report_s"],
     }
 
 

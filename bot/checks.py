@@ -27,6 +27,14 @@ def run_checks(settings: Settings) -> list[str]:
         info = client.conversations_info(channel=settings.desk_channel_id)
     except SlackApiError as exc:
         error = exc.response.get("error")
+        if error == "missing_scope" and "channels:read" in str(exc.response.get("needed", "")):
+            # The app holds scopes for private channels only: Slack refuses to describe a
+            # public channel to it, which is how a public desk channel shows itself.
+            problems.append(
+                f"DESK_CHANNEL_ID: {settings.desk_channel_id} is public; reports must go to a "
+                "private channel"
+            )
+            return problems
         problems.append(
             f"DESK_CHANNEL_ID: {settings.desk_channel_id} cannot be read ({error}); "
             "invite the bot to the desk channel"

@@ -60,6 +60,7 @@ def _print_guidance_problems(prefix: str, problems: Sequence[str]) -> None:
 
 def cmd_guidance_check(env: Mapping[str, str], args: argparse.Namespace) -> int:
     """Validate the guidance texts without Slack or a database, so HR can check an edit alone."""
+    from bot.awareness.content import awareness_problems
     from bot.guidance import GuidanceError, load_guidance
 
     # Only GUIDANCE_DIR is read, not the full settings: HR need no Slack tokens to check a text.
@@ -70,7 +71,11 @@ def cmd_guidance_check(env: Mapping[str, str], args: argparse.Namespace) -> int:
     except GuidanceError as exc:
         _print_guidance_problems(f"{folder}: ", exc.problems)
         return 1
-    print(f"guidance OK: {len(library.topics())} topics in ja and en")
+    problems = awareness_problems(folder, library)
+    if problems:
+        _print_guidance_problems(f"{folder}: ", problems)
+        return 1
+    print(f"guidance OK: {len(library.topics())} topics in ja and en, awareness posts OK")
     return 0
 
 
@@ -155,6 +160,12 @@ def cmd_worker(env: Mapping[str, str], args: argparse.Namespace) -> int:
     return work(settings, migrate_schema=not args.no_migrate, parent_pid=args.parent)
 
 
+def cmd_export(env: Mapping[str, str], args: argparse.Namespace) -> int:
+    from bot.export.cli import run_export
+
+    return run_export(_settings_or_exit(env), args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="harassment-desk", description="The customer-harassment consultation desk for Slack."
@@ -191,6 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder to check (default: GUIDANCE_DIR, else the texts shipped with the app)",
     )
     guidance_check.set_defaults(handler=cmd_guidance_check)
+    from bot.export.cli import add_arguments as export_arguments
+
+    export = sub.add_parser("export", help="write cases of a month range as CSV (for HR systems)")
+    export_arguments(export)
+    export.set_defaults(handler=cmd_export)
     return parser
 
 

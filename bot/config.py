@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from bot.awareness.schedule import WeeklySlot, parse_on_off, parse_schedule
+from bot.deskhours.hours import DeskHours, parse_holidays, parse_timezone
+
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -101,6 +104,15 @@ class Settings:
     log_level: str = "INFO"
     guidance_dir: Path | None = None
     http_threads: int = 8
+    evidence_download_timeout: timedelta = timedelta(seconds=30)
+    # Awareness posts and the welcome DM (bot/awareness); the schedule is None when off.
+    awareness_channel_id: str | None = None
+    awareness_schedule: WeeklySlot | None = None
+    awareness_welcome: bool = False
+    # Issue 13: desk hours (the SLA counts open time only) and the form's list of locations.
+    desk_hours: DeskHours = field(default_factory=DeskHours)
+    locations: tuple[str, ...] = ()
+    monthly_report: bool = True
 
     @property
     def socket_mode(self) -> bool:
@@ -245,6 +257,7 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
     convert("RETENTION", "retention", positive_duration)
     convert("LOG_LEVEL", "log_level", log_level)
     convert("HTTP_THREADS", "http_threads", positive_int)
+    convert("EVIDENCE_DOWNLOAD_TIMEOUT", "evidence_download_timeout", positive_duration)
 
     def directory(raw: str) -> Path:
         path = Path(raw).expanduser()
@@ -253,6 +266,18 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
         return path
 
     convert("GUIDANCE_DIR", "guidance_dir", directory)
+    _desk_hours_and_locations(env, values, problems)
+
+    def channel(raw: str) -> str:
+        if not _CHANNEL_ID.match(raw):
+            raise ValueError(f"{raw!r} is not a channel id like C0123ABCD")
+        return raw
+
+    convert("AWARENESS_CHANNEL_ID", "awareness_channel_id", channel)
+    convert("AWARENESS_SCHEDULE", "awareness_schedule", parse_schedule)
+    convert("AWARENESS_WELCOME", "awareness_welcome", parse_on_off)
+    if values.get("awareness_schedule") and not values.get("awareness_channel_id"):
+        problems.append("AWARENESS_SCHEDULE needs AWARENESS_CHANNEL_ID (the channel to post in)")
 
     if problems:
         raise SettingsError(problems)
@@ -263,3 +288,57 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
         slack_app_token=None if http_mode else app_token,
         **values,  # type: ignore[arg-type]
     )
+
+
+MAX_LOCATIONS = 100  # a static_select holds at most 100 options
+MAX_LOCATION_NAME = 75  # an option's text holds at most 75 characters
+
+
+def parse_locations(raw: str) -> tuple[str, ...]:
+    """`LOCATIONS`: comma-separated names, or the path of a file with one name per line."""
+    path = Path(raw).expanduser()
+    if "," not in raw and path.is_file():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        names = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    else:
+        names = [part.strip() for part in raw.split(",") if part.strip()]
+    unique = tuple(dict.fromkeys(names))
+    if len(unique) > MAX_LOCATIONS:
+        raise ValueError(f"at most {MAX_LOCATIONS} names (got {len(unique)})")
+    for name in unique:
+        if len(name) > MAX_LOCATION_NAME:
+            raise ValueError(
+                f"{name[:20]!r}…: a name may have at most {MAX_LOCATION_NAME} characters"
+            )
+    return unique
+
+
+def _desk_hours_and_locations(
+    env: Mapping[str, str], values: dict[str, object], problems: list[str]
+) -> None:
+    parts: dict[str, object] = {}
+    for name, key, parser in (
+        ("DESK_HOURS", "hours", parse_hours),
+        ("DESK_WEEKDAYS", "weekdays", parse_weekdays),
+        ("DESK_TIMEZONE", "tz", parse_timezone),
+        ("DESK_HOLIDAYS", "holidays", parse_holidays),
+        ("LOCATIONS", "locations", parse_locations),
+    ):
+        raw = _optional(env, name)
+        if raw is None:
+            continue
+        try:
+            parts[key] = parser(raw)
+        except ValueError as exc:
+            problems.append(f"{name}: {exc}")
+    raw_monthly = _optional(env, "MONTHLY_REPORT")
+    if raw_monthly is not None:
+        if raw_monthly.lower() not in ("on", "off"):
+            problems.append(f"MONTHLY_REPORT: {raw_monthly!r} must be 'on' or 'off'")
+        values["monthly_report"] = raw_monthly.lower() != "off"
+    if "locations" in parts:
+        values["locations"] = parts.pop("locations")
+    if parts:
+        hours = parts.pop("hours", (0, 24))
+        assert isinstance(hours, tuple)
+        values["desk_hours"] = DeskHours(start=hours[0], end=hours[1], **parts)  # type: ignore[arg-type]

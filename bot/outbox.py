@@ -91,13 +91,33 @@ class Publish:
 
 
 @dataclass(frozen=True)
+class Perform:
+    """Other Slack work (a reaction, a file copy, a delete): `run(client)` does it and returns
+    the (channel, ts) to record ("" when there is none); `on_delivered` runs in the transaction
+    that marks the row done. `run` raises SlackApiError/OSError to be retried like a post, or
+    DeliveryFailed for an outcome of its own."""
+
+    run: Callable[[WebClient], tuple[str, str]]
+    on_delivered: OnDelivered | None = None
+
+
+class DeliveryFailed(Exception):
+    """Raised by a Perform: `error` is recorded; permanent errors are not retried."""
+
+    def __init__(self, error: str, *, permanent: bool = False) -> None:
+        super().__init__(error)
+        self.error = error
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
 class Skip:
     """Nothing to send any more (e.g. the check-in was cancelled meanwhile)."""
 
     reason: str
 
 
-Delivery = Post | Update | Publish | Skip
+Delivery = Post | Update | Publish | Perform | Skip
 Renderer = Callable[[Session, OutboxMessage], Delivery]
 Outcome = Callable[[Session], None]
 
@@ -285,6 +305,12 @@ class OutboxWorker:
             api_error = exc
             batch.outcome = lambda inner: self._record_slack_error(message, api_error, stats, inner)
             return
+        except DeliveryFailed as exc:
+            failed = exc
+            batch.outcome = lambda inner: self._record_failure(
+                message, failed.error, permanent=failed.permanent, stats=stats, session=inner
+            )
+            return
         except (SlackClientError, OSError) as exc:
             # Connection refused, timeouts and DNS failures reach us as OSError (URLError).
             error = f"{TRANSPORT_ERROR}{type(exc).__name__}"
@@ -310,7 +336,9 @@ class OutboxWorker:
         message.claimed_until = None
         message.result_channel = channel or None
         message.result_ts = ts or None
-        if isinstance(delivery, Post) and delivery.on_delivered and channel and ts:
+        if (isinstance(delivery, Post) and delivery.on_delivered and channel and ts) or (
+            isinstance(delivery, Perform) and delivery.on_delivered
+        ):
             delivery.on_delivered(session, channel, ts)
         if not isinstance(delivery, Skip):
             stats.sent += 1
@@ -328,6 +356,8 @@ class OutboxWorker:
         if isinstance(delivery, Publish):
             self._client.views_publish(user_id=delivery.user_id, view=delivery.view)
             return "", ""
+        if isinstance(delivery, Perform):
+            return delivery.run(self._client)
         channel = self._resolve_channel(delivery.channel)
         if outcome_unknown:
             found = self._find_posted(channel, delivery.thread_ts, message_id)

@@ -25,14 +25,18 @@ def open_report_modal(
     trigger_id: str,
     user_id: str,
     prefill: Prefill | None = None,
+    details_for_case: int | None = None,
 ) -> None:
-    """views.open must use the trigger_id within 3 seconds of the click: no other work first."""
+    """views.open must use the trigger_id within 3 seconds of the click: no other work first.
+
+    `details_for_case`: the form is pushed over the SOS dialog and adds to that case."""
     profile = deps.profiles.get(user_id)
     locale = profile.locale
     metadata = FormMetadata(
         submission_token=uuid.uuid4().hex,
         locale=locale,
         permalink=prefill.permalink if prefill else None,
+        case_id=details_for_case,
     )
     view = report_modal(
         locale=locale,
@@ -41,9 +45,13 @@ def open_report_modal(
         category_labels=deps.guidance.category_choices(locale),
         desk_channel_name=f"<#{deps.settings.desk_channel_id}>",
         prefill=prefill,
+        locations=deps.settings.locations,
     )
     try:
-        client.views_open(trigger_id=trigger_id, view=view)
+        if details_for_case is None:
+            client.views_open(trigger_id=trigger_id, view=view)
+        else:
+            client.views_push(trigger_id=trigger_id, view=view)
     except SlackApiError as exc:
         if exc.response.get("error") in EXPIRED_TRIGGER_ERRORS:
             raise UserFacingError("error.form_expired", locale) from exc

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -54,6 +56,7 @@ class CaseStatus:
     ACKNOWLEDGED = "acknowledged"
     ESCALATED = "escalated"
     RESOLVED = "resolved"
+    WITHDRAWN = "withdrawn"  # the reporter withdrew it (issue 12); closed like resolved
 
 
 class Case(Base):
@@ -80,6 +83,9 @@ class Case(Base):
     checkins_wanted: Mapped[bool] = mapped_column(Boolean, default=True)
     police_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     source_permalink: Mapped[str | None] = mapped_column(String(512))
+    # Issue 13: the form's optional *Where did it happen* and *Who was the customer, if known*.
+    location: Mapped[str | None] = mapped_column(String(100))
+    customer_text: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16), default=CaseStatus.NEW)
     # Optimistic concurrency: every change bumps it, a change based on an old version is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -223,13 +229,138 @@ class ReferenceCounter(Base):
     value: Mapped[int] = mapped_column(Integer)
 
 
+# --- conversation and evidence (issue 12) -------------------------------------------------
+
+
+class ConversationThread(Base):
+    """Where a case's conversation with the reporter lives in their DM: the thread under the
+    receipt DM. Also the identity-consent state (the desk asked; the reporter answered)."""
+
+    __tablename__ = "conversation_threads"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    dm_channel: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str] = mapped_column(String(32), unique=True)
+    consent_state: Mapped[str | None] = mapped_column(String(16))  # asked | shared | declined
+    consent_asked_by: Mapped[str | None] = mapped_column(String(32))
+    consent_message_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+
+class CaseMessage(Base):
+    """One message of a case's conversation. `direction`: "in" (reporter -> desk) or "out"
+    (desk -> reporter). `source_*` is the reporter's own Slack message (for edits, deletions
+    and the delivered mark), `copy_*` the bot's post of it: in the case thread for "in", in the
+    reporter's DM thread for "out" (`desk_copy_ts` is the desk thread's copy of an "out").
+    `case_id` is null only while the reporter is asked which of their cases a DM is about."""
+
+    __tablename__ = "case_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    reporter_user_id: Mapped[str] = mapped_column(String(32))
+    direction: Mapped[str] = mapped_column(String(8))
+    author_kind: Mapped[str] = mapped_column(String(16))  # reporter | desk
+    kind: Mapped[str] = mapped_column(String(16), default="message")  # message | details
+    desk_author_id: Mapped[str | None] = mapped_column(String(32))
+    signed: Mapped[bool] = mapped_column(Boolean, default=False)
+    text: Mapped[str] = mapped_column(Text, default="")
+    # The files offered with it (id, name, type, size, url), for evidence and the thread.
+    files: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    source_channel: Mapped[str | None] = mapped_column(String(32))
+    source_ts: Mapped[str | None] = mapped_column(String(32))
+    copy_channel: Mapped[str | None] = mapped_column(String(32))
+    copy_ts: Mapped[str | None] = mapped_column(String(32))
+    desk_copy_ts: Mapped[str | None] = mapped_column(String(32))
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    edited_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+    read_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        # Slack retries events: the reporter's message is stored once.
+        UniqueConstraint("source_channel", "source_ts", name="uq_case_messages_source"),
+        Index("ix_case_messages_case_id", "case_id"),
+    )
+
+
+class EvidenceFile(Base):
+    """A file the reporter gave (form or DM thread). Never the bytes: the name, size, type,
+    SHA-256 of what the reporter sent and of the copy, and the Slack id of the bot's copy in
+    the case thread (which retention deletes with files.delete)."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case_messages.id", ondelete="CASCADE")
+    )
+    source_file_id: Mapped[str] = mapped_column(String(32))
+    source_url: Mapped[str | None] = mapped_column(String(1024))
+    name: Mapped[str] = mapped_column(String(255), default="")
+    mimetype: Mapped[str] = mapped_column(String(128), default="")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16))  # pending | copied | refused
+    refusal: Mapped[str | None] = mapped_column(String(32))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    copy_sha256: Mapped[str | None] = mapped_column(String(64))
+    metadata_stripped: Mapped[bool] = mapped_column(Boolean, default=False)
+    copy_file_id: Mapped[str | None] = mapped_column(String(32))
+    copy_channel: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    copied_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        UniqueConstraint("case_id", "source_file_id", name="uq_evidence_case_source"),
+        Index("ix_evidence_files_case_id", "case_id"),
+    )
+
+
+# ── awareness (issue 14): weekly awareness posts and who clicked "Got it" ─────────────────────
+
+
+class AwarenessPost(Base):
+    """One weekly awareness post; `slot_at` is unique, so each slot is posted once by anyone."""
+
+    __tablename__ = "awareness_posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot_at: Mapped[datetime] = mapped_column(unique=True)
+    item_key: Mapped[str] = mapped_column(String(64))
+    sequence: Mapped[int] = mapped_column(Integer)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+
+class AwarenessRead(Base):
+    """Someone clicked "Got it" on a post. Only clicks are stored: never who did not click."""
+
+    __tablename__ = "awareness_reads"
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("awareness_posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    read_at: Mapped[datetime]
+
+
 __all__ = [
+    "AwarenessPost",
+    "AwarenessRead",
     "Base",
     "Case",
     "CaseEvent",
+    "CaseMessage",
     "CaseStatus",
     "CheckIn",
     "CheckInStatus",
+    "ConversationThread",
+    "EvidenceFile",
     "HomeViewer",
     "OutboxMessage",
     "OutboxStatus",
@@ -237,3 +368,122 @@ __all__ = [
     "ReferenceCounter",
     "SlackUser",
 ]
+
+
+# --- Issue 13: insight and deterrence (where/who on the form, customer register) -------------
+
+
+class Customer(Base):
+    """A customer record in the register (desk only). Never holds anything about a reporter."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    # A record merged into another points at it; it keeps no identifiers, cases or measures.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    identifiers: Mapped[list[CustomerIdentifier]] = relationship(
+        back_populates="customer", order_by="CustomerIdentifier.id", cascade="all, delete-orphan"
+    )
+    links: Mapped[list[CustomerCase]] = relationship(
+        back_populates="customer", order_by="CustomerCase.linked_at", cascade="all, delete-orphan"
+    )
+    measures: Mapped[list[CustomerMeasure]] = relationship(
+        back_populates="customer", order_by="CustomerMeasure.id", cascade="all, delete-orphan"
+    )
+
+
+class CustomerIdentifier(Base):
+    __tablename__ = "customer_identifiers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))  # phone | email | text
+    normalized: Mapped[str] = mapped_column(String(200), index=True)
+    created_at: Mapped[datetime]
+
+    customer: Mapped[Customer] = relationship(back_populates="identifiers")
+
+    __table_args__ = (UniqueConstraint("customer_id", "normalized", name="uq_customer_identifier"),)
+
+
+class CustomerCase(Base):
+    """A case linked to a customer: a case belongs to at most one customer."""
+
+    __tablename__ = "customer_cases"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    linked_by: Mapped[str] = mapped_column(String(32))
+    linked_at: Mapped[datetime]
+
+    customer: Mapped[Customer] = relationship(back_populates="links")
+
+
+class MeasureKind:
+    WARNING = "warning"
+    SERVICE_REFUSED = "service_refused"
+    BANNED = "banned"  # 出入禁止: from `starts_on`, until `ends_on` (None = indefinitely)
+    POLICE_REPORT = "police_report"
+    LEGAL_ACTION = "legal_action"
+    ALL = (WARNING, SERVICE_REFUSED, BANNED, POLICE_REPORT, LEGAL_ACTION)
+
+
+class CustomerMeasure(Base):
+    __tablename__ = "customer_measures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[datetime]
+
+    customer: Mapped[Customer] = relationship(back_populates="measures")
+
+
+class CustomerAudit(Base):
+    """Every read and change of the register: who, what, when. Survives the record's purge."""
+
+    __tablename__ = "customer_audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    actor_user_id: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(48))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+__all__ += [
+    "Customer",
+    "CustomerAudit",
+    "CustomerCase",
+    "CustomerIdentifier",
+    "CustomerMeasure",
+    "MeasureKind",
+]
+
+
+class MonthlyReportSlot(Base):
+    """One row per month whose automatic report was queued: once across restarts and replicas."""
+
+    __tablename__ = "monthly_report_slots"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-11"
+    queued_at: Mapped[datetime]
+
+
+__all__ += ["MonthlyReportSlot"]

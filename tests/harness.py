@@ -71,6 +71,8 @@ def base_env(slack: SlackStandIn, database_url: str, **overrides: str) -> dict[s
         "CHECKIN_HOURS": "0-24",
         "CHECKIN_WEEKDAYS": "all",
         "OUTBOX_LEASE": "3s",
+        # The monthly report posts on the first desk day of a month; tests that want it say so.
+        "MONTHLY_REPORT": "off",
     }
     env.update(overrides)
     return env

@@ -1,1 +1,8 @@
-"""The desk workflow: acknowledge, assign, escalate, note, resolve, reopen; SLA timers; leads."""
+"""The desk workflow: acknowledge, assign, escalate, note, resolve, reopen; SLA timers; leads.
+
+What other features use: `DeskLeads` (who the desk leads are, e.g. for lead-only exports).
+"""
+
+from bot.desk.leads import DeskLeads, LeadsUnavailable
+
+__all__ = ["DeskLeads", "LeadsUnavailable"]

@@ -41,6 +41,7 @@ def desk_feature(core: Core) -> Feature:
         locale_of=lambda user_id: core.profiles.get(user_id).locale,
         staff=core.staff,
         lease=settings.outbox_lease,
+        hours=settings.desk_hours,
     )
     return Feature(
         outbox_kinds=ids.OUTBOX_KINDS,

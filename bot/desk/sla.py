@@ -18,6 +18,8 @@ from bot.clock import Clock
 from bot.desk.ids import LEAD_DM, SLA_POST
 from bot.desk.leads import DeskLeads, LeadsUnavailable
 from bot.desk.service import SYSTEM_ACTOR
+from bot.deskhours import DeskHours, next_due
+from bot.deskhours import elapsed as desk_elapsed
 from bot.home import enqueue_home_refreshes
 from bot.report import enqueue_case_update
 from bot.slack.staff import DeskStaff
@@ -43,7 +45,9 @@ class SlaMonitor:
         lease: timedelta,
         locale_of: Callable[[str], str],
         kick: Callable[[], None] = lambda: None,
+        hours: DeskHours | None = None,
     ) -> None:
+        self._hours = hours or DeskHours()
         self._sessions = sessions
         self._clock = clock
         self._leads = leads
@@ -83,7 +87,7 @@ class SlaMonitor:
             if case.status != CaseStatus.NEW or due is None:
                 case.sla_due_at = case.sla_claimed_until = None
                 return False
-            elapsed = int((due - case.created_at).total_seconds())
+            elapsed = int(desk_elapsed(self._hours, case, due).total_seconds())
             next_stage = case.sla_stage + 1
             key = f"case:{case.id}:sla:{next_stage}"
             payload = {"stage": next_stage, "elapsed_seconds": elapsed, "leads": bool(leads)}
@@ -112,7 +116,7 @@ class SlaMonitor:
             )
             case.sla_stage = next_stage
             # The next step comes as long after this one as this one came after the report.
-            case.sla_due_at = due + (due - case.created_at) if next_stage < 2 else None
+            case.sla_due_at = next_due(self._hours, case, due) if next_stage < 2 else None
             case.sla_claimed_until = None
             enqueue_home_refreshes(
                 session,

@@ -4,6 +4,6 @@ What other features may use is exported here: queueing the refresh of the homes 
 change, and whether a case shows as over its SLA.
 """
 
-from bot.home.service import enqueue_home_refreshes, sla_breached
+from bot.home.service import DeskHomeSection, enqueue_home_refreshes, sla_breached
 
-__all__ = ["enqueue_home_refreshes", "sla_breached"]
+__all__ = ["DeskHomeSection", "enqueue_home_refreshes", "sla_breached"]

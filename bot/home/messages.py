@@ -16,6 +16,7 @@ from bot.slack import blocks as bk
 from bot.slack import limits
 from bot.slack.blocks import SlackMessage
 from bot.slack.mrkdwn import escape, slack_date, truncate_plain
+from bot.sos import OPEN_ACTION as SOS_ACTION
 
 MY_CASES_MAX = 20
 DESK_CASES_MAX = 40
@@ -50,6 +51,8 @@ class DeskOverview:
     more: int
     status_counts: Mapping[str, int]
     category_counts: Sequence[tuple[str, int]]  # (label, open cases), most first
+    extra_blocks: Sequence[bk.Block] = ()  # other features' desk sections (awareness posts)
+    hours_line: str = ""  # the desk open or closed now (desk hours)
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,7 @@ def _desk_blocks(desk: DeskOverview, locale: str) -> list[bk.Block]:
         bk.divider(),
         bk.header(t("home.desk.header", locale)),
         bk.context(t("home.desk.only_you", locale)),
+        *([bk.section(desk.hours_line)] if desk.hours_line else []),
         bk.section(f"*{t('home.desk.by_status', locale)}*"),
         bk.fields(counts),
         bk.section(_section_text([f"*{t('home.desk.by_category', locale)}*", categories])),
@@ -133,6 +137,7 @@ def _desk_blocks(desk: DeskOverview, locale: str) -> list[bk.Block]:
     blocks.extend(desk_case_section(row, locale) for row in desk.cases[:DESK_CASES_MAX])
     if desk.more:
         blocks.append(bk.context(t("home.desk.more", locale, n=desk.more)))
+    blocks.extend(desk.extra_blocks)
     return blocks
 
 
@@ -143,6 +148,10 @@ def home_view(content: HomeContent) -> bk.Block:
     )
     blocks: list[bk.Block] = [
         bk.section(t("home.intro", locale), accessory=report_button),
+        bk.section(
+            t("sos.home_hint", locale),
+            accessory=bk.button(t("sos.button", locale), SOS_ACTION, "home", style="danger"),
+        ),
         bk.section(t("home.policy", locale, title=escape(content.policy_title))),
         bk.context(hotline_text(locale, content.hotline_url)),
         bk.divider(),

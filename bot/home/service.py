@@ -18,6 +18,7 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
+from bot.deskhours import DeskHours, open_status
 from bot.guidance import GuidanceLibrary
 from bot.home.ids import HOME_PUBLISH
 from bot.home.messages import (
@@ -42,6 +43,8 @@ Audience = Literal["reporter", "desk"]
 # Hook for other features (e.g. check-ins): one extra mrkdwn line under a case on the App Home,
 # or None. `audience` says who reads it: "reporter" (their own case) or "desk" (desk staff).
 HomeCaseLine = Callable[[Session, Case, str, Audience], str | None]
+# Hook for other features (e.g. awareness posts): blocks at the end of the desk's section.
+DeskHomeSection = Callable[[Session, str], Sequence[bk.Block]]
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class HomeSources:
     hotline_url: str | None
     links: WorkspaceLinks
     case_lines: Sequence[HomeCaseLine] = ()
+    desk_sections: Sequence[DeskHomeSection] = ()
+    desk_hours: DeskHours | None = None
 
 
 def _extra_lines(
@@ -109,6 +114,8 @@ def desk_overview(
         more=max(0, desk_repo.count_open(session) - len(rows)),
         status_counts=desk_repo.status_counts(session),
         category_counts=[(label(key, locale), count) for key, count in categories],
+        extra_blocks=tuple(b for part in sources.desk_sections for b in part(session, locale)),
+        hours_line=open_status(sources.desk_hours, now, locale) if sources.desk_hours else "",
     )
 
 

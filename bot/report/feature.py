@@ -15,8 +15,15 @@ from bot.report.renderers import CaseBlocks, ReportRendering, report_renderers
 from bot.report.service import ReportPolicy
 
 
-def report_feature(core: Core, *, case_blocks: Sequence[CaseBlocks] = ()) -> Feature:
+def report_feature(
+    core: Core,
+    *,
+    case_blocks: Sequence[CaseBlocks] = (),
+    receipt_blocks: Sequence[CaseBlocks] = (),
+) -> Feature:
     settings = core.settings
+    # The SLA deadline is computed inside the submission's ack: load the holidays now.
+    settings.desk_hours.warm_up(core.clock.now())
     rendering = ReportRendering(
         desk_locale=settings.default_locale,
         mention=settings.desk_mention_mrkdwn,
@@ -24,6 +31,8 @@ def report_feature(core: Core, *, case_blocks: Sequence[CaseBlocks] = ()) -> Fea
         category_label=core.guidance.category_label,
         employee_guidance=core.guidance.employee_blocks,
         case_blocks=tuple(case_blocks),
+        receipt_blocks=tuple(receipt_blocks),
+        desk_hours=settings.desk_hours,
     )
     return Feature(
         outbox_kinds=ids.OUTBOX_KINDS,

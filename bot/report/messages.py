@@ -108,6 +108,8 @@ def reporter_confirmation(
     locale: str,
     ack_sla: timedelta,
     guidance_blocks: Sequence[bk.Block] = (),
+    extra_blocks: Sequence[bk.Block] = (),
+    expected: str | None = None,
 ) -> SlackMessage:
     """The reporter's DM: emergency steps first when in danger, then what happens next."""
     blocks: list[bk.Block] = []
@@ -123,7 +125,7 @@ def reporter_confirmation(
         bk.section(
             "\n".join(
                 [
-                    t("dm.next_steps", locale, sla=humanize(ack_sla, locale)),
+                    expected or t("dm.next_steps", locale, sla=humanize(ack_sla, locale)),
                     identity,
                     t("dm.no_disadvantage", locale),
                     checkins,
@@ -131,6 +133,7 @@ def reporter_confirmation(
             )
         ),
     ]
+    blocks.extend(extra_blocks)  # other features' parts (the conversation's buttons)
     remaining = MESSAGE_BLOCKS_MAX - len(blocks) - 1
     if guidance_blocks:
         blocks.append(bk.divider())

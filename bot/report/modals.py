@@ -15,15 +15,19 @@ from bot.report.fields import (
     CATEGORIES,
     CONTACT_CHANNEL,
     CUSTOMER_TYPE,
+    EVIDENCE,
     FIELDS,
     IDENTITY,
     IN_DANGER,
+    LOCATION_CHOICE,
     NARRATIVE,
     OCCURRED_AT,
+    POLICE,
     PREFERENCE_CHECKINS,
     PREFERENCE_POLICE_OK,
     PREFERENCES,
     TEXT_FIELDS,
+    UNKNOWN,
     Field,
     Kind,
 )
@@ -48,9 +52,17 @@ class FormMetadata:
     submission_token: str
     locale: str
     permalink: str | None = None
+    case_id: int | None = None  # set when the form adds details to an SOS case
 
     def encode(self) -> str:
-        return json.dumps({"k": self.submission_token, "l": self.locale, "p": self.permalink})
+        data: dict[str, object] = {
+            "k": self.submission_token,
+            "l": self.locale,
+            "p": self.permalink,
+        }
+        if self.case_id is not None:
+            data["c"] = self.case_id
+        return json.dumps(data)
 
     @classmethod
     def decode(cls, raw: str, *, fallback_token: str, fallback_locale: str) -> FormMetadata:
@@ -63,7 +75,10 @@ class FormMetadata:
         token = data.get("k") if isinstance(data.get("k"), str) else None
         locale = str(data["l"]) if data.get("l") in ("ja", "en") else fallback_locale
         link = data.get("p") if isinstance(data.get("p"), str) else None
-        return cls(submission_token=token or fallback_token, locale=locale, permalink=link)
+        case_id = data.get("c") if isinstance(data.get("c"), int) else None
+        return cls(
+            submission_token=token or fallback_token, locale=locale, permalink=link, case_id=case_id
+        )
 
 
 @dataclass(frozen=True)
@@ -81,6 +96,8 @@ class ReportDraft:
     checkins_wanted: bool
     police_consent: bool
     source_permalink: str | None
+    # Files from the form's file_input, as Slack describes them (never their bytes).
+    evidence: tuple[dict[str, Any], ...] = ()
 
 
 def _choice_options(field: Field, locale: str) -> list[dict[str, Any]]:
@@ -101,6 +118,7 @@ def _element(
     now: datetime,
     category_labels: Sequence[tuple[str, str]],
     prefill: Prefill | None,
+    locations: Sequence[str] = (),
 ) -> bk.Block:
     placeholder = t(field.placeholder, locale) if field.placeholder else None
     if field.kind is Kind.TEXT:
@@ -108,9 +126,17 @@ def _element(
             field.action_id,
             multiline=field.multiline,
             max_length=field.max_length,
-            initial_value=prefill.narrative if prefill and field is NARRATIVE else None,
+            initial_value=(
+                prefill.narrative[: field.max_length] if prefill and field is NARRATIVE else None
+            ),
             placeholder=placeholder,
         )
+    if field.kind is Kind.FILES:
+        return {
+            "type": field.kind.value,
+            "action_id": field.action_id,
+            "max_files": field.max_length,
+        }
     if field.kind is Kind.DATETIME:
         return {
             "type": field.kind.value,
@@ -119,6 +145,8 @@ def _element(
         }
     if field is CATEGORIES:
         options = [bk.option(label, key) for key, label in category_labels]
+    elif field is LOCATION_CHOICE:
+        options = [bk.option(name, name) for name in locations]
     else:
         options = _choice_options(field, locale)
     chosen = [option for option in options if option["value"] in field.initial]
@@ -138,19 +166,39 @@ def report_modal(
     category_labels: Sequence[tuple[str, str]],
     desk_channel_name: str,
     prefill: Prefill | None = None,
+    locations: Sequence[str] = (),
 ) -> bk.Block:
     """The report form, one input block per row of `FIELDS`. `category_labels` are (key, label)
     pairs in the viewer's language."""
     body: list[bk.Block] = [bk.context(t("report.intro", locale))]
     for field in FIELDS:
-        element = _element(field, locale, now=now, category_labels=category_labels, prefill=prefill)
+        if field is LOCATION_CHOICE and not locations:
+            continue  # no LOCATIONS: the place is typed
+        element = _element(
+            field,
+            locale,
+            now=now,
+            category_labels=category_labels,
+            prefill=prefill,
+            locations=locations,
+        )
+        if field.note:
+            body.append(bk.context(t(field.note, locale, channel=desk_channel_name)))
+        label, hint = f"report.field.{field.block_id}", field.hint
+        if field.block_id == "location":
+            # With a list, this is the "not listed" box under it; without one, the only field.
+            if not locations:
+                label = f"report.field.{LOCATION_CHOICE.block_id}"
+            hint = "report.hint.location_other" if locations else "report.hint.location"
+        elif field.block_id == "customer_text":
+            hint = "report.hint.customer_text"
         body.append(
             bk.input_block(
                 field.block_id,
-                t(f"report.field.{field.block_id}", locale),
+                t(label, locale),
                 element,
                 optional=field.optional,
-                hint=t(field.hint, locale) if field.hint else None,
+                hint=t(hint, locale) if hint else None,
             )
         )
     if metadata.permalink:
@@ -194,6 +242,7 @@ def parse_report(
     now: datetime,
     category_keys: Sequence[str],
     locale: str,
+    locations: Sequence[str] = (),
 ) -> ReportDraft | dict[str, str]:
     """A `ReportDraft`, or `{block_id: message}` errors for `response_action: errors`.
 
@@ -220,31 +269,40 @@ def parse_report(
     categories = _selected_many(values, CATEGORIES)
     if any(key not in category_keys for key in categories):
         errors[CATEGORIES.block_id] = t("report.error.invalid_choice", locale)
-    contact_channel = _selected(values, CONTACT_CHANNEL)
-    customer_type = _selected(values, CUSTOMER_TYPE)
+    # Optional choices left empty are "unknown"; only a value off the list is an error.
+    contact_channel = _selected(values, CONTACT_CHANNEL) or UNKNOWN
+    customer_type = _selected(values, CUSTOMER_TYPE) or UNKNOWN
     identity = _selected(values, IDENTITY) or IDENTITY.initial[0]
     for field, chosen in (
         (CONTACT_CHANNEL, contact_channel),
         (CUSTOMER_TYPE, customer_type),
         (IDENTITY, identity),
     ):
-        if chosen not in field.choices:
-            errors[field.block_id] = t("report.error.choose_one", locale)
-    preferences = _selected_many(values, PREFERENCES)
+        if chosen not in (*field.choices, *([UNKNOWN] if field.optional else [])):
+            errors[field.block_id] = t("report.error.invalid_choice", locale)
+    # Police consent is its own question; a form opened before it moved still sends it here.
+    preferences = _selected_many(values, PREFERENCES) + _selected_many(values, POLICE)
+    files = _value(values, EVIDENCE).get("files") or []
+    place = _selected(values, LOCATION_CHOICE)
+    if place is not None and place not in locations:
+        errors[LOCATION_CHOICE.block_id] = t("report.error.invalid_choice", locale)
+    elif place and not texts["location"].strip():
+        texts["location"] = place  # a listed place; a typed one wins when both are given
 
     if errors:
         return errors
     return ReportDraft(
         categories=tuple(key for key in category_keys if key in categories),
         occurred_at=occurred_at,
-        contact_channel=contact_channel or "",
-        customer_type=customer_type or "",
+        contact_channel=contact_channel,
+        customer_type=customer_type,
         texts=texts,
         in_danger=_selected(values, IN_DANGER) == "yes",
         identity=identity,
         checkins_wanted=PREFERENCE_CHECKINS in preferences,
         police_consent=PREFERENCE_POLICE_OK in preferences,
         source_permalink=metadata.permalink,
+        evidence=tuple(f for f in files if isinstance(f, dict)),
     )
 
 

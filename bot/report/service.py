@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
+from bot.deskhours import DeskHours
 from bot.report.fields import TEXT_FIELDS
 from bot.report.ids import DESK_MESSAGE, DESK_UPDATE, REPORTER_DM
 from bot.report.modals import ReportDraft
@@ -22,6 +24,8 @@ from storage.repositories import outbox as outbox_repo
 # Features that add work to a new case (check-ins, thread guidance) hook in here; a hook runs
 # inside the report's transaction, so its rows exist exactly when the case does.
 ReportHook = Callable[[Session, Case, datetime], None]
+# The conversation feature takes the form's files in (issue 12), in the same transaction.
+EvidenceHook = Callable[[Session, Case, Sequence[dict[str, Any]], datetime], None]
 
 
 class ReportNotSaved(Exception):
@@ -40,6 +44,7 @@ class ReportPolicy:
     desk_channel_id: str
     ack_sla: timedelta
     urgent_sla_fraction: float
+    desk_hours: DeskHours = field(default_factory=DeskHours)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ReportPolicy:
@@ -47,11 +52,13 @@ class ReportPolicy:
             desk_channel_id=settings.desk_channel_id,
             ack_sla=settings.ack_sla,
             urgent_sla_fraction=settings.urgent_sla_fraction,
+            desk_hours=settings.desk_hours,
         )
 
     def first_sla_deadline(self, now: datetime, in_danger: bool) -> datetime:
         sla = self.ack_sla * self.urgent_sla_fraction if in_danger else self.ack_sla
-        return now + sla
+        # Desk hours count for ordinary cases; someone in danger keeps the 24/7 clock.
+        return self.desk_hours.due(now, sla, urgent=in_danger)
 
 
 def format_reference(year: int, number: int) -> str:
@@ -68,6 +75,7 @@ def record_report(
     policy: ReportPolicy,
     now: datetime,
     hooks: Sequence[ReportHook] = (),
+    evidence_hooks: Sequence[EvidenceHook] = (),
 ) -> RecordedReport:
     """Store the report once. A repeated `submission_key` returns the case stored the first time.
 
@@ -90,6 +98,9 @@ def record_report(
                 )
                 for hook in hooks:
                     hook(session, case, now)
+                if draft.evidence:
+                    for evidence_hook in evidence_hooks:
+                        evidence_hook(session, case, draft.evidence, now)
                 # The year's counter row is locked from this update to the commit, and every
                 # report needs it: taking the number last keeps that stretch short. (Taken
                 # first, 20 concurrent submissions on PostgreSQL queued for the whole

@@ -11,6 +11,8 @@ from bot.scheduler import TickJob
 
 def retention_feature(core: Core) -> Feature:
     def tick() -> None:
-        purge(core.sessions, now=core.clock.now(), retention=core.settings.retention)
+        now = core.clock.now()
+        today = now.astimezone(core.settings.desk_hours.tz).date()
+        purge(core.sessions, now=now, retention=core.settings.retention, today=today)
 
     return Feature(tick_jobs=[TickJob("retention-purge", tick, timedelta(hours=1))])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_bolt import Ack, Respond
@@ -11,9 +11,11 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps, deps_of
 from bot.guidance.messages import HelpLine
-from handlers.commands import guidance
+from bot.report.modals import Prefill
+from handlers.commands import guidance, insight
 from handlers.commands.status import status
 from handlers.opening import open_report_modal
+from handlers.sos_opening import open_sos_modal
 
 
 @dataclass(frozen=True)
@@ -32,8 +34,20 @@ Subcommand = Callable[[CommandRequest], None]
 
 
 def report(request: CommandRequest) -> None:
+    # `/harassment 店長を呼べと30分怒鳴られた`: what was typed is the start of the story.
     request.ack()
     open_report_modal(
+        request.client,
+        request.deps,
+        trigger_id=request.trigger_id,
+        user_id=request.user_id,
+        prefill=Prefill(narrative=request.args) if request.args else None,
+    )
+
+
+def sos(request: CommandRequest) -> None:
+    request.ack()
+    open_sos_modal(
         request.client, request.deps, trigger_id=request.trigger_id, user_id=request.user_id
     )
 
@@ -42,7 +56,7 @@ def help_or_report(request: CommandRequest) -> None:
     # `/harassment help` lists the commands; `/harassment help me, he won't leave` is a plea,
     # not a question about the app, so it opens the form like any other unknown text.
     if request.args:
-        report(request)
+        report(replace(request, args=f"help {request.args}"))
     else:
         guidance.show_help(request, HELP_LINES)
 
@@ -72,7 +86,12 @@ SUBCOMMANDS: tuple[Route, ...] = (
         guidance.show_policy,
         ("commands.policy", "commands.policy_topic"),
     ),
+    Route(("sos", "助けて"), sos, ("commands.sos",)),
     Route(("help", "ヘルプ"), help_or_report, ("commands.help",)),
+    # Issue 13, desk only (refused politely and audited for anyone else).
+    Route(("customer", "相手"), insight.customer, ("commands.customer",)),
+    Route(("export", "エクスポート"), insight.export, ("commands.export",)),
+    Route(("stats", "月次報告"), insight.stats, ("commands.stats",)),
 )
 # First word (lower-cased) -> subcommand.
 ROUTES: dict[str, Subcommand] = {
@@ -91,7 +110,9 @@ def handle_harassment_command(
 ) -> None:
     text = (command.get("text") or "").strip()
     first, _, rest = text.partition(" ")
-    route = ROUTES.get(first.lower(), report)
+    route = ROUTES.get(first.lower())
+    if route is None:  # free text: the whole of it prefills the form
+        route, rest = report, text
     route(
         CommandRequest(
             ack=ack,

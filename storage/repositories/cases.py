@@ -42,10 +42,14 @@ def for_reporter(session: Session, user_id: str, limit: int = 20) -> Sequence[Ca
 
 
 def resolved_before(session: Session, cutoff: datetime, *, limit: int) -> Sequence[Case]:
-    """Resolved cases closed before `cutoff`, oldest first."""
+    """Closed cases (resolved, or withdrawn by the reporter: issue 12) closed before `cutoff`,
+    oldest first; a withdrawal sets `resolved_at` too."""
     return session.scalars(
         select(Case)
-        .where(Case.status == CaseStatus.RESOLVED, Case.resolved_at < cutoff)
+        .where(
+            Case.status.in_((CaseStatus.RESOLVED, CaseStatus.WITHDRAWN)),
+            Case.resolved_at < cutoff,
+        )
         .order_by(Case.resolved_at)
         .limit(limit)
     ).all()

@@ -12,7 +12,21 @@ from bot.deps import Feature
 from bot.outbox import Delivery, Skip
 from tests.harness import PROJECT_ROOT
 
-FEATURES = ("report", "desk", "checkins", "home", "guidance", "retention")
+FEATURES = (
+    "report",
+    "desk",
+    "checkins",
+    "home",
+    "guidance",
+    "retention",
+    "conversation",
+    "awareness",
+    "sos",
+    "customers",
+    "deskhours",
+    "export",
+    "stats",
+)
 
 
 def imports_of(path: Path) -> list[str]:

@@ -55,7 +55,7 @@ def parse(values: dict[str, Any], locale: str = "en") -> ReportDraft | dict[str,
 
 @pytest.mark.parametrize("locale", ["ja", "en"])
 def test_the_form_has_one_input_per_field_in_table_order_and_slack_accepts_it(locale: str) -> None:
-    view = modal(locale)
+    view = modal(locale, locations=("渋谷店", "新宿店"))  # with LOCATIONS every row shows
     inputs = [block for block in view["blocks"] if block["type"] == "input"]
     assert [block["block_id"] for block in inputs] == [field.block_id for field in FIELDS]
     for block, field in zip(inputs, FIELDS, strict=True):
@@ -114,7 +114,12 @@ def test_a_valid_submission_becomes_a_draft_with_every_text_as_typed() -> None:
             "future",
         ),
         ({"categories": {"selected_options": [{"value": "made_up"}]}}, "categories", ""),
-        ({"contact_channel": {"selected_option": None}}, "contact_channel", ""),
+        # Left empty it is "unknown" (optional); a value off the list is still refused.
+        (
+            {"contact_channel": {"selected_option": {"value": "carrier_pigeon"}}},
+            "contact_channel",
+            "",
+        ),
         ({"customer_type": {"selected_option": {"value": "alien"}}}, "customer_type", ""),
     ],
 )

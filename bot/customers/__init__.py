@@ -1,0 +1,1 @@
+"""Customer register (desk only): records, identifiers, linked cases and measures."""

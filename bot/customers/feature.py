@@ -1,0 +1,37 @@
+"""The customer register's part of the running app: the case message's customer line and button.
+
+Wire it with `customers_feature` in `bot.app.feature_factories()`. Listeners fetch the service
+with `deps.service(CustomerService)` (`customer_service(deps)`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from bot.customers.messages import case_blocks
+from bot.customers.service import CustomerService, case_history
+from bot.deps import Core, Deps, Feature
+from bot.slack import blocks as bk
+from storage.models import Case
+
+
+def customer_service(deps: Deps) -> CustomerService:
+    return deps.service(CustomerService)
+
+
+def customers_feature(core: Core) -> Feature:
+    tz = core.settings.desk_hours.tz
+
+    def customer_blocks(session: Session, case: Case, locale: str) -> Sequence[bk.Block]:
+        today = core.clock.now().astimezone(tz).date()
+        return case_blocks(case.id, case_history(session, case, today), locale)
+
+    service = CustomerService(
+        sessions=core.sessions,
+        clock=core.clock,
+        is_staff=core.staff.is_staff,
+        today=lambda now: now.astimezone(tz).date(),
+    )
+    return Feature(case_blocks=(customer_blocks,), services=(service,))

@@ -1,0 +1,118 @@
+"""What the desk sees of the register (pure): the case message's line and register answers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from bot.customers import ids
+from bot.customers.service import CaseHistory, CustomerSummary, MeasureView
+from bot.i18n import t
+from bot.slack import blocks as bk
+from bot.slack.limits import MESSAGE_BLOCKS_MAX
+from bot.slack.mrkdwn import escape
+
+MAX_REFERENCES = 5
+
+
+def _references(references: Sequence[str]) -> str:
+    shown = list(references[:MAX_REFERENCES])
+    if len(references) > MAX_REFERENCES:
+        shown.append("…")
+    return ", ".join(shown)
+
+
+def ban_text(banned_until: date | None, locale: str) -> str:
+    if banned_until is None:
+        return t("customer.banned_indefinitely", locale)
+    return t("customer.banned_until", locale, until=banned_until.isoformat())
+
+
+def history_line(history: CaseHistory, locale: str) -> str:
+    """ "2 earlier cases about this customer (CH-2026-0012, …); banned from premises until …" """
+    parts = []
+    count = len(history.earlier_references)
+    if count:
+        parts.append(
+            t(
+                "customer.history.earlier",
+                locale,
+                count=count,
+                references=_references(history.earlier_references),
+            )
+        )
+    else:
+        parts.append(t("customer.history.none_earlier", locale))
+    if history.banned:
+        parts.append(ban_text(history.banned_until, locale))
+    key = "customer.history.linked" if history.linked else "customer.history.matched"
+    return t(key, locale, name=escape(history.display_name), facts="; ".join(parts))
+
+
+def case_blocks(
+    case_id: int, history: CaseHistory | None, locale: str, *, can_link: bool = True
+) -> list[bk.Block]:
+    blocks: list[bk.Block] = []
+    if history is not None:
+        mark = ":no_entry: " if history.banned else ":busts_in_silhouette: "
+        blocks.append(bk.section(mark + history_line(history, locale), block_id=ids.HISTORY_BLOCK))
+    if can_link:
+        blocks.append(
+            bk.actions(
+                [bk.button(t("customer.button.link", locale), ids.LINK_ACTION, str(case_id))],
+                block_id=ids.LINK_ACTIONS_BLOCK,
+            )
+        )
+    return blocks
+
+
+def _measure_line(measure: MeasureView, locale: str) -> str:
+    kind = t(f"customer.measure.{measure.kind}", locale)
+    until = measure.ends_on.isoformat() if measure.ends_on else t("customer.open_ended", locale)
+    period = (
+        t("customer.period", locale, start=measure.starts_on.isoformat(), until=until)
+        if measure.kind == "banned"
+        else measure.starts_on.isoformat()
+    )
+    state = "" if measure.in_force or measure.kind != "banned" else t("customer.ended", locale)
+    return f"• {kind} {period} (<@{measure.recorded_by}>){state}"
+
+
+def summary_blocks(
+    summary: CustomerSummary, locale: str, *, hold_available: bool = False
+) -> list[bk.Block]:
+    lines = [f"*{escape(summary.display_name)}* ({t('customer.number', locale, id=summary.id)})"]
+    if summary.banned:
+        lines[0] = ":no_entry: " + lines[0] + " — " + ban_text(summary.banned_until, locale)
+    if summary.identifiers:
+        names = ", ".join(escape(i) for i in summary.identifiers)
+        lines.append(t("customer.identifiers", locale, identifiers=names))
+    lines.append(
+        t(
+            "customer.cases",
+            locale,
+            count=len(summary.case_references),
+            references=_references(summary.case_references) or "–",
+        )
+    )
+    lines += [_measure_line(m, locale) for m in summary.measures]
+    buttons = [bk.button(t("customer.button.measure", locale), ids.MEASURE_ACTION, str(summary.id))]
+    if hold_available:
+        buttons.append(
+            bk.button(t("customer.button.hold", locale), ids.HOLD_ACTION, str(summary.id))
+        )
+    return [bk.section("\n".join(lines)[: bk.SECTION_TEXT_MAX]), bk.actions(buttons)]
+
+
+def search_answer(
+    query: str, found: Sequence[CustomerSummary], locale: str, *, hold_available: bool = False
+) -> tuple[str, list[bk.Block]]:
+    if not found:
+        text = t("customer.search.none", locale, query=escape(query))
+        return text, [bk.section(text)]
+    text = t("customer.search.found", locale, count=len(found), query=escape(query))
+    blocks: list[bk.Block] = [bk.section(text)]
+    for summary in found:
+        blocks += [bk.divider(), *summary_blocks(summary, locale, hold_available=hold_available)]
+    blocks.append(bk.context(t("customer.search.privacy", locale)))
+    return text, blocks[:MESSAGE_BLOCKS_MAX]

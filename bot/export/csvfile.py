@@ -1,0 +1,117 @@
+"""The export's CSV (pure): one row per case, UTF-8 with a BOM so Excel reads Japanese correctly.
+
+The builder takes rows already reduced to what may leave the app: the reporter appears only when
+the reporter chose to be named (never an anonymous reporter's id), and the narrative only when the
+caller asked for it and is allowed to (`--with-text`, desk leads only).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+BOM = "\ufeff"
+COLUMNS: tuple[str, ...] = (
+    "reference",
+    "reported_at",
+    "occurred_at",
+    "acknowledged_at",
+    "resolved_at",
+    "status",
+    "in_danger",
+    "categories",
+    "location",
+    "channel",
+    "customer_type",
+    "customer",
+    "outcome",
+    "hours_to_acknowledge",
+    "hours_to_resolve",
+    "desk_hours_to_acknowledge",
+    "desk_hours_to_resolve",
+    "sla_breached",
+    "checkins",
+    "reporter",
+)
+TEXT_COLUMNS: tuple[str, ...] = ("narrative", "demands")
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection): quote it.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    reference: str
+    reported_at: str
+    occurred_at: str
+    acknowledged_at: str
+    resolved_at: str
+    status: str
+    in_danger: bool
+    categories: Sequence[str]
+    location: str
+    channel: str
+    customer_type: str
+    customer: str
+    outcome: str
+    hours_to_acknowledge: float | None
+    hours_to_resolve: float | None
+    desk_hours_to_acknowledge: float | None
+    desk_hours_to_resolve: float | None
+    sla_breached: bool
+    checkins: Sequence[str]
+    reporter: str = ""  # a named reporter's Slack id; empty for anonymous reporters
+    narrative: str = ""
+    demands: str = ""
+
+
+def _hours(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def _safe(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def _cells(row: ExportRow, with_text: bool) -> list[str]:
+    cells = [
+        row.reference,
+        row.reported_at,
+        row.occurred_at,
+        row.acknowledged_at,
+        row.resolved_at,
+        row.status,
+        "yes" if row.in_danger else "no",
+        "; ".join(row.categories),
+        row.location,
+        row.channel,
+        row.customer_type,
+        row.customer,
+        row.outcome,
+        _hours(row.hours_to_acknowledge),
+        _hours(row.hours_to_resolve),
+        _hours(row.desk_hours_to_acknowledge),
+        _hours(row.desk_hours_to_resolve),
+        "yes" if row.sla_breached else "no",
+        "; ".join(row.checkins),
+        row.reporter,
+    ]
+    if with_text:
+        cells += [row.narrative, row.demands]
+    return [_safe(cell) for cell in cells]
+
+
+def build_csv(rows: Iterable[ExportRow], *, with_text: bool = False, note: str = "") -> bytes:
+    """The whole file as bytes. `note` (e.g. "no cases in this range") follows the header row."""
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([*COLUMNS, *(TEXT_COLUMNS if with_text else ())])
+    count = 0
+    for row in rows:
+        writer.writerow(_cells(row, with_text))
+        count += 1
+    if count == 0 and note:
+        writer.writerow([_safe(note)])
+    return buffer.getvalue().encode("utf-8")

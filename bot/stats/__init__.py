@@ -1,0 +1,1 @@
+"""Monthly report: figures from the database only (no narrative), a channel post and a chart."""

@@ -1,0 +1,113 @@
+"""The monthly report from the database only: figures, the channel post and the chart."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.deskhours import DeskHours
+from bot.export import Labels, MonthRange, desk_hours_between
+from bot.i18n import t
+from bot.stats.chart import render_chart
+from bot.stats.figures import CaseFacts, Month, MonthlyFigures, monthly_figures
+from storage.repositories import insight as insight_repo
+
+CHART_MONTHS = 12
+ANSWERED = ("ok", "talk", "stop")  # check-in answers counted in the report
+
+
+class MonthError(ValueError):
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def parse_month(text: str, today: date) -> Month:
+    """`/harassment stats [YYYY-MM]`: the given month, or last month when none is given."""
+    if not text.strip():
+        return Month.of(today).previous()
+    try:
+        month = Month.parse(text)
+    except ValueError:
+        raise MonthError("stats.error.form") from None
+    if Month.of(today) < month:
+        raise MonthError("stats.error.future")
+    return month
+
+
+def _hours(value: timedelta | None) -> float | None:
+    return None if value is None else value.total_seconds() / 3600
+
+
+def month_figures(session: Session, month: Month, *, hours: DeskHours) -> MonthlyFigures:
+    start, end = MonthRange(month, month).bounds(hours.tz)
+    cases = insight_repo.cases_between(session, start, end)
+    extras = insight_repo.extras_for(session, [case.id for case in cases])
+    facts = []
+    customer_ids = []
+    for case in cases:
+        extra = extras[case.id]
+        if extra.customer_id is not None:
+            customer_ids.append(extra.customer_id)
+        facts.append(
+            CaseFacts(
+                categories=list(case.categories or ()),
+                location=case.location or "",
+                channel=case.contact_channel,
+                customer_type=case.customer_type,
+                outcome=case.resolution or "",
+                acknowledge_hours=_hours(desk_hours_between(hours, case, case.acknowledged_at)),
+                resolve_hours=_hours(desk_hours_between(hours, case, case.resolved_at)),
+                sla_breached=case.sla_stage > 0,
+                checkin_answers=[a for _, a in extra.checkins if a in ANSWERED],
+                customer_id=extra.customer_id,
+            )
+        )
+    totals = insight_repo.customer_case_counts(session, customer_ids)
+    repeat = [cid for cid in customer_ids if totals.get(cid, 0) >= 2]
+    return monthly_figures(month, facts, repeat_customer_ids=repeat)
+
+
+def chart_counts(
+    session: Session, last: Month, *, hours: DeskHours
+) -> tuple[list[Month], dict[str, dict[str, int]]]:
+    months = last.last(CHART_MONTHS)
+    start, _ = MonthRange(months[0], months[0]).bounds(hours.tz)
+    _, end = MonthRange(last, last).bounds(hours.tz)
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for created_at, categories in insight_repo.category_counts_by_month(session, start, end):
+        local = created_at.astimezone(hours.tz)
+        counts[str(Month(local.year, local.month))].update(categories or ("uncategorised",))
+    return months, {month: dict(counter) for month, counter in counts.items()}
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    figures: MonthlyFigures
+    chart_png: bytes
+
+
+def month_chart(session: Session, month: Month, *, hours: DeskHours, labels: Labels) -> bytes:
+    """The PNG: cases per month by category over the 12 months ending with `month`."""
+    months, counts = chart_counts(session, month, hours=hours)
+    names = {key: labels.category(key) for month_counts in counts.values() for key in month_counts}
+    names["uncategorised"] = t("stats.uncategorised", labels.locale)
+    return render_chart(
+        months,
+        counts,
+        labels=names,
+        title=t("stats.chart.title", labels.locale, first=months[0], last=months[-1]),
+        empty_text=t("stats.chart.empty", labels.locale),
+        y_label=t("stats.chart.y", labels.locale),
+    )
+
+
+def build_report(
+    session: Session, month: Month, *, hours: DeskHours, labels: Labels
+) -> MonthlyReport:
+    figures = month_figures(session, month, hours=hours)
+    png = month_chart(session, month, hours=hours, labels=labels)
+    return MonthlyReport(figures=figures, chart_png=png)
