@@ -1,8 +1,12 @@
 """The baseline: the smallest Bolt app that makes the same Slack calls as ours.
 
 `/harassment` acks and opens a modal with `views.open`; a `view_submission` and a button only ack.
-It is served exactly like ours (waitress, same thread count, `POST /slack/events`,
-`GET /healthz`), in its own process, so the difference between the two is our own work.
+With `BASELINE_DELIVERS=1` a submission acks and then, in the listener as a bare Bolt app would,
+makes the Slack calls a report costs ours: the desk post, the reporter's DM (conversations.open
+once per person, as ours caches it) and the post in the case's thread. That variant is the
+baseline for CPU time per report. It is served exactly like ours (waitress, same thread count,
+`POST /slack/events`, `GET /healthz`), in its own process, so the difference between the two is
+our own work.
 
     SLACK_BOT_TOKEN=… SLACK_SIGNING_SECRET=… SLACK_API_URL=… PORT=… python -m bench.baseline
 """
@@ -37,8 +41,30 @@ MODAL = {
 }
 
 
+def section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def deliver(client: WebClient, desk_channel: str, user: str, dms: dict[str, str]) -> None:
+    """What a report costs in Slack calls: desk post, DM, thread post."""
+    desk = client.chat_postMessage(
+        channel=desk_channel, text="New report", blocks=[section("*New report*"), section("…")]
+    )
+    if user not in dms:
+        dms[user] = str(client.conversations_open(users=user)["channel"]["id"])
+    client.chat_postMessage(
+        channel=dms[user], text="Received", blocks=[section("*Received*"), section("…")]
+    )
+    client.chat_postMessage(
+        channel=desk_channel, thread_ts=str(desk["ts"]), text="Guidance", blocks=[section("…")]
+    )
+
+
 def build_app(env: dict[str, str]) -> App:
     client = WebClient(token=env["SLACK_BOT_TOKEN"], base_url=env["SLACK_API_URL"])
+    delivers = env.get("BASELINE_DELIVERS") == "1"
+    desk_channel = env.get("DESK_CHANNEL_ID", "")
+    dms: dict[str, str] = {}
     app = App(
         client=client,
         signing_secret=env["SLACK_SIGNING_SECRET"],
@@ -51,8 +77,10 @@ def build_app(env: dict[str, str]) -> App:
         client.views_open(trigger_id=body["trigger_id"], view=MODAL)
 
     @app.view("report_submit")
-    def submission(ack: Ack) -> None:
+    def submission(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
+        if delivers:
+            deliver(client, desk_channel, body["user"]["id"], dms)
 
     @app.action(re.compile(".*"))
     def button(ack: Ack) -> None:

@@ -34,10 +34,13 @@ def dm_posts(slack: SlackStandIn) -> list[dict[str, Any]]:
 
 
 def duplicates_in(posts: list[dict[str, Any]]) -> int:
-    """Posts beyond the first for the same outbox row (the id travels in the message metadata)."""
+    """Posts beyond the first for the same outbox row (the id travels in the message metadata;
+    posts without one, such as the bare Bolt app's, are not ours)."""
     ids = Counter(
-        str((post.get("metadata") or {}).get("event_payload", {}).get("outbox_id"))
+        str(outbox_id)
         for post in posts
+        if (outbox_id := (post.get("metadata") or {}).get("event_payload", {}).get("outbox_id"))
+        is not None
     )
     return sum(count - 1 for count in ids.values())
 

@@ -1,8 +1,10 @@
-"""`python -m bench [--quick] [--database-url URL]`: our app against a bare Bolt app, and more.
+"""`python -m bench [--quick] [--database-url URL] [--profile DIR]`: ours against bare Bolt.
 
 Both apps run in their own processes (waitress, 8 threads), against the Slack stand-in in this
-process, which also fires the signed requests. Printed: a table of ack latencies, then the
-scheduler, check-in delivery, memory and start-up figures, and last one JSON line.
+process, which also fires the signed requests. Printed per database (SQLite, then PostgreSQL
+when `--database-url` names a server): a table of ack latencies, CPU time per report against a
+bare Bolt app making the same Slack calls, then the scheduler, check-in delivery, memory and
+start-up figures; last, one JSON line (SQLite's figures, PostgreSQL's under "postgres").
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ from sqlalchemy import func, select
 
 from bench import checkins, procs
 from bench import conversation as relay
+from bench.cpu import CpuSample, measure_cpu
 from bench.data import database
 from bench.load import LoadResult, run_load
+from bench.profile import print_profile
 from bench.ticks import tick_ms
 from bot.desk.ids import ACKNOWLEDGE_ACTION
 from bot.report.modals import FormMetadata
@@ -55,6 +59,7 @@ class Sizes:
     requests: dict[int, int]  # concurrency -> requests measured
     checkins: int
     checkin_people: int
+    cpu_reports: int = 200  # the burst whose CPU time (deliveries included) is measured
 
 
 FULL = Sizes(warmup=30, requests={1: 200, 20: 1000}, checkins=10_000, checkin_people=2_000)
@@ -158,8 +163,87 @@ def desk_duplicates(slack: SlackStandIn, cases: list[Any]) -> int:
     )
 
 
+def outbox_empty(url: str) -> Callable[[], bool]:
+    return lambda: stored_cases(url)[1] == 0
+
+
+def posts_seen(slack: SlackStandIn, count: int) -> Callable[[], bool]:
+    """True once the stand-in has answered `count` more chat.postMessage calls than now."""
+    before = len(slack.calls_to("chat.postMessage"))
+    return lambda: len(slack.calls_to("chat.postMessage")) - before >= count
+
+
+def cpu_phase(
+    app: procs.Served,
+    ours: SlackRequestSender,
+    slack: SlackStandIn,
+    env: dict[str, str],
+    form: dict[str, Any],
+    url: str,
+    sizes: Sizes,
+    profile_to: Path | None,
+) -> dict[str, CpuSample]:
+    """CPU per report for ours (already running, outbox drained) and for a bare Bolt app that
+    acks and then makes the desk post, the DM and the thread post."""
+    n = sizes.cpu_reports
+    samples = {
+        "ours": measure_cpu(
+            app,
+            ours,
+            Bodies(ours, slack, form).submissions(n),
+            acked_with_reference,
+            outbox_empty(url),
+            profile_to=profile_to,
+            name="ours",
+        )
+    }
+    bare = procs.baseline(env, free_port(), delivers=True)
+    bare.start()
+    try:
+        sender = SlackRequestSender(bare.url, SIGNING_SECRET, standin=slack)
+        bodies = Bodies(sender, slack, form).submissions(n)
+        samples["baseline"] = measure_cpu(
+            bare,
+            sender,
+            bodies,
+            acked_empty,
+            posts_seen(slack, 3 * n),
+            profile_to=profile_to,
+            name="baseline",
+        )
+        sender.close()
+    finally:
+        bare.stop()
+    return samples
+
+
+def cpu_only_phase(
+    server_url: str | None, folder: Path, sizes: Sizes, profile_to: Path | None
+) -> dict[str, CpuSample]:
+    """Only the CPU burst (after a warm-up): a short run for profiling a change."""
+    with SlackStandIn(trigger_ttl=600) as slack, database(server_url, folder, "cpu") as url:
+        populate_workspace(slack)
+        env = base_env(slack, url)
+        app = procs.ours(env, free_port())
+        app.start()
+        try:
+            ours = SlackRequestSender(app.url, SIGNING_SECRET, standin=slack)
+            ours.command("/harassment", user_id=REPORTER_EN)
+            form = slack.wait_for(lambda: slack.calls_to("views.open"))[-1].response["view"]
+            warmup = Bodies(ours, slack, form).submissions(sizes.warmup)
+            run_load(ours, warmup, 4, acked_with_reference)
+            wait_until_delivered(url)
+            samples = cpu_phase(app, ours, slack, env, form, url, sizes, profile_to)
+            duplicates = desk_duplicates(slack, wait_until_delivered(url))
+            print(f"duplicates seen: {duplicates}")
+            ours.close()
+        finally:
+            app.stop()
+    return samples
+
+
 def latency_phase(
-    server_url: str | None, folder: Path, sizes: Sizes
+    server_url: str | None, folder: Path, sizes: Sizes, profile_to: Path | None = None
 ) -> tuple[dict[str, dict[str, dict[int, LoadResult]]], dict[str, Any]]:
     results: dict[str, dict[str, dict[int, LoadResult]]] = {"ours": {}, "baseline": {}}
     info: dict[str, Any] = {}
@@ -196,6 +280,8 @@ def latency_phase(
 
                 results[name]["button"] = measure(sender, make, acked_empty, sizes)
             cases = wait_until_delivered(url)
+            info["cpu"] = cpu_phase(app, ours, slack, env, form, url, sizes, profile_to)
+            cases = wait_until_delivered(url)
             time.sleep(2)
             info["reports_stored"] = len(cases)
             info["reports_announced"] = sum(1 for c in cases if c.desk_message_ts)
@@ -215,21 +301,36 @@ def fmt(value: float) -> str:
     return "n/a" if value is None or math.isnan(value) else f"{value:.1f}"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="smaller counts: under a minute")
-    parser.add_argument(
-        "--database-url",
-        help="a PostgreSQL server URL (temporary databases are created on it); default: SQLite",
-    )
-    parser.add_argument("--skip-checkins", action="store_true", help="skip the delivery run")
-    args = parser.parse_args(argv)
-    sizes = QUICK if args.quick else FULL
-    server_url = args.database_url
-    backend = "postgresql" if server_url else "sqlite"
-    folder = Path(tempfile.mkdtemp(prefix="hd-bench-"))
+def print_cpu(samples: dict[str, CpuSample]) -> None:
+    o, b = samples["ours"], samples["baseline"]
+    print(f"CPU per report (app processes' user+sys, deliveries included), {o.reports} reports "
+          f"at concurrency {20}: ours {o.ms_per_report:.1f} ms, bare Bolt making the same "
+          f"Slack calls {b.ms_per_report:.1f} ms, ratio {o.ms_per_report / b.ms_per_report:.2f}; "
+          f"all delivered {o.drain_s:.1f} s after the last ack "
+          f"(bare Bolt: {b.drain_s:.1f} s)")  # fmt: skip
+    for name, sample in samples.items():
+        if sample.profile:
+            print_profile(name, sample.profile)
 
-    results, info = latency_phase(server_url, folder, sizes)
+
+def run_backend(
+    server_url: str | None, folder: Path, sizes: Sizes, args: argparse.Namespace
+) -> dict[str, Any]:
+    """Every figure for one database; prints them and returns the JSON summary's part."""
+    backend = "postgresql" if server_url else "sqlite"
+    profile_to = None
+    if args.profile:
+        profile_to = Path(args.profile) / backend
+        profile_to.mkdir(parents=True, exist_ok=True)
+    if args.cpu_only:
+        samples = cpu_only_phase(server_url, folder, sizes, profile_to)
+        print(f"{backend}:")
+        print_cpu(samples)
+        return {
+            "cpu_ms_per_report": {name: round(c.ms_per_report, 2) for name, c in samples.items()},
+            "delivered_after_last_ack_s": round(samples["ours"].drain_s, 1),
+        }
+    results, info = latency_phase(server_url, folder, sizes, profile_to)
     print(f"Ack latency (ms), {backend}, {sizes.requests} requests per concurrency")
     print(f"{'scenario':<11}{'conc':>5} {'ours p50/p95/p99':>22} {'bolt p50/p95/p99':>22}"
           f" {'p99 ratio':>9} {'ours/s':>8} {'bolt/s':>8}")  # fmt: skip
@@ -253,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"button scenario: {info['button']}")
     print(f"reports ingested: {reports_per_s:.0f}/s at concurrency 20 "
           f"({info['reports_stored']} stored, {info['reports_announced']} announced)")  # fmt: skip
+    cpu: dict[str, CpuSample] = info["cpu"]
+    print_cpu(cpu)
 
     tick_1k = tick_ms(server_url, folder, 1_000)
     tick_100k = tick_ms(server_url, folder, 100_000)
@@ -285,8 +388,8 @@ def main(argv: list[str] | None = None) -> int:
           f"at start; the bare Bolt app: {info['rss_baseline_mb']:.0f} MB)")  # fmt: skip
     print(f"start to ready: {info['startup_s']:.2f} s (first start on an empty database, "
           f"migrations included: {info['startup_fresh_s']:.2f} s)")  # fmt: skip
-
-    summary = {
+    print()
+    return {
         "ack_p99_ms": {
             s: {
                 "ours": round(results["ours"][s][20].percentile(99), 1),
@@ -296,6 +399,9 @@ def main(argv: list[str] | None = None) -> int:
         },
         "ack_p99_ratio_max": round(max(ratios), 2),
         "reports_per_s": round(reports_per_s, 1),
+        "cpu_ms_per_report": {name: round(c.ms_per_report, 2) for name, c in cpu.items()},
+        "cpu_ratio": round(cpu["ours"].ms_per_report / cpu["baseline"].ms_per_report, 2),
+        "delivered_after_last_ack_s": round(cpu["ours"].drain_s, 1),
         "tick_ms_1k": round(tick_1k, 2),
         "tick_ms_100k": round(tick_100k, 2),
         "checkins_10k_s": None if checkins_s is None else round(checkins_s, 1),
@@ -306,5 +412,32 @@ def main(argv: list[str] | None = None) -> int:
         "export_10k_s": exported["export_s"],
         "report_s": exported["report_s"],
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller counts: a minute or so")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server URL (temporary databases are created on it and dropped): "
+        "the run then measures SQLite and PostgreSQL; default: SQLite only",
+    )
+    parser.add_argument("--skip-checkins", action="store_true", help="skip the delivery run")
+    parser.add_argument(
+        "--profile",
+        metavar="DIR",
+        help="sample the apps with py-spy during the CPU burst (raw stacks into DIR, top "
+        "frames printed); needs `pip install py-spy`",
+    )
+    parser.add_argument(
+        "--cpu-only", action="store_true", help="only the CPU-per-report burst (for profiling)"
+    )
+    args = parser.parse_args(argv)
+    sizes = QUICK if args.quick else FULL
+    folder = Path(tempfile.mkdtemp(prefix="hd-bench-"))
+
+    summary = run_backend(None, folder, sizes, args)
+    if args.database_url:
+        summary["postgres"] = run_backend(args.database_url, folder, sizes, args)
     print(json.dumps(summary))
     return 0

@@ -37,7 +37,7 @@ from bot.outbox import OutboxWorker, Renderer
 from bot.report.feature import report_feature
 from bot.retention.feature import retention_feature
 from bot.scheduler import Ticker, TickJob
-from bot.slack.client import delivery_client, interactive_client
+from bot.slack.client import close_client, delivery_client, interactive_client
 from bot.slack.errors import handle_error
 from bot.slack.links import WorkspaceLinks
 from bot.slack.staff import DeskStaff
@@ -233,13 +233,21 @@ class Runtime:
     app: App
     ticker: Ticker
     health: Health
+    background: bool = True
+
+    def serve_only(self) -> None:
+        """Answer Slack only: a worker process (`harassment-desk worker`) ticks and delivers."""
+        self.background = False
+        self.deps.outbox.deliver_elsewhere()
 
     def start_background(self) -> None:
-        self.ticker.start()
+        if self.background:
+            self.ticker.start()
 
     def stop(self) -> None:
         self.ticker.shutdown()
         self.deps.outbox.shutdown()
+        close_client(self.deps.core.delivery_client)
 
 
 def build_runtime(

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from bot.app import Runtime
+from bot.worker import place_deliveries
 
 log = logging.getLogger("harassment_desk")
 
@@ -130,13 +131,24 @@ def cmd_run(env: Mapping[str, str], args: argparse.Namespace) -> int:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
+    worker = place_deliveries(runtime, settings, env, no_worker=args.no_worker)
     try:
         _serve(settings, runtime)
     except KeyboardInterrupt:
         pass
     finally:
         runtime.stop()
+        if worker is not None:
+            worker.stop()
     return 0
+
+
+def cmd_worker(env: Mapping[str, str], args: argparse.Namespace) -> int:
+    from bot.worker import work
+
+    settings = _settings_or_exit(env)
+    configure_logging(settings.log_level, settings.log_format)
+    return work(settings, migrate_schema=not args.no_migrate, parent_pid=args.parent)
 
 
 def cmd_export(env: Mapping[str, str], args: argparse.Namespace) -> int:
@@ -204,7 +216,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--http", action="store_true", help="serve HTTP even if SLACK_APP_TOKEN is set"
     )
     run.add_argument("--no-migrate", action="store_true", help="do not migrate the database first")
+    run.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="answer Slack only; deliveries and ticks come from `harassment-desk worker`",
+    )
     run.set_defaults(handler=cmd_run)
+    worker = sub.add_parser("worker", help="deliver outbox rows and run the ticks (no HTTP)")
+    worker.add_argument("--no-migrate", action="store_true", help="do not migrate the database")
+    # Set by `run` for the worker it starts: stop when that process is gone (even after kill -9).
+    worker.add_argument("--parent", type=int, help=argparse.SUPPRESS)
+    worker.set_defaults(handler=cmd_worker)
     sub.add_parser("migrate", help="upgrade the database schema").set_defaults(handler=cmd_migrate)
     sub.add_parser("check", help="validate settings and Slack access").set_defaults(
         handler=cmd_check

@@ -100,19 +100,13 @@ def schedule_for_report(
     if not case.checkins_wanted or not policy.offsets:
         return []
     zone = _reporter_zone(session, case.reporter_user_id, policy)
-    return [
-        checkins_repo.add(
-            session,
-            case_id=case.id,
-            user_id=case.reporter_user_id,
-            sequence=sequence,
-            due_at=due,
-            now=now,
-        )
-        for sequence, due in enumerate(
-            due_times(now, policy.offsets, zone, policy.hours, policy.weekdays), start=1
-        )
-    ]
+    return checkins_repo.add_many(
+        session,
+        case_id=case.id,
+        user_id=case.reporter_user_id,
+        due=due_times(now, policy.offsets, zone, policy.hours, policy.weekdays),
+        now=now,
+    )
 
 
 # --- the tick --------------------------------------------------------------------------------

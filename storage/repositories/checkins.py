@@ -28,6 +28,32 @@ def add(
     return checkin
 
 
+def add_many(
+    session: Session,
+    *,
+    case_id: int,
+    user_id: str,
+    due: Sequence[datetime],
+    now: datetime,
+    first_sequence: int = 1,
+) -> list[CheckIn]:
+    """Several check-ins for one case in one flush (one INSERT), numbered from `first_sequence`."""
+    rows = [
+        CheckIn(
+            case_id=case_id,
+            user_id=user_id,
+            sequence=sequence,
+            due_at=due_at,
+            status=CheckInStatus.SCHEDULED,
+            created_at=now,
+        )
+        for sequence, due_at in enumerate(due, start=first_sequence)
+    ]
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
 def get(session: Session, checkin_id: int) -> CheckIn | None:
     return session.get(CheckIn, checkin_id)
 
