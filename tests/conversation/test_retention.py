@@ -43,6 +43,9 @@ def test_a_purged_case_takes_its_conversation_with_it(app: AppHarness) -> None:
     # Withdrawn cases are purged like resolved ones once the retention period is over.
     click_dm_button(app, root, ids.WITHDRAW_ACTION)
     app.slack.wait_for(lambda: _status(app, case.id) == "withdrawn", timeout=30)
+    # The withdrawal's own messages first: a purge racing the worker's delivery of them deadlocks
+    # on PostgreSQL (both lock the case's outbox rows) and would only succeed at the next run.
+    app.slack.wait_for(lambda: app.runtime.health.backlog().waiting == 0, timeout=30)
     now = datetime.now(UTC)
     with app.deps.sessions.begin() as session:
         stored = session.get(Case, case.id)
