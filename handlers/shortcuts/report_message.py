@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from bot.deps import deps_of
 from bot.report.form import Prefill
 from bot.report.links import message_permalink
+from bot.slack_markup import known_names, names_from, slack_text_to_plain
 from handlers.opening import open_report_modal
 
 
@@ -26,5 +27,10 @@ def handle_report_message_shortcut(
         deps_of(context),
         trigger_id=shortcut["trigger_id"],
         user_id=shortcut["user"]["id"],
-        prefill=Prefill(narrative=message.get("text") or "", permalink=permalink),
+        prefill=Prefill(
+            narrative=slack_text_to_plain(
+                str(message.get("text") or ""), names_from(known_names(shortcut))
+            ),
+            permalink=permalink,
+        ),
     )
