@@ -7,6 +7,7 @@ person who is no longer a member of the desk channel.
 
 from __future__ import annotations
 
+from bot import bounds
 from bot.checkins import ids
 from bot.checkins.service import (
     CheckinPolicy,
@@ -22,7 +23,7 @@ from bot.report.messages import slack_date
 
 
 def _as_id(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() else None
+    return bounds.parse_id(raw)
 
 
 def answer_checkin(deps: Deps, *, user_id: str, raw_id: str, response: str) -> str | None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot import bounds
 from bot.clock import Clock
 from bot.desk.states import (
     Action,
@@ -103,9 +104,10 @@ def parse_button_value(raw: object) -> tuple[int, int] | None:
     if not isinstance(raw, str):
         return None
     case_part, _, version_part = raw.partition(":")
-    if not (case_part.isdigit() and version_part.isdigit()):
+    case_id, version = bounds.parse_id(case_part), bounds.parse_count(version_part)
+    if case_id is None or version is None:
         return None
-    return int(case_part), int(version_part)
+    return case_id, version
 
 
 def button_value(case: Case) -> str:

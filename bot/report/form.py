@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot import blocks as bk
+from bot import bounds
 from bot.i18n import t
 from bot.report import ids
 
@@ -53,7 +55,7 @@ class FormMetadata:
             data = {}
         token = data.get("k") if isinstance(data.get("k"), str) else None
         locale = str(data["l"]) if data.get("l") in ("ja", "en") else fallback_locale
-        link = data.get("p") if isinstance(data.get("p"), str) else None
+        link = bounds.safe_permalink(data.get("p"))
         return cls(submission_token=token or fallback_token, locale=locale, permalink=link)
 
 
@@ -215,8 +217,9 @@ def _value(values: Mapping[str, Any], block_id: str) -> dict[str, Any]:
 
 
 def _text(values: Mapping[str, Any], block_id: str) -> str:
+    """The typed text with NUL bytes removed (PostgreSQL cannot store them)."""
     value = _value(values, block_id).get("value")
-    return value if isinstance(value, str) else ""
+    return bounds.clean_text(value) if isinstance(value, str) else ""
 
 
 def _selected(values: Mapping[str, Any], block_id: str) -> str | None:
@@ -245,6 +248,8 @@ def parse_report(
     narrative = _text(values, ids.NARRATIVE)
     if not narrative.strip():
         errors[ids.NARRATIVE] = t("report.error.narrative_empty", locale)
+    elif bounds.has_lone_surrogate(narrative):
+        errors[ids.NARRATIVE] = t("privacy.error.text_invalid", locale)
     elif len(narrative) > NARRATIVE_MAX:
         errors[ids.NARRATIVE] = t("report.error.too_long", locale, limit=NARRATIVE_MAX)
 
@@ -259,13 +264,20 @@ def parse_report(
         short_texts[block_id] = _text(values, block_id)
         if len(short_texts[block_id]) > limit:
             errors[block_id] = t("report.error.too_long", locale, limit=limit)
+        elif bounds.has_lone_surrogate(short_texts[block_id]):
+            errors[block_id] = t("privacy.error.text_invalid", locale)
 
     raw_time = _value(values, ids.OCCURRED_AT).get("selected_date_time")
     occurred_at = now
-    if isinstance(raw_time, int | float):
-        occurred_at = datetime.fromtimestamp(raw_time, UTC)
-        if occurred_at > now + FUTURE_TOLERANCE:
+    if isinstance(raw_time, int | float) and not isinstance(raw_time, bool):
+        # 1970 to now + tolerance; NaN, infinities and overflowing values are no time at all.
+        parsed_time = bounds.parse_timestamp(raw_time, now=now, future_tolerance=FUTURE_TOLERANCE)
+        if parsed_time is not None:
+            occurred_at = parsed_time
+        elif math.isfinite(raw_time) and raw_time > now.timestamp():
             errors[ids.OCCURRED_AT] = t("report.error.future", locale)
+        else:
+            errors[ids.OCCURRED_AT] = t("report.error.time_invalid", locale)
     elif raw_time is not None:
         errors[ids.OCCURRED_AT] = t("report.error.time_invalid", locale)
 
@@ -278,9 +290,8 @@ def parse_report(
     customer_type = _selected(values, ids.CUSTOMER_TYPE)
     if customer_type not in CUSTOMER_TYPES:
         errors[ids.CUSTOMER_TYPE] = t("report.error.choose_one", locale)
-    identity = _selected(values, ids.IDENTITY) or "named"
-    if identity not in IDENTITY_CHOICES:
-        errors[ids.IDENTITY] = t("report.error.choose_one", locale)
+    # Fail closed: a missing or unknown choice keeps the reporter's name out of the desk channel.
+    identity = bounds.anonymous_unless_named(_selected(values, ids.IDENTITY))
     preferences = _selected_many(values, ids.PREFERENCES)
 
     if errors:

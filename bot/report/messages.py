@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot import blocks as bk
+from bot import bounds
 from bot.i18n import t
 from bot.mrkdwn import escape, quote
 from storage.models import Case
@@ -119,7 +120,7 @@ def case_message(
     )
     details = [f"*{t('case.label.police_consent', locale)}*: {police}"]
     if case.source_permalink:
-        link = t("case.source_link", locale, link=escape(case.source_permalink))
+        link = t("case.source_link", locale, link=bounds.link_target(case.source_permalink))
         details.append(f"*{t('case.label.source', locale)}*: {link}")
     blocks.append(bk.context("\n".join(details)))
     blocks.extend(extra_blocks)
