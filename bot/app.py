@@ -98,6 +98,7 @@ def build_deps(core: Core, factories: Sequence[FeatureFactory] | None = None) ->
         clock=core.clock,
         renderers=renderers,
         lease=settings.outbox_lease,
+        give_up=settings.delivery_give_up,
     )
     jobs = [
         TickJob("outbox", outbox.deliver_due, settings.scheduler_tick),

@@ -98,6 +98,7 @@ class Settings:
     desk_mention: str = "here"
     desk_leads: tuple[str, ...] = ()
     retention: timedelta = timedelta(days=3 * 365)
+    delivery_give_up: timedelta = timedelta(days=2)
     log_level: str = "INFO"
     guidance_dir: Path | None = None
     http_threads: int = 8
@@ -243,6 +244,7 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
     convert("DESK_MENTION", "desk_mention", mention)
     convert("DESK_LEADS", "desk_leads", leads)
     convert("RETENTION", "retention", positive_duration)
+    convert("DELIVERY_GIVE_UP", "delivery_give_up", positive_duration)
     convert("LOG_LEVEL", "log_level", log_level)
     convert("HTTP_THREADS", "http_threads", positive_int)
 

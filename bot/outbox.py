@@ -43,8 +43,15 @@ PERMANENT_ERRORS = frozenset(
         "cant_update_message",
         "invalid_blocks_format",
         "is_archived",
+        # The person left or cannot be reached by the bot: no retry will change that.
+        "user_disabled",
+        "user_not_visible",
+        "method_not_supported_for_channel_type",
+        "messages_tab_disabled",
     }
 )
+GAVE_UP = "gave_up"
+DEFAULT_GIVE_UP = timedelta(days=2)
 MAX_BACKOFF = timedelta(minutes=15)
 MAX_NOT_READY_WAIT = timedelta(minutes=1)
 
@@ -115,6 +122,7 @@ class OutboxWorker:
         renderers: Mapping[str, Renderer],
         lease: timedelta = timedelta(seconds=60),
         batch_size: int = 50,
+        give_up: timedelta = DEFAULT_GIVE_UP,
     ) -> None:
         self._sessions = sessions
         self._client = client
@@ -122,6 +130,7 @@ class OutboxWorker:
         self._renderers = dict(renderers)
         self._lease = lease
         self._batch_size = batch_size
+        self._give_up = give_up
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox")
         self._kick_lock = threading.Lock()
         self._kick_pending = False
@@ -183,6 +192,11 @@ class OutboxWorker:
             # A row claimed with attempts already counted but no recorded outcome means a
             # worker died mid-send: Slack may already have the message.
             outcome_unknown = message.attempts > 0 and message.last_error is None
+            if self._clock.now() - message.created_at > self._give_up:
+                # Nothing retries forever: past DELIVERY_GIVE_UP the row is failed (and counted
+                # on the desk's App Home) instead of being sent days late.
+                self._fail(message, GAVE_UP, stats)
+                return
             message.attempts += 1
             message.last_error = None
             renderer = self._renderers.get(message.kind)
@@ -310,11 +324,7 @@ class OutboxWorker:
             if message is None:
                 return
             if permanent:
-                message.status = OutboxStatus.FAILED
-                message.last_error = error[:255]
-                message.claimed_until = None
-                stats.failed += 1
-                log.error("outbox %s (%s) failed permanently: %s", message.id, message.kind, error)
+                self._fail(message, error, stats)
                 return
             backoff = self._backoff(message)
             self._retry_later(message, error, backoff, stats)
@@ -326,6 +336,22 @@ class OutboxWorker:
                 error,
                 int(backoff.total_seconds()),
             )
+
+    @staticmethod
+    def _fail(message: OutboxMessage, error: str, stats: DeliveryStats) -> None:
+        """Give the row up. The one log line names the row, its kind and the error code, never
+        its content or the person it was for."""
+        message.status = OutboxStatus.FAILED
+        message.last_error = error[:255]
+        message.claimed_until = None
+        stats.failed += 1
+        log.error(
+            "outbox %s (%s) failed permanently after %s attempts: %s",
+            message.id,
+            message.kind,
+            message.attempts,
+            error,
+        )
 
     @staticmethod
     def _backoff(message: OutboxMessage) -> timedelta:

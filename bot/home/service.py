@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy.orm import Session
@@ -30,6 +30,8 @@ from storage.repositories import cases as cases_repo
 from storage.repositories import desk as desk_repo
 
 Audience = Literal["reporter", "desk"]
+# Undelivered messages the desk's App Home counts (issue 10: a DM to someone who left).
+FAILED_WINDOW = timedelta(days=30)
 # Hook for other features (e.g. check-ins): one extra mrkdwn line under a case on the App Home,
 # or None. `audience` says who reads it: "reporter" (their own case) or "desk" (desk staff).
 HomeCaseLine = Callable[[Session, Case, str, Audience], str | None]
@@ -100,6 +102,7 @@ def desk_overview(
         more=max(0, desk_repo.count_open(session) - len(rows)),
         status_counts=desk_repo.status_counts(session),
         category_counts=[(label(key, locale), count) for key, count in categories],
+        failed_deliveries=desk_repo.failed_deliveries(session, now - FAILED_WINDOW),
     )
 
 

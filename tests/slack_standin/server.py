@@ -921,6 +921,9 @@ class SlackStandIn:
                 raise SlackError("method_not_supported_for_channel_type")
             if users[0] not in self.users:
                 raise SlackError("user_not_found")
+            if self.users[users[0]].get("deleted"):
+                # A deactivated account (someone who left): Slack's `user_disabled`.
+                raise SlackError("user_disabled")
             ch = self.dm_channel(users[0])
         info = ch.info() if _truthy(args.get("return_im")) else {"id": ch.id}
         return {"ok": True, "channel": info}
