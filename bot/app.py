@@ -74,7 +74,13 @@ def build_core(
             default_locale=settings.default_locale,
         ),
         guidance=guidance or load_guidance(settings.guidance_dir),
-        staff=DeskStaff(client=client, desk_channel_id=settings.desk_channel_id),
+        staff=DeskStaff(
+            client=client,
+            desk_channel_id=settings.desk_channel_id,
+            sessions=sessions,
+            engine=engine,
+            ttl_seconds=settings.staff_cache_ttl.total_seconds(),
+        ),
     )
 
 

@@ -99,6 +99,7 @@ class Settings:
     desk_leads: tuple[str, ...] = ()
     retention: timedelta = timedelta(days=3 * 365)
     delivery_give_up: timedelta = timedelta(days=2)
+    staff_cache_ttl: timedelta = timedelta(seconds=60)
     log_level: str = "INFO"
     guidance_dir: Path | None = None
     http_threads: int = 8
@@ -245,6 +246,7 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
     convert("DESK_LEADS", "desk_leads", leads)
     convert("RETENTION", "retention", positive_duration)
     convert("DELIVERY_GIVE_UP", "delivery_give_up", positive_duration)
+    convert("STAFF_CACHE_TTL", "staff_cache_ttl", positive_duration)
     convert("LOG_LEVEL", "log_level", log_level)
     convert("HTTP_THREADS", "http_threads", positive_int)
 

@@ -236,4 +236,19 @@ __all__ = [
     "ProcessedEvent",
     "ReferenceCounter",
     "SlackUser",
+    "StaffGeneration",
 ]
+
+
+# --- privacy (issue 10) ------------------------------------------------------------------------
+
+
+class StaffGeneration(Base):
+    """One row: bumped whenever desk membership changes, so every replica drops its cached
+    member list within one check (a `member_left_channel` event reaches only one replica)."""
+
+    __tablename__ = "desk_staff_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[datetime]

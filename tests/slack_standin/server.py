@@ -321,6 +321,10 @@ class SlackStandIn:
         self._acks: list[SocketAck] = []
         self._faults: list[_Fault] = []
         self._latency: dict[str | None, float] = {}
+        # Answers computed at once but delivered late (a slow network after Slack answered):
+        # method -> seconds; `early_answers` lists the methods answered so, in order.
+        self._answer_delay: dict[str, float] = {}
+        self.early_answers: list[str] = []
         self._down = False
         self._rate: tuple[int, float] | None = None
         self._rate_windows: dict[str, deque[float]] = {}
@@ -568,6 +572,7 @@ class SlackStandIn:
         with self._lock:
             self._faults.clear()
             self._latency.clear()
+            self._answer_delay.clear()
             self._down = False
             self._rate = None
             self._rate_windows.clear()
@@ -589,6 +594,19 @@ class SlackStandIn:
         """Delay answers of ``method`` (``None``: every method without its own latency)."""
         with self._lock:
             self._latency[method] = seconds
+
+    def delay_answers(self, method: str, seconds: float) -> None:
+        """Compute ``method``'s answer on arrival but deliver it ``seconds`` later: the answer
+        describes the state when the call came in (``0`` switches it off)."""
+        with self._lock:
+            self._answer_delay[method] = seconds
+
+    def remove_member(self, channel_id: str, user_id: str) -> None:
+        """``user_id`` leaves ``channel_id`` (Slack then sends ``member_left_channel``)."""
+        with self._lock:
+            members = self.channels[channel_id].members
+            if user_id in members:
+                members.remove(user_id)
 
     def rate_limit_per_channel(self, max_calls: int | None, per_seconds: float = 1.0) -> None:
         """Allow ``max_calls`` chat.postMessage per channel per sliding ``per_seconds`` window,
@@ -735,6 +753,12 @@ class SlackStandIn:
         if delay:
             time.sleep(delay)
         status, extra_headers, response = self._respond(method, args, token)
+        with self._lock:
+            late = self._answer_delay.get(method, 0.0)
+            if late:
+                self.early_answers.append(method)
+        if late:
+            time.sleep(late)
         return self._finish(method, args, token, started, status, response, extra_headers)
 
     def _finish(
