@@ -601,6 +601,23 @@ class SlackStandIn:
         with self._lock:
             self._answer_delay[method] = seconds
 
+    def post_as_user(
+        self, channel_id: str, user_id: str, text: str, thread_ts: str | None = None
+    ) -> str:
+        """A person (not the bot) posts ``text`` in ``channel_id`` (or in a thread); its ts."""
+        with self._lock:
+            ch = self.channels[channel_id]
+            ts = self._next_ts()
+            msg: dict[str, Any] = {"type": "message", "user": user_id, "text": text, "ts": ts}
+            ch.by_ts[ts] = msg
+            if thread_ts:
+                msg["thread_ts"] = thread_ts
+                ch.threads.setdefault(thread_ts, []).append(msg)
+                ch.by_ts[thread_ts]["reply_count"] = len(ch.threads[thread_ts])
+            else:
+                ch.messages.append(msg)
+        return ts
+
     def remove_member(self, channel_id: str, user_id: str) -> None:
         """``user_id`` leaves ``channel_id`` (Slack then sends ``member_left_channel``)."""
         with self._lock:
@@ -1044,6 +1061,34 @@ class SlackStandIn:
             "message": msg,
             **warning,
         }
+
+    def _m_chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A bot may delete only its own messages (`cant_delete_message` otherwise). A parent with
+        replies left becomes a tombstone, as in Slack ("This message was deleted."); its
+        replies stay until each is deleted."""
+        ch = self._channel(args["channel"], member=True)
+        ts = str(args["ts"])
+        msg = ch.by_ts.get(ts)
+        if msg is None or msg.get("subtype") == "tombstone":
+            raise SlackError("message_not_found")
+        if msg.get("user") != self.BOT_USER_ID:
+            raise SlackError("cant_delete_message")
+        parent_ts = msg.get("thread_ts")
+        if parent_ts and parent_ts != ts:
+            ch.threads[parent_ts] = [m for m in ch.threads.get(parent_ts, []) if m["ts"] != ts]
+            parent = ch.by_ts.get(parent_ts)
+            if parent is not None:
+                parent["reply_count"] = len(ch.threads[parent_ts])
+            del ch.by_ts[ts]
+        elif ch.threads.get(ts):
+            keep = {"type", "ts", "thread_ts", "reply_count", "reply_users", "latest_reply"}
+            for key in [k for k in msg if k not in keep]:
+                del msg[key]
+            msg.update(subtype="tombstone", text="This message was deleted.", user="USLACKBOT")
+        else:
+            ch.messages = [m for m in ch.messages if m["ts"] != ts]
+            del ch.by_ts[ts]
+        return {"ok": True, "channel": ch.id, "ts": ts}
 
     def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         ch = self._channel(args["channel"], member=True)
