@@ -79,11 +79,10 @@ def test_an_unresolved_case_past_retention_is_deleted_in_slack_and_everywhere(
     app.slack.wait_for(lambda: app.slack.dms(REPORTER_EN))
     open_home(app, REPORTER_EN)
     wait_home(app, REPORTER_EN, case.reference)
-    assert case.desk_message_ts
-    human = app.slack.post_as_user(
-        DESK_CHANNEL, DESK_STAFF[0], "I'll call her", case.desk_message_ts
-    )
-    app.slack.wait_for(lambda: len(app.slack.replies(DESK_CHANNEL, case.desk_message_ts)) >= 2)
+    desk_ts = case.desk_message_ts
+    assert desk_ts
+    human = app.slack.post_as_user(DESK_CHANNEL, DESK_STAFF[0], "I'll call her", desk_ts)
+    app.slack.wait_for(lambda: len(app.slack.replies(DESK_CHANNEL, desk_ts)) >= 2)
     with app.deps.sessions.begin() as session:
         session.execute(
             update(Case)
