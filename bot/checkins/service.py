@@ -40,6 +40,7 @@ from storage.repositories import cases as cases_repo
 from storage.repositories import checkins as checkins_repo
 from storage.repositories import outbox as outbox_repo
 from storage.repositories import users as users_repo
+from storage.repositories.refusals import record_refusal
 
 log = logging.getLogger(__name__)
 
@@ -332,7 +333,7 @@ def record_denied(
     with sessions.begin() as session:
         if cases_repo.get(session, case_id) is None:
             return
-        cases_repo.record_event(
+        record_refusal(
             session, case_id=case_id, actor_user_id=actor, action=f"denied:{action}", now=now
         )
 

@@ -33,6 +33,7 @@ from storage.models import Case
 from storage.repositories import cases as cases_repo
 from storage.repositories import desk as desk_repo
 from storage.repositories import outbox as outbox_repo
+from storage.repositories.refusals import record_refusal
 
 log = logging.getLogger(__name__)
 
@@ -149,11 +150,11 @@ class DeskService:
         now = self._clock.now()
         with self._sessions.begin() as session:
             known = case_id is not None and cases_repo.get(session, case_id) is not None
-            cases_repo.record_event(
+            record_refusal(
                 session,
                 case_id=case_id if known else None,
                 actor_user_id=actor,
-                action=f"{DENIED_PREFIX}{name}"[:48],
+                action=f"{DENIED_PREFIX}{name}",
                 now=now,
             )
         log.info("denied %s on case %s to non-desk user %s", name, case_id, actor)
