@@ -25,6 +25,8 @@ from bot.errors import handle_error
 from bot.guidance import GuidanceLibrary, load_guidance
 from bot.guidance_desk import desk_guidance_feature
 from bot.outbox import OutboxWorker
+from bot.privacy.feature import privacy_feature
+from bot.privacy.throttle import mentions_desk
 from bot.report.deliveries import ReportRendering, report_renderers
 from bot.retention import retention_feature
 from bot.scheduler import Ticker, TickJob
@@ -46,6 +48,7 @@ def feature_factories() -> list[FeatureFactory]:
         partial(desk_feature, home_case_lines=(checkin_home_line,)),
         desk_guidance_feature,
         checkins_feature,
+        privacy_feature,
     ]
 
 
@@ -94,6 +97,7 @@ def build_deps(core: Core, factories: Sequence[FeatureFactory] | None = None) ->
         category_label=core.guidance.category_label,
         employee_guidance=core.guidance.employee_blocks,
         case_blocks=tuple(block for feature in features for block in feature.case_blocks),
+        mention_allowed=mentions_desk,
     )
     renderers = dict(report_renderers(rendering))
     for feature in features:

@@ -243,6 +243,7 @@ __all__ = [
     "ReferenceCounter",
     "SlackUser",
     "StaffGeneration",
+    "UrgentPing",
 ]
 
 
@@ -258,3 +259,16 @@ class StaffGeneration(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     value: Mapped[int] = mapped_column(Integer)
     changed_at: Mapped[datetime]
+
+
+class UrgentPing(Base):
+    """An urgent report that mentioned the desk (DESK_MENTION). At most one per reporter per
+    URGENT_PING_WINDOW: the others are shown as another urgent report from the same person."""
+
+    __tablename__ = "urgent_pings"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    reporter_user_id: Mapped[str] = mapped_column(String(32), index=True)
+    pinged_at: Mapped[datetime]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import time
+
 from sqlalchemy import select
 
 from bot.desk import ids
 from storage.models import CaseEvent
 from tests.desk_support import click_payload, report, wait_private_reply
-from tests.harness import OUTSIDER, REPORTER_EN, AppHarness
+from tests.harness import DESK_CHANNEL, OUTSIDER, REPORTER_EN, REPORTER_JA, AppHarness
 
 REFUSED_CLICKS = 30
 
@@ -33,3 +36,40 @@ def test_repeated_refusals_are_one_audit_row_with_a_count(app: AppHarness) -> No
     )
     assert (row.action, row.actor_user_id, row.case_id) == ("denied:acknowledge", OUTSIDER, case.id)
     print(f"\n{REFUSED_CLICKS} refused clicks -> {len(rows())} audit row, count {REFUSED_CLICKS}")
+
+
+URGENT_REPORTS = 40
+
+
+def test_urgent_reports_from_one_person_ping_the_desk_once_per_window(app: AppHarness) -> None:
+    started = time.perf_counter()
+    for n in range(URGENT_REPORTS):
+        view = app.open_report_form(REPORTER_EN)
+        answer = app.submit_report(
+            view, {"in_danger": "yes", "narrative": f"urgent {n}"}, user_id=REPORTER_EN
+        ).json()
+        assert answer["response_action"] == "update", answer
+    elapsed = time.perf_counter() - started
+    other = app.open_report_form(REPORTER_JA)
+    app.submit_report(other, {"in_danger": "yes"}, user_id=REPORTER_JA)
+
+    messages = app.slack.wait_for(
+        lambda: (
+            found if len(found := app.slack.messages(DESK_CHANNEL)) == URGENT_REPORTS + 1 else None
+        ),
+        timeout=60,
+    )
+    pings = [m for m in messages if "<!here>" in json.dumps(m, ensure_ascii=False)]
+    repeats = [
+        m
+        for m in messages
+        if "another urgent report from the same person" in json.dumps(m, ensure_ascii=False)
+    ]
+    # Every report is shown; one ping for REPORTER_EN, one for REPORTER_JA.
+    assert len(pings) == 2, [m["text"] for m in messages]
+    assert len(repeats) == 0  # the desk channel is in Japanese
+    same_person = [
+        m for m in messages if "同じ方からの続けての緊急の報告" in json.dumps(m, ensure_ascii=False)
+    ]
+    assert len(same_person) == URGENT_REPORTS - 1
+    print(f"\ndesk pings for {URGENT_REPORTS} urgent reports from one person in {elapsed:.1f} s: 1")

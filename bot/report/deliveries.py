@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from bot import blocks as bk
+from bot.i18n import t
 from bot.outbox import Delivery, NotReady, Post, Renderer, Skip, Update
 from bot.report.messages import CategoryLabel, case_message, reporter_confirmation
 from bot.report.service import DESK_MESSAGE, REPORTER_DM
@@ -30,6 +31,8 @@ class ReportRendering:
     category_label: CategoryLabel
     employee_guidance: EmployeeGuidance
     case_blocks: Sequence[CaseBlocks] = ()
+    # Whether an urgent case may mention the desk (issue 10: one ping per person per window).
+    mention_allowed: Callable[[Session, Case], bool] | None = None
 
 
 def render_case_message(session: Session, case: Case, rendering: ReportRendering) -> Post:
@@ -38,11 +41,18 @@ def render_case_message(session: Session, case: Case, rendering: ReportRendering
         for source in rendering.case_blocks
         for block in source(session, case, rendering.desk_locale)
     ]
+    mention = rendering.mention
+    if (
+        case.in_danger
+        and rendering.mention_allowed
+        and not rendering.mention_allowed(session, case)
+    ):
+        mention = t("privacy.urgent.same_person", rendering.desk_locale)
     message = case_message(
         case,
         locale=rendering.desk_locale,
         category_label=rendering.category_label,
-        mention=rendering.mention,
+        mention=mention,
         extra_blocks=extra,
     )
 

@@ -16,6 +16,7 @@ from storage.models import (
     HomeViewer,
     OutboxMessage,
     SlackUser,
+    UrgentPing,
 )
 
 
@@ -101,11 +102,14 @@ def count_case_rows(session: Session, case_ids: Sequence[int]) -> dict[str, int]
         "outbox": _count(
             session, select(func.count(OutboxMessage.id)).where(OutboxMessage.case_id.in_(case_ids))
         ),
+        "urgent_pings": _count(
+            session, select(func.count()).where(UrgentPing.case_id.in_(case_ids))
+        ),
     }
 
 
 def delete_cases(session: Session, case_ids: Sequence[int]) -> None:
-    for model in (CaseEvent, CheckIn, OutboxMessage):
+    for model in (CaseEvent, CheckIn, OutboxMessage, UrgentPing):
         session.execute(
             delete(model)
             .where(model.case_id.in_(case_ids))
