@@ -27,7 +27,7 @@ from bench.data import database
 from bench.load import LoadResult, run_load
 from bench.ticks import tick_ms
 from bot.desk.ids import ACKNOWLEDGE_ACTION
-from bot.report.form import FormMetadata
+from bot.report.modals import FormMetadata
 from storage.db import make_engine
 from storage.models import Case, OutboxMessage, OutboxStatus
 from tests.harness import (

@@ -15,24 +15,26 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
+from bot.checkins import checkin_home_line
 from bot.checkins.feature import checkins_feature
-from bot.checkins.service import checkin_home_line
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.deps import Core, Deps, Feature
 from bot.desk.feature import desk_feature
-from bot.errors import handle_error
 from bot.guidance import GuidanceLibrary, load_guidance
-from bot.guidance_desk import desk_guidance_feature
-from bot.outbox import OutboxWorker
+from bot.guidance.feature import guidance_feature
+from bot.home.feature import home_feature
+from bot.outbox import OutboxWorker, Renderer
+from bot.privacy import mentions_desk
 from bot.privacy.feature import privacy_feature
-from bot.privacy.throttle import mentions_desk
-from bot.report.deliveries import ReportRendering, report_renderers
-from bot.retention import retention_feature
+from bot.report.feature import report_feature
+from bot.retention.feature import retention_feature
 from bot.scheduler import Ticker, TickJob
-from bot.slack_client import delivery_client, interactive_client
-from bot.staff import DeskStaff
-from bot.users import Profiles
+from bot.slack.client import delivery_client, interactive_client
+from bot.slack.errors import handle_error
+from bot.slack.links import WorkspaceLinks
+from bot.slack.staff import DeskStaff
+from bot.slack.users import Profiles
 from storage.db import make_engine, make_session_factory
 from storage.repositories import events as events_repo
 
@@ -41,12 +43,21 @@ log = logging.getLogger(__name__)
 FeatureFactory = Callable[[Core], Feature]
 
 
+class StartupError(Exception):
+    """The features do not fit together (e.g. an outbox kind nobody renders)."""
+
+
 def feature_factories() -> list[FeatureFactory]:
-    """Every feature of the app; each adds renderers, report hooks, case blocks or ticks."""
+    """Every feature of the app; each adds renderers, report hooks, case blocks or ticks.
+
+    The report feature is wired last, in `build_deps`: its case message shows every other
+    feature's `case_blocks`.
+    """
     return [
         retention_feature,
-        partial(desk_feature, home_case_lines=(checkin_home_line,)),
-        desk_guidance_feature,
+        desk_feature,
+        partial(home_feature, case_lines=(checkin_home_line,)),
+        guidance_feature,
         checkins_feature,
         privacy_feature,
     ]
@@ -84,24 +95,16 @@ def build_core(
             engine=engine,
             ttl_seconds=settings.staff_cache_ttl.total_seconds(),
         ),
+        links=WorkspaceLinks(client),
     )
 
 
 def build_deps(core: Core, factories: Sequence[FeatureFactory] | None = None) -> Deps:
     features = [factory(core) for factory in (factories or feature_factories())]
+    case_blocks = tuple(block for feature in features for block in feature.case_blocks)
+    features.append(report_feature(core, case_blocks=case_blocks, mention_allowed=mentions_desk))
     settings = core.settings
-    rendering = ReportRendering(
-        desk_locale=settings.default_locale,
-        mention=settings.desk_mention_mrkdwn,
-        ack_sla=settings.ack_sla,
-        category_label=core.guidance.category_label,
-        employee_guidance=core.guidance.employee_blocks,
-        case_blocks=tuple(block for feature in features for block in feature.case_blocks),
-        mention_allowed=mentions_desk,
-    )
-    renderers = dict(report_renderers(rendering))
-    for feature in features:
-        renderers.update(feature.renderers)
+    renderers = check_renderers(features)
     outbox = OutboxWorker(
         sessions=core.sessions,
         client=core.delivery_client,
@@ -124,7 +127,31 @@ def build_deps(core: Core, factories: Sequence[FeatureFactory] | None = None) ->
         outbox=outbox,
         report_hooks=tuple(hook for feature in features for hook in feature.report_hooks),
         tick_jobs=tuple(jobs),
+        services={type(service): service for feature in features for service in feature.services},
     )
+
+
+def check_renderers(features: Sequence[Feature]) -> dict[str, Renderer]:
+    """Every feature's renderers in one table; refuses a declared kind without a renderer, a
+    renderer for an undeclared kind, and a kind two features both render."""
+    renderers: dict[str, Renderer] = {}
+    declared: set[str] = set()
+    problems: list[str] = []
+    for feature in features:
+        declared |= feature.outbox_kinds
+        for kind, renderer in feature.renderers.items():
+            if kind in renderers:
+                problems.append(f"outbox kind {kind!r} has two renderers")
+            renderers[kind] = renderer
+    problems += [
+        f"outbox kind {kind!r} has no renderer" for kind in sorted(declared - set(renderers))
+    ]
+    problems += [
+        f"outbox kind {kind!r} is not declared" for kind in sorted(set(renderers) - declared)
+    ]
+    if problems:
+        raise StartupError("; ".join(problems))
+    return renderers
 
 
 def _forget_old_event_ids(core: Core) -> None:

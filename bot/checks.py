@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.config import Settings
-from bot.slack_client import interactive_client
+from bot.slack.client import interactive_client
 from storage.db import database_answers, make_engine
 
 

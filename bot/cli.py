@@ -144,7 +144,7 @@ def cmd_run(env: Mapping[str, str], args: argparse.Namespace) -> int:
 
 
 def cmd_purge(env: Mapping[str, str], args: argparse.Namespace) -> int:
-    from bot.privacy.purge import run_purge
+    from bot.retention.service import run_purge
 
     settings = _settings_or_exit(env)
     configure_logging(settings.log_level)

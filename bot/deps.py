@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot.clock import Clock
 from bot.config import Settings
-from bot.guidance import GuidanceLibrary
 from bot.outbox import OutboxWorker, Renderer
-from bot.report.deliveries import CaseBlocks
-from bot.report.service import ReportHook, ReportPolicy
 from bot.scheduler import TickJob
-from bot.staff import DeskStaff
-from bot.users import Profiles
+from bot.slack.links import WorkspaceLinks
+from bot.slack.staff import DeskStaff
+from bot.slack.users import Profiles
 from storage.db import SessionFactory
+
+if TYPE_CHECKING:
+    from bot.guidance.library import GuidanceLibrary
+    from bot.report.renderers import CaseBlocks
+    from bot.report.service import ReportHook
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -34,24 +39,24 @@ class Core:
     profiles: Profiles
     guidance: GuidanceLibrary
     staff: DeskStaff
-
-    @property
-    def report_policy(self) -> ReportPolicy:
-        return ReportPolicy(
-            desk_channel_id=self.settings.desk_channel_id,
-            ack_sla=self.settings.ack_sla,
-            urgent_sla_fraction=self.settings.urgent_sla_fraction,
-        )
+    links: WorkspaceLinks
 
 
 @dataclass(frozen=True)
 class Feature:
-    """What one feature adds to the running app besides its listeners."""
+    """What one feature adds to the running app besides its listeners.
 
+    `outbox_kinds` are the kinds it declares (in its `ids.py`); the app refuses to start when a
+    declared kind has no renderer. `services` are objects its listeners fetch with
+    `deps.service(Type)` (built once here, not per click).
+    """
+
+    outbox_kinds: frozenset[str] = frozenset()
     renderers: Mapping[str, Renderer] = field(default_factory=dict)
     report_hooks: Sequence[ReportHook] = ()
     case_blocks: Sequence[CaseBlocks] = ()
     tick_jobs: Sequence[TickJob] = ()
+    services: Sequence[object] = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,13 @@ class Deps:
     outbox: OutboxWorker
     report_hooks: tuple[ReportHook, ...]
     tick_jobs: tuple[TickJob, ...]
+    services: Mapping[type, object] = field(default_factory=dict)
+
+    def service(self, kind: type[T]) -> T:
+        """The one `kind` a feature built at start (e.g. `deps.service(DeskService)`)."""
+        found = self.services[kind]
+        assert isinstance(found, kind)
+        return found
 
     @property
     def settings(self) -> Settings:

@@ -6,19 +6,23 @@ are split by feature so features do not step on each other; keys must be unique 
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
+from typing import Literal
 
 import yaml
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 SUPPORTED = ("ja", "en")
+Locale = Literal["ja", "en"]
 
 
-def normalize_locale(raw: str | None, default: str = "ja") -> str:
-    """Slack locales look like `ja-JP` or `en-US`; anything not Japanese is served in English."""
+def normalize_locale(raw: str | None, default: str = "ja") -> Locale:
+    """Slack locales look like `ja-JP` or `en-US`; anything not Japanese is served in English.
+    `default` (`ja` or `en`) is for no locale at all."""
     if not raw:
-        return default
+        return "ja" if default == "ja" else "en"
     return "ja" if raw.lower().startswith("ja") else "en"
 
 
@@ -26,7 +30,7 @@ class CatalogueError(Exception):
     pass
 
 
-def load_catalogue(directory: Path = LOCALES_DIR) -> dict[str, dict[str, str]]:
+def load_catalogue(directory: Path = LOCALES_DIR) -> Mapping[str, Mapping[str, str]]:
     entries: dict[str, dict[str, str]] = {}
     problems: list[str] = []
     for path in sorted(directory.glob("*.yaml")):
@@ -42,20 +46,19 @@ def load_catalogue(directory: Path = LOCALES_DIR) -> dict[str, dict[str, str]]:
             entries[key] = {lang: texts[lang] for lang in SUPPORTED}
     if problems:
         raise CatalogueError("; ".join(problems))
-    return entries
+    return MappingProxyType({key: MappingProxyType(texts) for key, texts in entries.items()})
 
 
-@functools.cache
-def _catalogue() -> dict[str, dict[str, str]]:
-    return load_catalogue()
+# Read once, when the app (or a test) first imports this module, and never changed after: a
+# broken catalogue stops the app at start instead of failing the first message that needs it.
+CATALOGUE: Mapping[str, Mapping[str, str]] = load_catalogue()
 
 
 def t(key: str, locale: str, **params: object) -> str:
     """The text for `key` in `locale` (`ja`/`en` or a Slack locale such as `ja-JP`)."""
-    texts = _catalogue()[key]
-    text = texts[normalize_locale(locale)]
+    text = CATALOGUE[key][normalize_locale(locale)]
     return text.format(**params) if params else text
 
 
 def has_key(key: str) -> bool:
-    return key in _catalogue()
+    return key in CATALOGUE

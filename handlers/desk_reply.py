@@ -9,12 +9,10 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps, deps_of
-from bot.desk.feature import desk_service
-from bot.desk.messages import ACTION_BY_ID
 from bot.desk.service import DeskService
-from bot.desk.states import Action
+from bot.desk.states import BY_BUTTON, Action
 from bot.i18n import t
-from bot.replies import tell_privately
+from bot.slack.replies import tell_privately
 
 
 @dataclass(frozen=True)
@@ -43,8 +41,8 @@ def read_desk_click(
     """The click, or None after telling the clicker why it cannot count (refused or garbled)."""
     deps = deps_of(context)
     user_id = body["user"]["id"]
-    desk_action = ACTION_BY_ID[action["action_id"]]
-    service = desk_service(deps)
+    desk_action = BY_BUTTON[action["action_id"]].action
+    service = deps.service(DeskService)
     click = service.read_click(user_id, desk_action, action.get("value"))
     if isinstance(click, str):
         tell_privately(body, respond, client, t(click, deps.profiles.get(user_id).locale))

@@ -8,8 +8,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from bot.errors import UserFacingError
-from bot.report.form import FormMetadata, Prefill, report_modal
+from bot.report.modals import FormMetadata, Prefill, report_modal
+from bot.slack.errors import UserFacingError
 
 # Slack gives 3 seconds from the click; past that (a slow phone network, a Slack hiccup) the
 # person only needs to try again.

@@ -1,5 +1,8 @@
-"""Wellbeing check-ins: rows with a due time, sent as DMs at a humane local hour, exactly once."""
+"""Wellbeing check-ins: rows with a due time, sent as DMs at a humane local hour, exactly once.
 
-from bot.checkins.service import checkin_status_line
+What other features may use is exported here: the check-in line under a case.
+"""
 
-__all__ = ["checkin_status_line"]
+from bot.checkins.service import checkin_home_line, checkin_status_line
+
+__all__ = ["checkin_home_line", "checkin_status_line"]

@@ -7,12 +7,13 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot import blocks as bk
+from bot.checkins import ids
 from bot.checkins.messages import desk_blocks, status_line
 from bot.checkins.renderers import checkin_renderers
 from bot.checkins.service import CheckinPolicy, reporter_stopped, schedule_for_report, tick
 from bot.deps import Core, Feature
 from bot.scheduler import TickJob
+from bot.slack import blocks as bk
 from storage.models import Case, CheckInStatus
 from storage.repositories import checkins as checkins_repo
 
@@ -36,6 +37,8 @@ def checkins_feature(core: Core) -> Feature:
         schedule_for_report(session, case, now, policy)
 
     return Feature(
+        outbox_kinds=ids.OUTBOX_KINDS,
+        services=(policy,),
         renderers=checkin_renderers(
             policy, mention=settings.desk_mention_mrkdwn, desk_locale=settings.default_locale
         ),

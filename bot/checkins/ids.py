@@ -17,6 +17,7 @@ SEND = "checkin.send"
 ANSWERED = "checkin.answered"
 TALK = "checkin.talk"
 UNANSWERED = "checkin.unanswered"
+OUTBOX_KINDS = frozenset({SEND, ANSWERED, TALK, UNANSWERED})
 
 # What a reporter answered (CheckIn.response; audited as "checkin:<answer>").
 OK = "ok"

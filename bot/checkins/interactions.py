@@ -19,7 +19,7 @@ from bot.checkins.service import (
 )
 from bot.deps import Deps
 from bot.i18n import t
-from bot.report.messages import slack_date
+from bot.slack.mrkdwn import slack_date
 
 
 def _as_id(raw: str) -> int | None:
@@ -37,7 +37,7 @@ def answer_checkin(deps: Deps, *, user_id: str, raw_id: str, response: str) -> s
             user_id=user_id,
             response=response,
             now=deps.clock.now(),
-            policy=CheckinPolicy.from_settings(deps.settings),
+            policy=deps.service(CheckinPolicy),
         )
     )
     if outcome is Outcome.RECORDED:
@@ -69,7 +69,7 @@ def desk_change(deps: Deps, *, user_id: str, raw_case_id: str, action: str) -> s
             case_id=case_id,
             actor=user_id,
             now=now,
-            policy=CheckinPolicy.from_settings(deps.settings),
+            policy=deps.service(CheckinPolicy),
         )
         if change is None:
             return t("checkins.error.unknown", locale)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from bot import blocks as bk
 from bot.checkins import ids
 from bot.i18n import t
-from bot.report.messages import SlackMessage, humanize, slack_date
+from bot.slack import blocks as bk
+from bot.slack.blocks import SlackMessage
+from bot.slack.mrkdwn import humanize, slack_date
 from storage.models import Case, CheckIn, CheckInStatus
 
 

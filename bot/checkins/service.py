@@ -33,7 +33,7 @@ from bot.checkins.schedule import (
 )
 from bot.clock import Clock
 from bot.config import Settings
-from bot.report.deliveries import DESK_UPDATE
+from bot.report import enqueue_case_update
 from storage.db import SessionFactory
 from storage.models import Case, CheckIn, CheckInStatus
 from storage.repositories import cases as cases_repo
@@ -88,13 +88,7 @@ def refresh_case_message(session: Session, case: Case, now: datetime, reason: st
     """
     if not case.desk_message_ts:
         return
-    outbox_repo.enqueue(
-        session,
-        kind=DESK_UPDATE,
-        dedupe_key=f"case:{case.id}:checkins:{reason}",
-        case_id=case.id,
-        now=now,
-    )
+    enqueue_case_update(session, case.id, f"case:{case.id}:checkins:{reason}", now)
 
 
 # --- scheduling ------------------------------------------------------------------------------

@@ -4,12 +4,13 @@ resolved with usergroups.users.list and cached briefly."""
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
+
+from bot.slack.cache import TtlCache
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +30,9 @@ class DeskLeads:
     ) -> None:
         self._client = client
         self._leads = leads
-        self._ttl = ttl_seconds
-        self._monotonic = monotonic
-        self._lock = threading.Lock()
-        self._resolved: tuple[str, ...] | None = None
-        self._fetched_at = 0.0
+        self._cache: TtlCache[tuple[str, ...], tuple[str, ...]] = TtlCache(
+            ttl_seconds, monotonic=monotonic
+        )
 
     @property
     def configured(self) -> bool:
@@ -41,19 +40,20 @@ class DeskLeads:
 
     def user_ids(self) -> tuple[str, ...]:
         """Every lead's user id, groups expanded, duplicates removed, in the configured order."""
-        with self._lock:
-            if self._resolved is not None and self._monotonic() - self._fetched_at < self._ttl:
-                return self._resolved
-        try:
-            resolved = self._resolve()
-        except (SlackClientError, OSError) as exc:
+        problems: list[Exception] = []
+
+        def failed(exc: Exception) -> None:
             log.warning("could not resolve DESK_LEADS user groups: %s", exc)
-            with self._lock:
-                if self._resolved is not None:
-                    return self._resolved
-            raise LeadsUnavailable(str(exc)) from exc
-        with self._lock:
-            self._resolved, self._fetched_at = resolved, self._monotonic()
+            problems.append(exc)
+
+        resolved = self._cache.get(
+            self._leads,
+            self._resolve,
+            failures=(SlackClientError, OSError),
+            on_failure=failed,
+        )
+        if resolved is None:
+            raise LeadsUnavailable(str(problems[-1])) from problems[-1]
         return resolved
 
     def _resolve(self) -> tuple[str, ...]:

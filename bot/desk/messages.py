@@ -1,25 +1,17 @@
-"""Pure builders of what the desk workflow posts: case-message buttons, timeline lines, DMs."""
+"""Pure builders of what the desk workflow posts: case-message buttons, timeline lines, DMs, and
+what the person who clicked is told privately when an action did not go through."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import blocks as bk
 from bot.desk import ids
-from bot.desk.states import Action, available_actions
+from bot.desk.service import Applied, Conflict, Denied, NotFound, Outcome, Refused
+from bot.desk.states import BY_ACTION, Action, available_actions
 from bot.i18n import t
-from bot.mrkdwn import escape, quote
-from bot.report.messages import SlackMessage, humanize
-
-BUTTON_ACTION_IDS: dict[Action, str] = {
-    Action.ACKNOWLEDGE: ids.ACKNOWLEDGE_ACTION,
-    Action.ASSIGN: ids.ASSIGN_ACTION,
-    Action.ESCALATE: ids.ESCALATE_ACTION,
-    Action.NOTE: ids.NOTE_ACTION,
-    Action.RESOLVE: ids.RESOLVE_ACTION,
-    Action.REOPEN: ids.REOPEN_ACTION,
-}
-ACTION_BY_ID: dict[str, Action] = {value: key for key, value in BUTTON_ACTION_IDS.items()}
+from bot.slack import blocks as bk
+from bot.slack.blocks import SlackMessage
+from bot.slack.mrkdwn import escape, humanize, quote
 
 
 def user(user_id: str | None) -> str:
@@ -61,7 +53,7 @@ def case_state_blocks(
     buttons = [
         bk.button(
             t(f"desk.button.{action.value}", locale),
-            BUTTON_ACTION_IDS[action],
+            BY_ACTION[action].action_id,
             value,
             style="primary" if index == 0 and action is not Action.NOTE else None,
         )
@@ -141,3 +133,22 @@ def reporter_update(
         text=t("desk.reporter.notification", locale, reference=reference),
         blocks=[bk.section(line)],
     )
+
+
+def outcome_text(outcome: Outcome, locale: str) -> str | None:
+    """None when the action was applied (the case message itself shows the change)."""
+    if isinstance(outcome, Applied):
+        return None
+    if isinstance(outcome, Denied):
+        return t("desk.denied", locale)
+    if isinstance(outcome, NotFound):
+        return t("desk.not_found", locale)
+    if isinstance(outcome, Refused):
+        status = t(f"status.{outcome.refusal.status}", locale)
+        return t(outcome.refusal.key, locale, status=status)
+    assert isinstance(outcome, Conflict)
+    status = t(f"status.{outcome.status}", locale)
+    if outcome.by is None or outcome.action is None:
+        return t("desk.conflict.unknown", locale, status=status)
+    did = t(f"desk.did.{outcome.action}", locale)
+    return t("desk.conflict", locale, actor=f"<@{outcome.by}>", did=did, status=status)

@@ -7,29 +7,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot import blocks as bk
 from bot import bounds
 from bot.desk import ids
 from bot.desk.messages import outcome_label, target_label
 from bot.desk.states import ESCALATION_TARGETS, OUTCOMES, Action
 from bot.i18n import t
+from bot.slack import blocks as bk
 
 NOTE_MAX = 3000
-
-VIEW_ACTIONS: dict[str, Action] = {
-    ids.ASSIGN_VIEW: Action.ASSIGN,
-    ids.ESCALATE_VIEW: Action.ESCALATE,
-    ids.NOTE_VIEW: Action.NOTE,
-    ids.RESOLVE_VIEW: Action.RESOLVE,
-}
-ACTION_VIEWS: dict[Action, str] = {action: view for view, action in VIEW_ACTIONS.items()}
-# The block a refusal or conflict is shown under, so the modal stays open and says why.
-MAIN_BLOCK: dict[Action, str] = {
-    Action.ASSIGN: ids.ASSIGNEE_BLOCK,
-    Action.ESCALATE: ids.ESCALATE_TO_BLOCK,
-    Action.NOTE: ids.NOTE_BLOCK,
-    Action.RESOLVE: ids.OUTCOME_BLOCK,
-}
 
 
 @dataclass(frozen=True)
@@ -136,7 +121,7 @@ def desk_modal(action: Action, meta: ModalMeta, case: CaseSummary, locale: str) 
     else:
         blocks.append(_note_block(locale, optional=False))
     return bk.modal(
-        ACTION_VIEWS[action],
+        ids.view_id(action.value),
         t(f"desk.modal.{action.value}.title", locale),
         blocks,
         submit=t("desk.modal.submit", locale),
@@ -194,3 +179,13 @@ def parse_modal(
     elif not note:
         errors[ids.NOTE_BLOCK] = t("desk.error.note_empty", locale)
     return errors or parsed
+
+
+def notice_modal(text: str, locale: str) -> bk.Block:
+    """Replaces a desk modal whose action could not be applied: says why, in mrkdwn."""
+    return bk.modal(
+        ids.NOTICE_VIEW,
+        t("desk.modal.notice.title", locale),
+        [bk.section(text)],
+        close=t("desk.modal.close", locale),
+    )

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot import bounds
 from bot.clock import Clock
+from bot.desk.ids import REPORTER_UPDATE, TIMELINE
 from bot.desk.states import (
     Action,
     Refusal,
@@ -25,9 +26,9 @@ from bot.desk.states import (
     next_status,
     reporter_milestones,
 )
-from bot.home.refresh import enqueue_home_refreshes
-from bot.report.deliveries import DESK_UPDATE
-from bot.staff import DeskStaff
+from bot.home import enqueue_home_refreshes
+from bot.report import enqueue_case_update
+from bot.slack.staff import DeskStaff
 from storage.db import SessionFactory
 from storage.models import Case
 from storage.repositories import cases as cases_repo
@@ -37,8 +38,6 @@ from storage.repositories.refusals import record_refusal
 
 log = logging.getLogger(__name__)
 
-TIMELINE = "desk.timeline"
-REPORTER_UPDATE = "desk.reporter_update"
 SYSTEM_ACTOR = "system"
 DENIED_PREFIX = "denied:"
 STATE_ACTIONS = frozenset(action.value for action in Action if changes_state(action))
@@ -268,13 +267,7 @@ class DeskService:
         now: datetime,
     ) -> None:
         key = f"case:{case.id}"
-        outbox_repo.enqueue(
-            session,
-            kind=DESK_UPDATE,
-            dedupe_key=f"{key}:desk_update:{event_id}",
-            case_id=case.id,
-            now=now,
-        )
+        enqueue_case_update(session, case.id, f"{key}:desk_update:{event_id}", now)
         outbox_repo.enqueue(
             session,
             kind=TIMELINE,

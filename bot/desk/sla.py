@@ -15,11 +15,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
+from bot.desk.ids import LEAD_DM, SLA_POST
 from bot.desk.leads import DeskLeads, LeadsUnavailable
 from bot.desk.service import SYSTEM_ACTOR
-from bot.home.refresh import enqueue_home_refreshes
-from bot.report.deliveries import DESK_UPDATE
-from bot.staff import DeskStaff
+from bot.home import enqueue_home_refreshes
+from bot.report import enqueue_case_update
+from bot.slack.staff import DeskStaff
 from storage.db import SessionFactory
 from storage.models import CaseStatus
 from storage.repositories import cases as cases_repo
@@ -28,8 +29,6 @@ from storage.repositories import outbox as outbox_repo
 
 log = logging.getLogger(__name__)
 
-SLA_POST = "desk.sla_post"
-LEAD_DM = "desk.lead_dm"
 BATCH = 50
 
 
@@ -100,13 +99,7 @@ class SlaMonitor:
                     payload={"user_id": lead, "elapsed_seconds": elapsed, "locale": locales[lead]},
                     now=now,
                 )
-            outbox_repo.enqueue(
-                session,
-                kind=DESK_UPDATE,
-                dedupe_key=f"{key}:desk_update",
-                case_id=case.id,
-                now=now,
-            )
+            enqueue_case_update(session, case.id, f"{key}:desk_update", now)
             action = "sla:reping" if next_stage == 1 else ("sla:leads" if leads else "sla:no_leads")
             cases_repo.record_event(
                 session,

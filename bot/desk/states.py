@@ -15,9 +15,11 @@ but the record. A resolved case only takes notes or a reopen.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.desk import ids
 from storage.models import CaseStatus
 
 
@@ -48,24 +50,54 @@ OUTCOMES = (
     "other",
 )
 
-TRANSITIONS: dict[Action, dict[str, str]] = {
-    Action.ACKNOWLEDGE: {NEW: ACKNOWLEDGED},
-    Action.ASSIGN: {NEW: ACKNOWLEDGED, ACKNOWLEDGED: ACKNOWLEDGED, ESCALATED: ESCALATED},
-    Action.ESCALATE: {NEW: ESCALATED, ACKNOWLEDGED: ESCALATED, ESCALATED: ESCALATED},
-    Action.NOTE: {status: status for status in STATUSES},
-    Action.RESOLVE: {ACKNOWLEDGED: RESOLVED, ESCALATED: RESOLVED},
-    Action.REOPEN: {RESOLVED: ACKNOWLEDGED},
-}
 
-# Button order on the case message; the first one offered is the primary action.
-BUTTON_ORDER = (
-    Action.ACKNOWLEDGE,
-    Action.ASSIGN,
-    Action.ESCALATE,
-    Action.RESOLVE,
-    Action.REOPEN,
-    Action.NOTE,
+@dataclass(frozen=True)
+class DeskAction:
+    """One desk action: its button, where it takes a case, and its modal if it has one.
+
+    Its labels are catalogue keys `desk.button.<action>`, `desk.timeline.<action>` and (for
+    actions that change the state) `desk.did.<action>`; a modal's are `desk.modal.<action>.*`.
+    """
+
+    action: Action
+    transitions: Mapping[str, str]  # status before -> status after; absent: refused
+    # The modal's main input block (a refusal is shown under it); None: applied at once.
+    modal_block: str | None = None
+
+    @property
+    def action_id(self) -> str:
+        return ids.button_id(self.action.value)
+
+    @property
+    def view(self) -> str | None:
+        return ids.view_id(self.action.value) if self.modal_block else None
+
+
+# Every desk action, in button order on the case message (the first offered is the primary one).
+# The listeners, the buttons and the modals' tables are all built from this.
+DESK_ACTIONS: tuple[DeskAction, ...] = (
+    DeskAction(Action.ACKNOWLEDGE, {NEW: ACKNOWLEDGED}),
+    DeskAction(
+        Action.ASSIGN,
+        {NEW: ACKNOWLEDGED, ACKNOWLEDGED: ACKNOWLEDGED, ESCALATED: ESCALATED},
+        modal_block=ids.ASSIGNEE_BLOCK,
+    ),
+    DeskAction(
+        Action.ESCALATE,
+        {NEW: ESCALATED, ACKNOWLEDGED: ESCALATED, ESCALATED: ESCALATED},
+        modal_block=ids.ESCALATE_TO_BLOCK,
+    ),
+    DeskAction(
+        Action.RESOLVE,
+        {ACKNOWLEDGED: RESOLVED, ESCALATED: RESOLVED},
+        modal_block=ids.OUTCOME_BLOCK,
+    ),
+    DeskAction(Action.REOPEN, {RESOLVED: ACKNOWLEDGED}),
+    DeskAction(Action.NOTE, {status: status for status in STATUSES}, modal_block=ids.NOTE_BLOCK),
 )
+BY_ACTION: Mapping[Action, DeskAction] = {row.action: row for row in DESK_ACTIONS}
+BY_BUTTON: Mapping[str, DeskAction] = {row.action_id: row for row in DESK_ACTIONS}
+BY_VIEW: Mapping[str, DeskAction] = {row.view: row for row in DESK_ACTIONS if row.view}
 
 
 @dataclass(frozen=True)
@@ -83,17 +115,17 @@ class TransitionRefused(Exception):
 
 
 def allowed(status: str, action: Action) -> bool:
-    return status in TRANSITIONS[action]
+    return status in BY_ACTION[action].transitions
 
 
 def available_actions(status: str) -> tuple[Action, ...]:
     """The buttons the case message shows in `status`."""
-    return tuple(action for action in BUTTON_ORDER if allowed(status, action))
+    return tuple(row.action for row in DESK_ACTIONS if allowed(status, row.action))
 
 
 def next_status(status: str, action: Action) -> str:
     """Where `action` takes a case in `status`; raises TransitionRefused with the reason."""
-    target = TRANSITIONS[action].get(status)
+    target = BY_ACTION[action].transitions.get(status)
     if target is None:
         raise TransitionRefused(refusal(status, action))
     return target

@@ -1,22 +1,26 @@
-"""Reading what a person's App Home shows, and publishing it.
+"""Reading what a person's App Home shows, and queueing its publication.
 
 Desk rows are read only after the caller has checked, on the server and at that moment, that the
 viewer is desk staff (`is_staff`); everyone else gets their own reports and nothing more.
+
+Which App Homes to re-publish when a case changes: outbox rows, one per viewer and change.
+Choice: only people who opened the App Home before (table `home_viewers`, written by the
+`app_home_opened` listener) are refreshed: the case's reporter, and desk staff for any change.
+Everyone else sees a fresh home the next time they open it, because opening publishes it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from bot import blocks as bk
-from bot.desk.links import WorkspaceLinks
 from bot.guidance import GuidanceLibrary
-from bot.home.views import (
+from bot.home.ids import HOME_PUBLISH
+from bot.home.messages import (
     DESK_CASES_MAX,
     MY_CASES_MAX,
     DeskCaseRow,
@@ -25,9 +29,14 @@ from bot.home.views import (
     ReporterCaseRow,
     home_view,
 )
+from bot.slack import blocks as bk
+from bot.slack.links import WorkspaceLinks
+from bot.slack.users import Profiles
+from storage.db import SessionFactory
 from storage.models import Case, CaseStatus
 from storage.repositories import cases as cases_repo
 from storage.repositories import desk as desk_repo
+from storage.repositories import outbox as outbox_repo
 
 Audience = Literal["reporter", "desk"]
 # Undelivered messages the desk's App Home counts (issue 10: a DM to someone who left).
@@ -127,3 +136,55 @@ def build_home(
         desk=desk_overview(session, locale=locale, now=now, sources=sources) if is_staff else None,
     )
     return home_view(content)
+
+
+def my_cases(
+    sessions: SessionFactory, user_id: str, locale: str, hooks: Sequence[HomeCaseLine] = ()
+) -> list[ReporterCaseRow]:
+    """The person's own reports (for `/harassment status`), read in a session of its own."""
+    with sessions() as session:
+        return my_case_rows(session, user_id, locale, hooks)
+
+
+def record_home_open(
+    sessions: SessionFactory, profiles: Profiles, *, user_id: str, event_id: str, now: datetime
+) -> None:
+    """Remember the viewer and queue their home (the caller kicks the outbox to publish it)."""
+    profiles.get(user_id)  # caches the viewer's locale for every later refresh
+    with sessions.begin() as session:
+        desk_repo.remember_home_viewer(session, user_id, now)
+        outbox_repo.enqueue(
+            session,
+            kind=HOME_PUBLISH,
+            dedupe_key=f"home:{user_id}:opened:{event_id}",
+            payload={"user_id": user_id},
+            now=now,
+        )
+
+
+def enqueue_home_refreshes(
+    session: Session,
+    *,
+    change_key: str,
+    reporter_user_id: str | None,
+    staff_members: Collection[str] | None,
+    now: datetime,
+) -> int:
+    """Queue a Publish for each viewer who sees this change; `change_key` makes each one unique."""
+    count = 0
+    for user_id in sorted(desk_repo.home_viewers(session)):
+        if (
+            staff_members is not None
+            and user_id != reporter_user_id
+            and user_id not in staff_members
+        ):
+            continue
+        added = outbox_repo.enqueue(
+            session,
+            kind=HOME_PUBLISH,
+            dedupe_key=f"home:{user_id}:{change_key}",
+            payload={"user_id": user_id},
+            now=now,
+        )
+        count += int(added)
+    return count

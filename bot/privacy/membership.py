@@ -7,8 +7,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from bot.home.refresh import HOME_PUBLISH
-from bot.staff import DeskStaff
+from bot.home import HOME_PUBLISH
+from bot.slack.staff import DeskStaff
 from storage.db import SessionFactory
 from storage.repositories import outbox as outbox_repo
 

@@ -15,40 +15,33 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from bot.report.service import ReportHook
-from storage.models import Case, UrgentPing
+from storage.models import Case
+from storage.repositories import pings as pings_repo
 
 FORM_WINDOW_SECONDS = 60.0
 
 
-def urgent_ping_hook(window: timedelta) -> ReportHook:
+def urgent_ping_hook(window: timedelta) -> Callable[[Session, Case, datetime], None]:
+    """A report hook: decides, in the report's transaction, whether this case pings the desk."""
+
     def decide(session: Session, case: Case, now: datetime) -> None:
-        if not case.in_danger:
-            return
-        if session.get_bind().dialect.name == "postgresql":
-            # Two urgent reports from one person at the same moment must not both ping.
-            key = f"urgent:{case.reporter_user_id}"
-            session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
-        last = session.scalar(
-            select(func.max(UrgentPing.pinged_at)).where(
-                UrgentPing.reporter_user_id == case.reporter_user_id
+        if case.in_danger:
+            pings_repo.claim_ping(
+                session,
+                case_id=case.id,
+                reporter_user_id=case.reporter_user_id,
+                now=now,
+                window=window,
             )
-        )
-        if last is None or now - last >= window:
-            session.add(
-                UrgentPing(case_id=case.id, reporter_user_id=case.reporter_user_id, pinged_at=now)
-            )
-            session.flush()
 
     return decide
 
 
 def mentions_desk(session: Session, case: Case) -> bool:
     """Whether the case message may carry DESK_MENTION: only urgent cases that pinged."""
-    return session.get(UrgentPing, case.id) is not None
+    return pings_repo.pinged(session, case.id)
 
 
 class FormThrottle:

@@ -1,4 +1,5 @@
-"""Callback, block and action ids of the report flow."""
+"""Callback and action ids and outbox kinds of the report flow. (The form's block ids are in
+`bot/report/fields.py`.)"""
 
 COMMAND = "/harassment"
 MESSAGE_SHORTCUT = "report_message"
@@ -6,23 +7,9 @@ GLOBAL_SHORTCUT = "report_harassment"
 REPORT_VIEW = "report_submit"
 OPEN_REPORT_ACTION = "open_report"
 
-CATEGORIES = "categories"
-OCCURRED_AT = "occurred_at"
-CONTACT_CHANNEL = "contact_channel"
-CUSTOMER_TYPE = "customer_type"
-NARRATIVE = "narrative"
-DEMANDS = "demands"
-WITNESSES = "witnesses"
-INJURY = "injury"
-IMMEDIATE_ACTION = "immediate_action"
-IN_DANGER = "in_danger"
-WANTS = "wants"
-IDENTITY = "identity"
-PREFERENCES = "preferences"
+# Outbox kinds.
+DESK_MESSAGE = "report.desk_message"  # the case message in the desk channel (posted once)
+DESK_UPDATE = "report.desk_update"  # re-render that message after any change to the case
+REPORTER_DM = "report.reporter_dm"  # the reporter's confirmation
 
-# One input element per block, so each block's action id is the block id with this suffix.
-ACTION_SUFFIX = "_input"
-
-
-def action_id(block_id: str) -> str:
-    return block_id + ACTION_SUFFIX
+OUTBOX_KINDS = frozenset({DESK_MESSAGE, DESK_UPDATE, REPORTER_DM})

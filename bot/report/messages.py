@@ -3,45 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from bot import blocks as bk
 from bot import bounds
 from bot.i18n import t
-from bot.mrkdwn import escape, quote
+from bot.report.fields import DESK_TEXT_FIELDS
+from bot.slack import blocks as bk
+from bot.slack.blocks import SlackMessage
+from bot.slack.limits import MESSAGE_BLOCKS_MAX
+from bot.slack.mrkdwn import escape, humanize, quote, slack_date
 from storage.models import Case
 
 CategoryLabel = Callable[[str, str], str]
-
-
-@dataclass(frozen=True)
-class SlackMessage:
-    """What `chat.postMessage` / `chat.update` need: notification text and blocks."""
-
-    text: str
-    blocks: list[bk.Block]
-
-
-def slack_date(moment: datetime) -> str:
-    """A date Slack renders in each reader's own time zone, with a UTC fallback."""
-    fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
-
-
-def _count(unit: str, n: int, locale: str) -> str:
-    # English needs "1 day" but "2 days"; the catalogue has a `.one` form for that.
-    return t(f"duration.{unit}{'.one' if n == 1 else ''}", locale, n=n)
-
-
-def humanize(duration: timedelta, locale: str) -> str:
-    seconds = int(duration.total_seconds())
-    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
-        if seconds >= size and seconds % size == 0:
-            return _count(unit, seconds // size, locale)
-    if seconds >= 60:
-        return _count("minutes", round(seconds / 60), locale)
-    return _count("seconds", seconds, locale)
 
 
 def reporter_label(case: Case, locale: str) -> str:
@@ -105,14 +78,9 @@ def case_message(
         quote(case.narrative), prefix=f"*{t('case.label.narrative', locale)}*\n", max_sections=6
     )
     blocks.extend(narrative)
-    for key, value in (
-        ("demands", case.demands),
-        ("witnesses", case.witnesses),
-        ("injury", case.injury),
-        ("immediate_action", case.immediate_action),
-        ("wants", case.wants),
-    ):
-        blocks.extend(_labelled_text(t(f"case.label.{key}", locale), value))
+    for field in DESK_TEXT_FIELDS:
+        label = t(f"case.label.{field.block_id}", locale)
+        blocks.extend(_labelled_text(label, getattr(case, field.block_id) or ""))
     if any(block["text"]["text"].endswith(" …") for block in blocks if "text" in block):
         blocks.append(bk.context(t("case.truncated", locale)))
     police = t(
@@ -164,7 +132,7 @@ def reporter_confirmation(
             )
         ),
     ]
-    remaining = bk.MESSAGE_BLOCKS_MAX - len(blocks) - 1
+    remaining = MESSAGE_BLOCKS_MAX - len(blocks) - 1
     if guidance_blocks:
         blocks.append(bk.divider())
         blocks.extend(list(guidance_blocks)[:remaining])

@@ -7,21 +7,25 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot.report.form import ReportDraft
+from bot.config import Settings
+from bot.report.fields import TEXT_FIELDS
+from bot.report.ids import DESK_MESSAGE, DESK_UPDATE, REPORTER_DM
+from bot.report.modals import ReportDraft
 from storage.db import SessionFactory
 from storage.models import Case, CaseStatus
 from storage.repositories import cases as cases_repo
 from storage.repositories import outbox as outbox_repo
 
-DESK_MESSAGE = "report.desk_message"
-REPORTER_DM = "report.reporter_dm"
-
 # Features that add work to a new case (check-ins, thread guidance) hook in here; a hook runs
 # inside the report's transaction, so its rows exist exactly when the case does.
 ReportHook = Callable[[Session, Case, datetime], None]
+
+
+class ReportNotSaved(Exception):
+    """The database did not take the report; the person can send the form again."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,14 @@ class ReportPolicy:
     desk_channel_id: str
     ack_sla: timedelta
     urgent_sla_fraction: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ReportPolicy:
+        return cls(
+            desk_channel_id=settings.desk_channel_id,
+            ack_sla=settings.ack_sla,
+            urgent_sla_fraction=settings.urgent_sla_fraction,
+        )
 
     def first_sla_deadline(self, now: datetime, in_danger: bool) -> datetime:
         sla = self.ack_sla * self.urgent_sla_fraction if in_danger else self.ack_sla
@@ -57,7 +69,10 @@ def record_report(
     now: datetime,
     hooks: Sequence[ReportHook] = (),
 ) -> RecordedReport:
-    """Store the report once. A repeated `submission_key` returns the case stored the first time."""
+    """Store the report once. A repeated `submission_key` returns the case stored the first time.
+
+    Raises ReportNotSaved when the database fails (the cause is chained, for the log).
+    """
     for _attempt in range(5):
         try:
             with sessions.begin() as session:
@@ -86,6 +101,8 @@ def record_report(
             # A concurrent duplicate (same submission key) or the year's first reference: the
             # next round either finds the stored case or takes a fresh number.
             continue
+        except SQLAlchemyError as exc:
+            raise ReportNotSaved() from exc
     raise RuntimeError("could not store the report after repeated conflicts")
 
 
@@ -112,12 +129,7 @@ def _store(
             occurred_at=draft.occurred_at,
             contact_channel=draft.contact_channel,
             customer_type=draft.customer_type,
-            narrative=draft.narrative,
-            demands=draft.demands,
-            witnesses=draft.witnesses,
-            injury=draft.injury,
-            immediate_action=draft.immediate_action,
-            wants=draft.wants,
+            **{field.block_id: draft.texts[field.block_id] for field in TEXT_FIELDS},
             in_danger=draft.in_danger,
             checkins_wanted=draft.checkins_wanted,
             police_consent=draft.police_consent,
@@ -146,3 +158,9 @@ def _store(
         session, kind=REPORTER_DM, dedupe_key=f"case:{case.id}:dm", case_id=case.id, now=now
     )
     return case
+
+
+def enqueue_case_update(session: Session, case_id: int, dedupe_key: str, now: datetime) -> None:
+    """Re-render the desk's case message from the case as it is at delivery time. Every feature
+    that changes what the message shows calls this in the transaction of its change."""
+    outbox_repo.enqueue(session, kind=DESK_UPDATE, dedupe_key=dedupe_key, case_id=case_id, now=now)

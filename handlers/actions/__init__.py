@@ -4,7 +4,7 @@ from typing import Any
 from slack_bolt import App
 
 from bot.checkins import ids as checkin_ids
-from bot.desk import ids as desk_ids
+from bot.desk.states import DESK_ACTIONS
 from bot.guidance import ACTION_PICK_TOPIC
 from bot.report.ids import OPEN_REPORT_ACTION
 from handlers.actions import (
@@ -20,12 +20,13 @@ from handlers.actions import (
 ACTIONS: dict[str, Callable[..., Any]] = {
     OPEN_REPORT_ACTION: open_report.handle_open_report,
     ACTION_PICK_TOPIC: pick_topic.handle_pick_topic,
-    desk_ids.ACKNOWLEDGE_ACTION: desk_transition.handle_desk_transition,
-    desk_ids.REOPEN_ACTION: desk_transition.handle_desk_transition,
-    desk_ids.ASSIGN_ACTION: desk_open_modal.handle_desk_open_modal,
-    desk_ids.ESCALATE_ACTION: desk_open_modal.handle_desk_open_modal,
-    desk_ids.NOTE_ACTION: desk_open_modal.handle_desk_open_modal,
-    desk_ids.RESOLVE_ACTION: desk_open_modal.handle_desk_open_modal,
+    # A desk action with a modal opens it; one without is applied at once.
+    **{
+        row.action_id: desk_open_modal.handle_desk_open_modal
+        if row.view
+        else desk_transition.handle_desk_transition
+        for row in DESK_ACTIONS
+    },
     **{answer_id: checkin_answer.handle_checkin_answer for answer_id in checkin_ids.BUTTON_ANSWERS},
     checkin_ids.ANSWER_LATER: checkin_later.handle_checkin_later,
     checkin_ids.DESK_EXTRA: checkin_desk.handle_checkin_desk,

@@ -7,10 +7,10 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.desk.messages import outcome_text
 from bot.desk.modals import CaseSummary, ModalMeta, desk_modal
-from bot.desk.replies import outcome_text
 from bot.desk.service import Allowed
-from bot.replies import tell_privately
+from bot.slack.replies import tell_privately
 from handlers.desk_reply import read_desk_click
 
 

@@ -7,9 +7,9 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
-from bot.desk.replies import outcome_text
+from bot.desk.messages import outcome_text
 from bot.desk.service import Applied, DeskRequest
-from bot.replies import tell_privately
+from bot.slack.replies import tell_privately
 from handlers.desk_reply import read_desk_click
 
 

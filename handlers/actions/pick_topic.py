@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 
 from bot.deps import deps_of
-from bot.guidance_answers import topic_answer
+from bot.guidance.messages import topic_answer
 
 
 def handle_pick_topic(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from bot.guidance_answers import Answer, help_answer, policy_answer
+from bot.guidance.messages import Answer, HelpLine, help_answer, policy_answer
 
 if TYPE_CHECKING:
     from handlers.commands.harassment import CommandRequest
@@ -23,6 +24,6 @@ def show_policy(request: CommandRequest) -> None:
     _ack_privately(request, answer)
 
 
-def show_help(request: CommandRequest) -> None:
+def show_help(request: CommandRequest, lines: Sequence[HelpLine]) -> None:
     locale = request.deps.profiles.get(request.user_id).locale
-    _ack_privately(request, help_answer(locale))
+    _ack_privately(request, help_answer(locale, lines))

@@ -10,6 +10,7 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps, deps_of
+from bot.guidance.messages import HelpLine
 from handlers.commands import guidance
 from handlers.commands.status import status
 from handlers.opening import open_report_modal
@@ -43,23 +44,46 @@ def help_or_report(request: CommandRequest) -> None:
     if request.args:
         report(request)
     else:
-        guidance.show_help(request)
+        guidance.show_help(request, HELP_LINES)
 
 
-# First word (lower-cased) -> subcommand. Unknown words open the report form with no fuss: an
-# upset employee who types `/harassment he shouted at me` should land in the form, not in an error.
+@dataclass(frozen=True)
+class Route:
+    """A subcommand: the first words that lead to it (English, then Japanese aliases), what it
+    does, and its lines in `/harassment help` (catalogue keys in bot/locales/commands.yaml)."""
+
+    words: tuple[str, ...]
+    run: Subcommand
+    help: tuple[str, ...]
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return tuple(word for word in self.words[1:] if not word.isascii())
+
+
+# The routing table, in the order `/harassment help` lists it. A bare `/harassment` and any
+# unknown first word open the report form with no fuss: an upset employee who types
+# `/harassment he shouted at me` should land in the form, not in an error.
+SUBCOMMANDS: tuple[Route, ...] = (
+    Route(("report", "報告"), report, ("commands.report",)),
+    Route(("status", "状況"), status, ("commands.status",)),
+    Route(
+        ("policy", "ポリシー", "方針"),
+        guidance.show_policy,
+        ("commands.policy", "commands.policy_topic"),
+    ),
+    Route(("help", "ヘルプ"), help_or_report, ("commands.help",)),
+)
+# First word (lower-cased) -> subcommand.
 ROUTES: dict[str, Subcommand] = {
     "": report,
-    "report": report,
-    "報告": report,
-    "status": status,
-    "状況": status,
-    "policy": guidance.show_policy,
-    "ポリシー": guidance.show_policy,
-    "方針": guidance.show_policy,
-    "help": help_or_report,
-    "ヘルプ": help_or_report,
+    **{word: route.run for route in SUBCOMMANDS for word in route.words},
 }
+HELP_LINES: tuple[HelpLine, ...] = tuple(
+    HelpLine(key, route.aliases if index == 0 else ())
+    for route in SUBCOMMANDS
+    for index, key in enumerate(route.help)
+)
 
 
 def handle_harassment_command(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.home.service import my_case_rows
-from bot.home.views import status_message
+from bot.home.messages import status_message
+from bot.home.service import my_cases
 
 if TYPE_CHECKING:
     from handlers.commands.harassment import CommandRequest
@@ -14,7 +14,6 @@ if TYPE_CHECKING:
 def status(request: CommandRequest) -> None:
     deps = request.deps
     locale = deps.profiles.get(request.user_id).locale
-    with deps.sessions() as session:
-        rows = my_case_rows(session, request.user_id, locale)
+    rows = my_cases(deps.sessions, request.user_id, locale)
     message = status_message(rows, locale)
     request.ack(text=message.text, blocks=message.blocks, response_type="ephemeral")

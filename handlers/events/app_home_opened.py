@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.deps import deps_of
-from bot.desk.feature import record_home_open
+from bot.home.service import record_home_open
 
 
 def handle_app_home_opened(
@@ -20,4 +20,8 @@ def handle_app_home_opened(
     if event.get("tab") != "home" or not isinstance(user_id, str):
         return
     event_id = str(body.get("event_id") or event.get("event_ts") or "")
-    record_home_open(deps_of(context), user_id, event_id)
+    deps = deps_of(context)
+    record_home_open(
+        deps.sessions, deps.profiles, user_id=user_id, event_id=event_id, now=deps.clock.now()
+    )
+    deps.outbox.kick()

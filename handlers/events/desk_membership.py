@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.deps import deps_of
-from bot.privacy.membership import desk_membership_changed
+from bot.privacy import desk_membership_changed
 
 
 def handle_desk_membership_change(event: dict[str, Any], context: dict[str, Any]) -> None:

@@ -5,10 +5,10 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from bot.bounds import message_permalink
 from bot.deps import deps_of
-from bot.report.form import Prefill
-from bot.report.links import message_permalink
-from bot.slack_markup import known_names, names_from, slack_text_to_plain
+from bot.report.modals import Prefill
+from bot.slack.markup import known_names, names_from, slack_text_to_plain
 from handlers.opening import open_report_modal
 
 
@@ -17,10 +17,11 @@ def handle_report_message_shortcut(
 ) -> None:
     ack()
     message = shortcut.get("message") or {}
+    # None unless every part looks like what Slack sends (issue 10: a forged domain is no link).
     permalink = message_permalink(
-        team_domain=(shortcut.get("team") or {}).get("domain"),
-        channel_id=(shortcut.get("channel") or {}).get("id"),
-        ts=message.get("ts") or shortcut.get("message_ts"),
+        (shortcut.get("team") or {}).get("domain"),
+        (shortcut.get("channel") or {}).get("id"),
+        message.get("ts") or shortcut.get("message_ts"),
     )
     open_report_modal(
         client,

@@ -3,13 +3,13 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.desk.modals import VIEW_ACTIONS
+from bot.desk.states import BY_VIEW
 from bot.report.ids import REPORT_VIEW
 from handlers.views import desk_submission, report_submission
 
 VIEWS: dict[str, Callable[..., Any]] = {
     REPORT_VIEW: report_submission.handle_report_submission,
-    **{callback_id: desk_submission.handle_desk_submission for callback_id in VIEW_ACTIONS},
+    **{callback_id: desk_submission.handle_desk_submission for callback_id in BY_VIEW},
 }
 
 

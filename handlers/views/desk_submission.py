@@ -7,10 +7,10 @@ from typing import Any
 from slack_bolt import Ack
 
 from bot.deps import deps_of
-from bot.desk.feature import desk_service
-from bot.desk.modals import MAIN_BLOCK, VIEW_ACTIONS, ModalMeta, parse_modal
-from bot.desk.replies import notice_modal, outcome_text
-from bot.desk.service import Applied, Denied, DeskRequest
+from bot.desk.messages import outcome_text
+from bot.desk.modals import ModalMeta, notice_modal, parse_modal
+from bot.desk.service import Applied, Denied, DeskRequest, DeskService
+from bot.desk.states import BY_VIEW
 from bot.i18n import t
 
 
@@ -19,13 +19,14 @@ def handle_desk_submission(
 ) -> None:
     deps = deps_of(context)
     user_id = body["user"]["id"]
-    action = VIEW_ACTIONS[view["callback_id"]]
+    row = BY_VIEW[view["callback_id"]]
+    action = row.action
     locale = deps.profiles.get(user_id).locale
     meta = ModalMeta.decode(view.get("private_metadata", ""))
     if meta is None:
-        ack(response_action="errors", errors={MAIN_BLOCK[action]: t("desk.bad_button", locale)})
+        ack(response_action="errors", errors={row.modal_block or "": t("desk.bad_button", locale)})
         return
-    service = desk_service(deps)
+    service = deps.service(DeskService)
     if not service.authorise(user_id, action, meta.case_id):
         ack(
             response_action="update",

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt import Ack
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.deps import deps_of
-from bot.errors import AlreadyAnswered, new_error_id
 from bot.i18n import t
-from bot.report import ids
-from bot.report.form import FormMetadata, parse_report, received_modal
-from bot.report.service import record_report
+from bot.report.fields import NARRATIVE
+from bot.report.modals import FormMetadata, parse_report, received_modal
+from bot.report.service import ReportNotSaved, ReportPolicy, record_report
+from bot.slack.errors import AlreadyAnswered, new_error_id
 
 
 def handle_report_submission(
@@ -43,16 +42,16 @@ def handle_report_submission(
             reporter_user_id=user_id,
             reporter_locale=locale,
             submission_key=metadata.submission_token,
-            policy=deps.core.report_policy,
+            policy=deps.service(ReportPolicy),
             now=deps.clock.now(),
             hooks=deps.report_hooks,
         )
-    except SQLAlchemyError as exc:
+    except ReportNotSaved as exc:
         # The modal stays open with everything typed; the person can simply send again.
         error_id = new_error_id()
         ack(
             response_action="errors",
-            errors={ids.NARRATIVE: t("report.error.not_saved", locale, error_id=error_id)},
+            errors={NARRATIVE.block_id: t("report.error.not_saved", locale, error_id=error_id)},
         )
         raise AlreadyAnswered(error_id) from exc
     ack(response_action="update", view=received_modal(recorded.reference, locale))

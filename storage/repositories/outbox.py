@@ -91,3 +91,17 @@ def pending_for_case(session: Session, case_id: int) -> list[OutboxMessage]:
             select(OutboxMessage).where(OutboxMessage.case_id == case_id).order_by(OutboxMessage.id)
         )
     )
+
+
+def has_failed(session: Session, *, case_id: int, kind: str) -> bool:
+    """Whether a row of `kind` for the case failed for good (Slack refused it)."""
+    failed = session.scalar(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.case_id == case_id,
+            OutboxMessage.kind == kind,
+            OutboxMessage.status == OutboxStatus.FAILED,
+        )
+        .limit(1)
+    )
+    return failed is not None

@@ -1,0 +1,41 @@
+"""The report feature as the app sees it: the renderers of the case message and the reporter's DM.
+
+The case message carries blocks from other features (the desk's buttons, check-in status): the
+app passes every feature's `case_blocks` in, so this feature is wired after the others
+(`bot.app.build_deps`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from sqlalchemy.orm import Session
+
+from bot.deps import Core, Feature
+from bot.report import ids
+from bot.report.renderers import CaseBlocks, ReportRendering, report_renderers
+from bot.report.service import ReportPolicy
+from storage.models import Case
+
+
+def report_feature(
+    core: Core,
+    *,
+    case_blocks: Sequence[CaseBlocks] = (),
+    mention_allowed: Callable[[Session, Case], bool] | None = None,
+) -> Feature:
+    settings = core.settings
+    rendering = ReportRendering(
+        desk_locale=settings.default_locale,
+        mention=settings.desk_mention_mrkdwn,
+        ack_sla=settings.ack_sla,
+        category_label=core.guidance.category_label,
+        employee_guidance=core.guidance.employee_blocks,
+        case_blocks=tuple(case_blocks),
+        mention_allowed=mention_allowed,
+    )
+    return Feature(
+        outbox_kinds=ids.OUTBOX_KINDS,
+        renderers=report_renderers(rendering),
+        services=(ReportPolicy.from_settings(settings),),
+    )

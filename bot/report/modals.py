@@ -1,0 +1,271 @@
+"""The report modal: a pure builder and a pure parser/validator for its submission, both driven
+by the field table in `bot/report/fields.py`."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot import bounds
+from bot.i18n import t
+from bot.report import ids
+from bot.report.fields import (
+    CATEGORIES,
+    CONTACT_CHANNEL,
+    CUSTOMER_TYPE,
+    FIELDS,
+    IDENTITY,
+    IN_DANGER,
+    NARRATIVE,
+    OCCURRED_AT,
+    PREFERENCE_CHECKINS,
+    PREFERENCE_POLICE_OK,
+    PREFERENCES,
+    TEXT_FIELDS,
+    Field,
+    Kind,
+)
+from bot.slack import blocks as bk
+
+# Clocks on phones drift; a time a few minutes ahead is a typo-free "just now", not the future.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """What a message shortcut hands to the form: the message text and where it lives."""
+
+    narrative: str = ""
+    permalink: str | None = None
+
+
+@dataclass(frozen=True)
+class FormMetadata:
+    """Round-tripped through `private_metadata`: the idempotency token and the prefill link."""
+
+    submission_token: str
+    locale: str
+    permalink: str | None = None
+
+    def encode(self) -> str:
+        return json.dumps({"k": self.submission_token, "l": self.locale, "p": self.permalink})
+
+    @classmethod
+    def decode(cls, raw: str, *, fallback_token: str, fallback_locale: str) -> FormMetadata:
+        try:
+            data = json.loads(raw) if raw else {}
+        except json.JSONDecodeError:
+            data = {}
+        if not isinstance(data, dict):
+            data = {}
+        token = data.get("k") if isinstance(data.get("k"), str) else None
+        locale = str(data["l"]) if data.get("l") in ("ja", "en") else fallback_locale
+        link = bounds.safe_permalink(data.get("p"))
+        return cls(submission_token=token or fallback_token, locale=locale, permalink=link)
+
+
+@dataclass(frozen=True)
+class ReportDraft:
+    """A valid submission. `texts` holds every free-text field by block id (= `Case` column),
+    exactly as typed."""
+
+    categories: tuple[str, ...]
+    occurred_at: datetime
+    contact_channel: str
+    customer_type: str
+    texts: Mapping[str, str]
+    in_danger: bool
+    identity: str
+    checkins_wanted: bool
+    police_consent: bool
+    source_permalink: str | None
+
+
+def _choice_options(field: Field, locale: str) -> list[dict[str, Any]]:
+    options = []
+    for key in field.choices:
+        option = bk.option(t(f"{field.choice_labels}.{key}", locale), key)
+        if field.described:
+            description = t(f"{field.choice_labels}.{key}.description", locale)
+            option["description"] = bk.plain(description, 75)
+        options.append(option)
+    return options
+
+
+def _element(
+    field: Field,
+    locale: str,
+    *,
+    now: datetime,
+    category_labels: Sequence[tuple[str, str]],
+    prefill: Prefill | None,
+) -> bk.Block:
+    placeholder = t(field.placeholder, locale) if field.placeholder else None
+    if field.kind is Kind.TEXT:
+        return bk.text_input(
+            field.action_id,
+            multiline=field.multiline,
+            max_length=field.max_length,
+            initial_value=prefill.narrative if prefill and field is NARRATIVE else None,
+            placeholder=placeholder,
+        )
+    if field.kind is Kind.DATETIME:
+        return {
+            "type": field.kind.value,
+            "action_id": field.action_id,
+            "initial_date_time": int(now.timestamp()),
+        }
+    if field is CATEGORIES:
+        options = [bk.option(label, key) for key, label in category_labels]
+    else:
+        options = _choice_options(field, locale)
+    chosen = [option for option in options if option["value"] in field.initial]
+    initial: list[dict[str, Any]] | dict[str, Any] | None = None
+    if chosen:
+        initial = chosen if field.kind is Kind.CHECKBOXES else chosen[0]
+    return bk.select(
+        field.kind.value, field.action_id, options, initial=initial, placeholder=placeholder
+    )
+
+
+def report_modal(
+    *,
+    locale: str,
+    now: datetime,
+    metadata: FormMetadata,
+    category_labels: Sequence[tuple[str, str]],
+    desk_channel_name: str,
+    prefill: Prefill | None = None,
+) -> bk.Block:
+    """The report form, one input block per row of `FIELDS`. `category_labels` are (key, label)
+    pairs in the viewer's language."""
+    body: list[bk.Block] = [bk.context(t("report.intro", locale))]
+    for field in FIELDS:
+        element = _element(field, locale, now=now, category_labels=category_labels, prefill=prefill)
+        body.append(
+            bk.input_block(
+                field.block_id,
+                t(f"report.field.{field.block_id}", locale),
+                element,
+                optional=field.optional,
+                hint=t(field.hint, locale) if field.hint else None,
+            )
+        )
+    if metadata.permalink:
+        body.insert(1, bk.context(t("report.prefilled_from", locale, link=metadata.permalink)))
+    body.append(bk.context(t("report.consent", locale, channel=desk_channel_name)))
+    return bk.modal(
+        ids.REPORT_VIEW,
+        t("report.title", locale),
+        body,
+        submit=t("report.submit", locale),
+        close=t("report.close", locale),
+        private_metadata=metadata.encode(),
+    )
+
+
+def _value(values: Mapping[str, Any], field: Field) -> dict[str, Any]:
+    block = values.get(field.block_id) or {}
+    element = block.get(field.action_id) or {}
+    return element if isinstance(element, dict) else {}
+
+
+def _text(values: Mapping[str, Any], field: Field) -> str:
+    """The typed text with NUL bytes removed (PostgreSQL cannot store them)."""
+    value = _value(values, field).get("value")
+    return bounds.clean_text(value) if isinstance(value, str) else ""
+
+
+def _selected(values: Mapping[str, Any], field: Field) -> str | None:
+    chosen = _value(values, field).get("selected_option")
+    return chosen.get("value") if isinstance(chosen, dict) else None
+
+
+def _selected_many(values: Mapping[str, Any], field: Field) -> list[str]:
+    chosen = _value(values, field).get("selected_options") or []
+    return [item["value"] for item in chosen if isinstance(item, dict) and "value" in item]
+
+
+def parse_report(
+    values: Mapping[str, Any],
+    *,
+    metadata: FormMetadata,
+    now: datetime,
+    category_keys: Sequence[str],
+    locale: str,
+) -> ReportDraft | dict[str, str]:
+    """A `ReportDraft`, or `{block_id: message}` errors for `response_action: errors`.
+
+    Text is kept exactly as typed; only the emptiness check looks past whitespace.
+    """
+    errors: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    for field in TEXT_FIELDS:
+        text = texts[field.block_id] = _text(values, field)
+        if not field.optional and not text.strip():
+            errors[field.block_id] = t(f"report.error.{field.block_id}_empty", locale)
+        elif len(text) > field.max_length:
+            errors[field.block_id] = t("report.error.too_long", locale, limit=field.max_length)
+        elif bounds.has_lone_surrogate(text):
+            errors[field.block_id] = t("privacy.error.text_invalid", locale)
+
+    raw_time = _value(values, OCCURRED_AT).get("selected_date_time")
+    occurred_at = now
+    if isinstance(raw_time, int | float) and not isinstance(raw_time, bool):
+        # 1970 to now + tolerance; NaN, infinities and overflowing values are no time at all.
+        parsed_time = bounds.parse_timestamp(raw_time, now=now, future_tolerance=FUTURE_TOLERANCE)
+        if parsed_time is not None:
+            occurred_at = parsed_time
+        elif math.isfinite(raw_time) and raw_time > now.timestamp():
+            errors[OCCURRED_AT.block_id] = t("report.error.future", locale)
+        else:
+            errors[OCCURRED_AT.block_id] = t("report.error.time_invalid", locale)
+    elif raw_time is not None:
+        errors[OCCURRED_AT.block_id] = t("report.error.time_invalid", locale)
+
+    categories = _selected_many(values, CATEGORIES)
+    if any(key not in category_keys for key in categories):
+        errors[CATEGORIES.block_id] = t("report.error.invalid_choice", locale)
+    contact_channel = _selected(values, CONTACT_CHANNEL)
+    customer_type = _selected(values, CUSTOMER_TYPE)
+    # Fail closed: a missing or unknown choice keeps the reporter's name out of the desk channel.
+    identity = bounds.anonymous_unless_named(_selected(values, IDENTITY))
+    for field, chosen in (
+        (CONTACT_CHANNEL, contact_channel),
+        (CUSTOMER_TYPE, customer_type),
+    ):
+        if chosen not in field.choices:
+            errors[field.block_id] = t("report.error.choose_one", locale)
+    preferences = _selected_many(values, PREFERENCES)
+
+    if errors:
+        return errors
+    return ReportDraft(
+        categories=tuple(key for key in category_keys if key in categories),
+        occurred_at=occurred_at,
+        contact_channel=contact_channel or "",
+        customer_type=customer_type or "",
+        texts=texts,
+        in_danger=_selected(values, IN_DANGER) == "yes",
+        identity=identity,
+        checkins_wanted=PREFERENCE_CHECKINS in preferences,
+        police_consent=PREFERENCE_POLICE_OK in preferences,
+        source_permalink=metadata.permalink,
+    )
+
+
+def received_modal(reference: str, locale: str) -> bk.Block:
+    """What the modal turns into once the report is stored: the reference, and where to look."""
+    return bk.modal(
+        ids.REPORT_VIEW + "_done",
+        t("report.title", locale),
+        [
+            bk.section(t("report.received.body", locale, reference=reference)),
+            bk.context(t("report.received.privacy", locale)),
+        ],
+        close=t("report.received.close", locale),
+    )

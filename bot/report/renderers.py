@@ -1,0 +1,99 @@
+"""Renderers for the report flow's outbox rows: the desk's case message and the reporter's DM."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.orm import Session
+
+from bot.i18n import t
+from bot.outbox import Delivery, NotReady, Post, Renderer, Skip, Update
+from bot.report.ids import DESK_MESSAGE, DESK_UPDATE, REPORTER_DM
+from bot.report.messages import CategoryLabel, case_message, reporter_confirmation
+from bot.slack import blocks as bk
+from storage.models import Case, OutboxMessage
+from storage.repositories import cases as cases_repo
+
+# Extra blocks for the case message (the desk's buttons, check-in status), from other features.
+CaseBlocks = Callable[[Session, Case, str], Sequence[bk.Block]]
+EmployeeGuidance = Callable[[Sequence[str], str], Sequence[bk.Block]]
+
+
+@dataclass(frozen=True)
+class ReportRendering:
+    desk_locale: str
+    mention: str
+    ack_sla: timedelta
+    category_label: CategoryLabel
+    employee_guidance: EmployeeGuidance
+    case_blocks: Sequence[CaseBlocks] = ()
+    # Whether an urgent case may mention the desk (issue 10: one ping per person per window).
+    mention_allowed: Callable[[Session, Case], bool] | None = None
+
+
+def render_case_message(session: Session, case: Case, rendering: ReportRendering) -> Post:
+    extra = [
+        block
+        for source in rendering.case_blocks
+        for block in source(session, case, rendering.desk_locale)
+    ]
+    mention = rendering.mention
+    if (
+        case.in_danger
+        and rendering.mention_allowed
+        and not rendering.mention_allowed(session, case)
+    ):
+        mention = t("privacy.urgent.same_person", rendering.desk_locale)
+    message = case_message(
+        case,
+        locale=rendering.desk_locale,
+        category_label=rendering.category_label,
+        mention=mention,
+        extra_blocks=extra,
+    )
+
+    def remember_ts(inner: Session, channel: str, ts: str) -> None:
+        stored = cases_repo.get(inner, case.id)
+        if stored is not None:
+            stored.desk_message_ts = ts
+
+    return Post(case.desk_channel_id, message.text, message.blocks, on_delivered=remember_ts)
+
+
+def _case(session: Session, message: OutboxMessage) -> Case | None:
+    return cases_repo.get(session, message.case_id) if message.case_id is not None else None
+
+
+def report_renderers(rendering: ReportRendering) -> dict[str, Renderer]:
+    def desk_message(session: Session, message: OutboxMessage) -> Delivery:
+        case = _case(session, message)
+        if case is None:
+            return Skip("case deleted")
+        post = render_case_message(session, case, rendering)
+        if case.desk_message_ts:
+            return Update(post.channel, case.desk_message_ts, post.text, post.blocks)
+        return post
+
+    def desk_update(session: Session, message: OutboxMessage) -> Delivery:
+        case = _case(session, message)
+        if case is None:
+            return Skip("case deleted")
+        if not case.desk_message_ts:
+            raise NotReady("the case message has not been posted yet")
+        post = render_case_message(session, case, rendering)
+        return Update(post.channel, case.desk_message_ts, post.text, post.blocks)
+
+    def reporter_dm(session: Session, message: OutboxMessage) -> Delivery:
+        case = _case(session, message)
+        if case is None:
+            return Skip("case deleted")
+        locale = case.reporter_locale
+        guidance = rendering.employee_guidance(case.categories, locale)
+        dm = reporter_confirmation(
+            case, locale=locale, ack_sla=rendering.ack_sla, guidance_blocks=guidance
+        )
+        return Post(case.reporter_user_id, dm.text, dm.blocks)
+
+    return {DESK_MESSAGE: desk_message, DESK_UPDATE: desk_update, REPORTER_DM: reporter_dm}
