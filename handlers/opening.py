@@ -33,6 +33,7 @@ def open_report_modal(
         submission_token=uuid.uuid4().hex,
         locale=locale,
         permalink=prefill.permalink if prefill else None,
+        reporter_mentions=prefill.reporter_mentions if prefill else (),
     )
     view = report_modal(
         locale=locale,

@@ -19,7 +19,7 @@ from bot.checkins.service import (
 )
 from bot.deps import Deps
 from bot.i18n import t
-from bot.slack.mrkdwn import slack_date
+from bot.slack.mrkdwn import slack_date, slack_day
 
 
 def _as_id(raw: str) -> int | None:
@@ -80,7 +80,7 @@ def desk_change(deps: Deps, *, user_id: str, raw_case_id: str, action: str) -> s
             "checkins.desk.extra_done",
             locale,
             reference=change.reference,
-            when=slack_date(change.due_at),
+            when=slack_day(change.due_at) if change.anonymous else slack_date(change.due_at),
         )
     cancelled = cancel_remaining(deps.sessions, case_id=case_id, actor=user_id, now=now)
     if cancelled is None:

@@ -315,6 +315,7 @@ class DeskChange:
     refused: bool = False
     due_at: datetime | None = None
     cancelled: int = 0
+    anonymous: bool = True  # the desk sees an anonymous reporter's check-in times as dates only
 
 
 def reporter_stopped(checkins: list[CheckIn] | tuple[CheckIn, ...]) -> bool:
@@ -361,7 +362,7 @@ def schedule_extra(
             after={"checkin_id": row.id, "sequence": row.sequence, "due_at": due.isoformat()},
         )
         refresh_case_message(session, case, now, f"extra:{row.id}")
-        return DeskChange(case.reference, due_at=due)
+        return DeskChange(case.reference, due_at=due, anonymous=case.identity != "named")
 
 
 def cancel_remaining(

@@ -36,6 +36,7 @@ class Field:
     shown_to_desk: bool = False  # TEXT: a labelled quote on the desk's case message
     hint: str = ""  # catalogue key of the hint under the field
     placeholder: str = ""  # catalogue key of the placeholder
+    only_with_link: bool = False  # shown only when the form was opened on a message (a link)
 
     @property
     def action_id(self) -> str:
@@ -99,6 +100,17 @@ IDENTITY = Field(
     initial=("named",),
     described=True,
 )
+# Issue 10: an anonymous reporter's link to the message (their own DM or channel) reaches the
+# desk only if they tick this.
+SHARE_LINK_CHOICE = "share_link"
+SHARE_LINK = Field(
+    "share_link",
+    Kind.CHECKBOXES,
+    optional=True,
+    choices=(SHARE_LINK_CHOICE,),
+    choice_labels="report.share_link",
+    only_with_link=True,
+)
 PREFERENCES = Field(
     "preferences",
     Kind.CHECKBOXES,
@@ -135,6 +147,7 @@ FIELDS: tuple[Field, ...] = (
     _optional_text("immediate_action"),
     _optional_text("wants"),
     IDENTITY,
+    SHARE_LINK,
     PREFERENCES,
 )
 # Free text the reporter typed, copied into the case column of the same name.

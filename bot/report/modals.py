@@ -25,6 +25,8 @@ from bot.report.fields import (
     PREFERENCE_CHECKINS,
     PREFERENCE_POLICE_OK,
     PREFERENCES,
+    SHARE_LINK,
+    SHARE_LINK_CHOICE,
     TEXT_FIELDS,
     Field,
     Kind,
@@ -41,6 +43,9 @@ class Prefill:
 
     narrative: str = ""
     permalink: str | None = None
+    # How the prefill wrote mentions of the reporter ("@hanako", "@U0…"): an anonymous report
+    # replaces them with "(the reporter)".
+    reporter_mentions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -50,9 +55,13 @@ class FormMetadata:
     submission_token: str
     locale: str
     permalink: str | None = None
+    reporter_mentions: tuple[str, ...] = ()
 
     def encode(self) -> str:
-        return json.dumps({"k": self.submission_token, "l": self.locale, "p": self.permalink})
+        data: dict[str, Any] = {"k": self.submission_token, "l": self.locale, "p": self.permalink}
+        if self.reporter_mentions:
+            data["m"] = list(self.reporter_mentions)
+        return json.dumps(data, ensure_ascii=False)
 
     @classmethod
     def decode(cls, raw: str, *, fallback_token: str, fallback_locale: str) -> FormMetadata:
@@ -65,7 +74,16 @@ class FormMetadata:
         token = data.get("k") if isinstance(data.get("k"), str) else None
         locale = str(data["l"]) if data.get("l") in ("ja", "en") else fallback_locale
         link = bounds.safe_permalink(data.get("p"))
-        return cls(submission_token=token or fallback_token, locale=locale, permalink=link)
+        raw_mentions = data.get("m")
+        if not isinstance(raw_mentions, list):
+            raw_mentions = []
+        mentions = tuple(m for m in raw_mentions if isinstance(m, str) and 1 < len(m) <= 100)
+        return cls(
+            submission_token=token or fallback_token,
+            locale=locale,
+            permalink=link,
+            reporter_mentions=mentions[:10],
+        )
 
 
 @dataclass(frozen=True)
@@ -145,6 +163,8 @@ def report_modal(
     pairs in the viewer's language."""
     body: list[bk.Block] = [bk.context(t("report.intro", locale))]
     for field in FIELDS:
+        if field.only_with_link and not metadata.permalink:
+            continue
         element = _element(field, locale, now=now, category_labels=category_labels, prefill=prefill)
         body.append(
             bk.input_block(
@@ -156,7 +176,8 @@ def report_modal(
             )
         )
     if metadata.permalink:
-        body.insert(1, bk.context(t("report.prefilled_from", locale, link=metadata.permalink)))
+        link = bounds.link_target(metadata.permalink)
+        body.insert(1, bk.context(t("report.prefilled_from", locale, link=link)))
     body.append(bk.context(t("report.consent", locale, channel=desk_channel_name)))
     return bk.modal(
         ids.REPORT_VIEW,
@@ -241,6 +262,10 @@ def parse_report(
         if chosen not in field.choices:
             errors[field.block_id] = t("report.error.choose_one", locale)
     preferences = _selected_many(values, PREFERENCES)
+    anonymous = identity != "named"
+    if anonymous:
+        texts = {key: _unmention(text, metadata, locale) for key, text in texts.items()}
+    share_link = SHARE_LINK_CHOICE in _selected_many(values, SHARE_LINK)
 
     if errors:
         return errors
@@ -254,8 +279,17 @@ def parse_report(
         identity=identity,
         checkins_wanted=PREFERENCE_CHECKINS in preferences,
         police_consent=PREFERENCE_POLICE_OK in preferences,
-        source_permalink=metadata.permalink,
+        # An anonymous reporter's link (to their own DM or channel) only if they chose to share it.
+        source_permalink=metadata.permalink if share_link or not anonymous else None,
     )
+
+
+def _unmention(text: str, metadata: FormMetadata, locale: str) -> str:
+    """The reporter's own mentions in the quoted message, as "(the reporter)" / 「(相談者)」."""
+    label = t("privacy.reporter_mention", locale)
+    for mention in sorted(set(metadata.reporter_mentions), key=len, reverse=True):
+        text = text.replace(mention, label)
+    return text
 
 
 def received_modal(reference: str, locale: str) -> bk.Block:

@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from bot.bounds import message_permalink
 from bot.deps import deps_of
 from bot.report.modals import Prefill
-from bot.slack.markup import known_names, names_from, slack_text_to_plain
+from bot.slack.markup import known_names, names_from, slack_text_to_plain, user_mention
 from handlers.opening import open_report_modal
 
 
@@ -23,15 +23,16 @@ def handle_report_message_shortcut(
         (shortcut.get("channel") or {}).get("id"),
         message.get("ts") or shortcut.get("message_ts"),
     )
+    user_id = shortcut["user"]["id"]
+    names = names_from(known_names(shortcut))
     open_report_modal(
         client,
         deps_of(context),
         trigger_id=shortcut["trigger_id"],
-        user_id=shortcut["user"]["id"],
+        user_id=user_id,
         prefill=Prefill(
-            narrative=slack_text_to_plain(
-                str(message.get("text") or ""), names_from(known_names(shortcut))
-            ),
+            narrative=slack_text_to_plain(str(message.get("text") or ""), names),
             permalink=permalink,
+            reporter_mentions=(user_mention(user_id, names), f"<@{user_id}>", f"@{user_id}"),
         ),
     )

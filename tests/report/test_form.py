@@ -57,8 +57,10 @@ def parse(values: dict[str, Any], locale: str = "en") -> ReportDraft | dict[str,
 def test_the_form_has_one_input_per_field_in_table_order_and_slack_accepts_it(locale: str) -> None:
     view = modal(locale)
     inputs = [block for block in view["blocks"] if block["type"] == "input"]
-    assert [block["block_id"] for block in inputs] == [field.block_id for field in FIELDS]
-    for block, field in zip(inputs, FIELDS, strict=True):
+    # Without a message to link to, the "share the link" choice is left out (issue 10).
+    shown = [field for field in FIELDS if not field.only_with_link]
+    assert [block["block_id"] for block in inputs] == [field.block_id for field in shown]
+    for block, field in zip(inputs, shown, strict=True):
         assert block["element"]["type"] == field.kind.value
         assert block["element"]["action_id"] == field.action_id
         assert block["optional"] is field.optional
@@ -98,7 +100,11 @@ def test_a_valid_submission_becomes_a_draft_with_every_text_as_typed() -> None:
     )
     assert draft.in_danger is False
     assert (draft.checkins_wanted, draft.police_consent) == (False, True)
-    assert draft.source_permalink == "https://example.slack.com/archives/C1/p1"
+    # Issue 10: an anonymous reporter's link reaches the desk only if they tick "share".
+    assert draft.source_permalink is None
+    shared = parse(submitted(share_link={"selected_options": [{"value": "share_link"}]}))
+    assert isinstance(shared, ReportDraft)
+    assert shared.source_permalink == "https://example.slack.com/archives/C1/p1"
 
 
 @pytest.mark.parametrize(
