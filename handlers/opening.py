@@ -41,6 +41,7 @@ def open_report_modal(
         metadata=metadata,
         category_labels=deps.guidance.category_choices(locale),
         desk_channel_name=f"<#{deps.settings.desk_channel_id}>",
+        retention=deps.settings.retention,
         prefill=prefill,
     )
     try:

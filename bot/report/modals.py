@@ -32,6 +32,7 @@ from bot.report.fields import (
     Kind,
 )
 from bot.slack import blocks as bk
+from bot.slack.mrkdwn import humanize
 
 # Clocks on phones drift; a time a few minutes ahead is a typo-free "just now", not the future.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -157,6 +158,7 @@ def report_modal(
     metadata: FormMetadata,
     category_labels: Sequence[tuple[str, str]],
     desk_channel_name: str,
+    retention: timedelta,
     prefill: Prefill | None = None,
 ) -> bk.Block:
     """The report form, one input block per row of `FIELDS`. `category_labels` are (key, label)
@@ -178,7 +180,11 @@ def report_modal(
     if metadata.permalink:
         link = bounds.link_target(metadata.permalink)
         body.insert(1, bk.context(t("report.prefilled_from", locale, link=link)))
-    body.append(bk.context(t("report.consent", locale, channel=desk_channel_name)))
+    # Issue 10: the consent line says what is recorded, who sees it and when it is deleted.
+    consent = t(
+        "report.consent", locale, channel=desk_channel_name, retention=humanize(retention, locale)
+    )
+    body.append(bk.context(consent))
     return bk.modal(
         ids.REPORT_VIEW,
         t("report.title", locale),

@@ -24,6 +24,7 @@ def modal(locale: str = "en", **kwargs: Any) -> dict[str, Any]:
         metadata=FormMetadata("token", locale, kwargs.pop("permalink", None)),
         category_labels=CATEGORY_LABELS,
         desk_channel_name="<#C0DESK>",
+        retention=timedelta(days=1095),
         **kwargs,
     )
 
