@@ -1,12 +1,14 @@
 """The retention feature as the app sees it: the purge, at start and hourly (and
-`harassment-desk purge [--dry-run]` from the command line)."""
+`harassment-desk purge [--dry-run]` from the command line), and legal holds set by desk leads
+(`/harassment hold CH-… [off]`)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from bot.deps import Core, Feature
-from bot.retention.service import purge
+from bot.desk import DeskLeads
+from bot.retention.service import LegalHolds, purge
 from bot.scheduler import TickJob
 
 
@@ -20,5 +22,9 @@ def retention_feature(core: Core) -> Feature:
             engine=core.engine,
         )
 
-    # The ticker runs every job once at start, then every hour.
-    return Feature(tick_jobs=[TickJob("retention-purge", tick, timedelta(hours=1))])
+    leads = DeskLeads(client=core.client, leads=core.settings.desk_leads)
+    return Feature(
+        # The ticker runs every job once at start, then every hour.
+        tick_jobs=[TickJob("retention-purge", tick, timedelta(hours=1))],
+        services=(LegalHolds(core.sessions, leads.user_ids),),
+    )

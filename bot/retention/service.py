@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
 from typing import Any
 
 from slack_sdk import WebClient
@@ -32,9 +34,11 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine
 
 from bot.config import Settings
+from bot.desk import LeadsUnavailable
 from storage.db import SessionFactory
 from storage.repositories import cases as cases_repo
 from storage.repositories import purge as purge_repo
+from storage.repositories.refusals import record_refusal
 
 log = logging.getLogger(__name__)
 PURGE_BATCH = 200
@@ -228,3 +232,58 @@ def run_purge(settings: Settings, *, dry_run: bool = False) -> PurgeResult:
         )
     finally:
         engine.dispose()
+
+
+class HoldOutcome(StrEnum):
+    ON = "on"
+    OFF = "off"
+    UNCHANGED = "unchanged"
+    NOT_FOUND = "not_found"
+    NOT_LEAD = "not_lead"
+    LEADS_UNAVAILABLE = "leads_unavailable"
+
+
+class LegalHolds:
+    """A desk lead puts a case on legal hold (the purge skips it) or lifts it; audited.
+
+    Issue 13's customer register sets the same columns (`legal_hold`, `legal_hold_by`,
+    `legal_hold_at`). Lifting a hold is activity: the case's retention clock starts again."""
+
+    def __init__(self, sessions: SessionFactory, leads: Callable[[], tuple[str, ...]]) -> None:
+        self._sessions = sessions
+        self._leads = leads
+
+    def set(self, *, actor: str, reference: str, hold: bool, now: datetime) -> HoldOutcome:
+        try:
+            is_lead = actor in self._leads()
+        except LeadsUnavailable:
+            return HoldOutcome.LEADS_UNAVAILABLE
+        with self._sessions.begin() as session:
+            case = cases_repo.get_by_reference(session, reference.strip().upper())
+            if not is_lead:
+                record_refusal(
+                    session,
+                    case_id=case.id if case is not None else None,
+                    actor_user_id=actor,
+                    action="denied:legal_hold",
+                    now=now,
+                )
+                return HoldOutcome.NOT_LEAD
+            if case is None:
+                return HoldOutcome.NOT_FOUND
+            if case.legal_hold == hold:
+                return HoldOutcome.UNCHANGED
+            before = {"legal_hold": case.legal_hold, "legal_hold_by": case.legal_hold_by}
+            case.legal_hold = hold
+            case.legal_hold_by = actor if hold else None
+            case.legal_hold_at = now if hold else None
+            cases_repo.record_event(
+                session,
+                case_id=case.id,
+                actor_user_id=actor,
+                action="legal_hold" if hold else "legal_hold_lifted",
+                now=now,
+                before=before,
+                after={"legal_hold": hold, "legal_hold_by": case.legal_hold_by},
+            )
+        return HoldOutcome.ON if hold else HoldOutcome.OFF

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.deps import Deps, deps_of
 from bot.guidance.messages import HelpLine
 from handlers.commands import guidance
+from handlers.commands.hold import hold
 from handlers.commands.status import status
 from handlers.opening import open_report_modal
 
@@ -73,6 +74,8 @@ SUBCOMMANDS: tuple[Route, ...] = (
         ("commands.policy", "commands.policy_topic"),
     ),
     Route(("help", "ヘルプ"), help_or_report, ("commands.help",)),
+    # Desk leads only (issue 10): legal hold, which the retention purge respects.
+    Route(("hold", "保全"), hold, ("commands.hold",)),
 )
 # First word (lower-cased) -> subcommand.
 ROUTES: dict[str, Subcommand] = {

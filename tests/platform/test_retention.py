@@ -5,16 +5,27 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 
 from storage.models import Base, Case, CaseEvent, CheckIn
-from tests.desk_support import click, report, wait_thread
-from tests.harness import DESK_CHANNEL, DESK_STAFF, PROJECT_ROOT, REPORTER_EN, AppHarness, base_env
+from tests.desk_support import click, report, wait_private_reply, wait_thread
+from tests.harness import (
+    DESK_CHANNEL,
+    DESK_STAFF,
+    OUTSIDER,
+    PROJECT_ROOT,
+    REPORTER_EN,
+    AppHarness,
+    base_env,
+)
 from tests.home.test_home import open_home, wait_home
+from tests.slack_standin import SlackStandIn
 
 NARRATIVE = "Kasuhara narrative 7f3a: he said he knows where I live."
 KEPT = "Held narrative 91bc: kept for the court case."
@@ -144,3 +155,44 @@ def test_recent_activity_keeps_a_case(app: AppHarness) -> None:
     assert "deleted 0 cases" in run_cli(app)
     with app.deps.sessions() as session:
         assert session.get(Case, case.id) is not None
+
+
+@pytest.fixture
+def with_lead(slack: SlackStandIn, database_url: str) -> Iterator[AppHarness]:
+    env = {"DESK_LEADS": DESK_STAFF[0]}
+    with AppHarness(slack, database_url, env_overrides=env) as app:
+        yield app
+
+
+def test_a_desk_lead_puts_a_case_on_legal_hold_and_the_purge_keeps_it(
+    with_lead: AppHarness,
+) -> None:
+    app = with_lead
+    case = report(app, REPORTER_EN, narrative=KEPT)
+    assert (
+        app.sender.command("/harassment", f"hold {case.reference}", user_id=DESK_STAFF[1]).status
+        == 200
+    )
+    assert (
+        app.sender.command("/harassment", f"hold {case.reference}", user_id=OUTSIDER).status == 200
+    )
+    assert (
+        app.sender.command("/harassment", f"hold {case.reference}", user_id=DESK_STAFF[0]).status
+        == 200
+    )
+    replies = wait_private_reply(app, 3)
+    for needle in ("保全を設定できるのは窓口責任者", "Only the desk leads", "保全しました"):
+        assert any(needle in reply for reply in replies), (needle, replies)
+    with app.deps.sessions() as session:
+        stored = session.get(Case, case.id)
+        assert stored is not None
+        assert (stored.legal_hold, stored.legal_hold_by) == (True, DESK_STAFF[0])
+        actions = [
+            (e.action, e.actor_user_id)
+            for e in session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))
+        ]
+    assert ("legal_hold", DESK_STAFF[0]) in actions
+    assert ("denied:legal_hold", OUTSIDER) in actions
+    age(app, case.id)
+    assert "deleted 0 cases" in run_cli(app)
+    assert KEPT in all_slack_text(app, DESK_CHANNEL)
