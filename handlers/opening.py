@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
+from bot.i18n import t
+from bot.privacy import FormThrottle
 from bot.report.modals import FormMetadata, Prefill, report_modal
 from bot.slack.errors import UserFacingError
 
@@ -24,11 +27,19 @@ def open_report_modal(
     *,
     trigger_id: str,
     user_id: str,
+    tell: Callable[[str], object],
     prefill: Prefill | None = None,
 ) -> None:
     """views.open must use the trigger_id within 3 seconds of the click: no other work first."""
     profile = deps.profiles.get(user_id)
     locale = profile.locale
+    forms = deps.service(FormThrottle)
+    if not forms.try_open(user_id):
+        # Issue 10: a burst of commands opens one form; the rest are told privately. (Told,
+        # not raised: an error raised just after ack() races Bolt's wait for the ack, and the
+        # request is then answered 404.)
+        tell(t("privacy.form_already_open", locale))
+        return
     metadata = FormMetadata(
         submission_token=uuid.uuid4().hex,
         locale=locale,
@@ -47,6 +58,7 @@ def open_report_modal(
     try:
         client.views_open(trigger_id=trigger_id, view=view)
     except SlackApiError as exc:
+        forms.closed(user_id)
         if exc.response.get("error") in EXPIRED_TRIGGER_ERRORS:
             raise UserFacingError("error.form_expired", locale) from exc
         raise

@@ -185,7 +185,7 @@ def report_modal(
         "report.consent", locale, channel=desk_channel_name, retention=humanize(retention, locale)
     )
     body.append(bk.context(consent))
-    return bk.modal(
+    view = bk.modal(
         ids.REPORT_VIEW,
         t("report.title", locale),
         body,
@@ -193,6 +193,9 @@ def report_modal(
         close=t("report.close", locale),
         private_metadata=metadata.encode(),
     )
+    # Slack tells us when the form is closed, so the next one may open at once (issue 10).
+    view["notify_on_close"] = True
+    return view
 
 
 def _value(values: Mapping[str, Any], field: Field) -> dict[str, Any]:

@@ -35,7 +35,11 @@ Subcommand = Callable[[CommandRequest], None]
 def report(request: CommandRequest) -> None:
     request.ack()
     open_report_modal(
-        request.client, request.deps, trigger_id=request.trigger_id, user_id=request.user_id
+        request.client,
+        request.deps,
+        trigger_id=request.trigger_id,
+        user_id=request.user_id,
+        tell=lambda text: request.respond(text=text, response_type="ephemeral"),
     )
 
 

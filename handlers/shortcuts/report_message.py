@@ -9,6 +9,7 @@ from bot.bounds import message_permalink
 from bot.deps import deps_of
 from bot.report.modals import Prefill
 from bot.slack.markup import known_names, names_from, slack_text_to_plain, user_mention
+from bot.slack.replies import tell_privately
 from handlers.opening import open_report_modal
 
 
@@ -30,6 +31,7 @@ def handle_report_message_shortcut(
         deps_of(context),
         trigger_id=shortcut["trigger_id"],
         user_id=user_id,
+        tell=lambda text: tell_privately(shortcut, None, client, text),
         prefill=Prefill(
             narrative=slack_text_to_plain(str(message.get("text") or ""), names),
             permalink=permalink,

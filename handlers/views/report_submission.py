@@ -8,6 +8,7 @@ from slack_bolt import Ack
 
 from bot.deps import deps_of
 from bot.i18n import t
+from bot.privacy import FormThrottle
 from bot.report.fields import NARRATIVE
 from bot.report.modals import FormMetadata, parse_report, received_modal
 from bot.report.service import ReportNotSaved, ReportPolicy, record_report
@@ -55,5 +56,6 @@ def handle_report_submission(
         )
         raise AlreadyAnswered(error_id) from exc
     ack(response_action="update", view=received_modal(recorded.reference, locale))
+    deps.service(FormThrottle).closed(user_id)
     if recorded.created:
         deps.outbox.kick()

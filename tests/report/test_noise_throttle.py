@@ -73,3 +73,39 @@ def test_urgent_reports_from_one_person_ping_the_desk_once_per_window(app: AppHa
     ]
     assert len(same_person) == URGENT_REPORTS - 1
     print(f"\ndesk pings for {URGENT_REPORTS} urgent reports from one person in {elapsed:.1f} s: 1")
+
+
+BURST = 60
+
+
+def test_a_burst_of_commands_opens_one_form_and_answers_the_rest_privately(
+    app: AppHarness,
+) -> None:
+    started = time.perf_counter()
+    for _ in range(BURST):
+        assert app.sender.command("/harassment", "", user_id=REPORTER_EN).status == 200
+    elapsed = time.perf_counter() - started
+    replies = app.slack.wait_for(
+        lambda: (
+            found
+            if len(found := [c for c in app.slack.calls_to("response_url")]) >= BURST - 1
+            else None
+        ),
+        timeout=30,
+    )
+    opened = app.slack.calls_to("views.open")
+    assert len(opened) == 1
+    assert all("already open" in str(c.args.get("text", "")) for c in replies)
+    print(
+        f"\n{BURST} commands in {elapsed:.1f} s: {len(opened)} form, {len(replies)} private answers"
+    )
+    # Closing the form (Slack sends view_closed) lets the next one open at once.
+    view = opened[0].response["view"]
+    assert app.sender.interaction(app.sender.view_closed(view, REPORTER_EN)).status == 200
+    app.slack.wait_for(
+        lambda: (
+            app.sender.command("/harassment", "", user_id=REPORTER_EN)
+            and len(app.slack.calls_to("views.open")) == 2
+        ),
+        timeout=10,
+    )
