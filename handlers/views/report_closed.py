@@ -11,5 +11,5 @@ from bot.privacy import FormThrottle
 
 
 def handle_report_closed(ack: Ack, body: dict[str, Any], context: dict[str, Any]) -> None:
-    ack()
     deps_of(context).service(FormThrottle).closed(body["user"]["id"])
+    ack()

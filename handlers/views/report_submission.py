@@ -55,7 +55,8 @@ def handle_report_submission(
             errors={NARRATIVE.block_id: t("report.error.not_saved", locale, error_id=error_id)},
         )
         raise AlreadyAnswered(error_id) from exc
-    ack(response_action="update", view=received_modal(recorded.reference, locale))
+    # Before the ack: the person's next form may be opened the moment they see the receipt.
     deps.service(FormThrottle).closed(user_id)
+    ack(response_action="update", view=received_modal(recorded.reference, locale))
     if recorded.created:
         deps.outbox.kick()

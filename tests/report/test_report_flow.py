@@ -54,6 +54,8 @@ def test_command_acks_and_opens_the_form_in_the_users_language(app: AppHarness) 
 def test_report_subcommand_and_global_shortcut_open_the_form(app: AppHarness) -> None:
     view = app.open_report_form(REPORTER_EN, text="report")
     assert view["callback_id"] == "report_submit"
+    # Closed first: a second form while one is open is answered privately (issue 10).
+    assert app.sender.interaction(app.sender.view_closed(view, REPORTER_EN)).status == 200
     before = len(app.slack.calls_to("views.open"))
     response = app.sender.interaction(
         app.sender.global_shortcut("report_harassment", user_id=REPORTER_EN)
