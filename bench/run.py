@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 from sqlalchemy import func, select
 
 from bench import checkins, procs
+from bench import conversation as relay
 from bench.data import database
 from bench.load import LoadResult, run_load
 from bench.ticks import tick_ms
@@ -275,6 +276,9 @@ def main(argv: list[str] | None = None) -> int:
               f"{sizes.checkin_people} people in {run.seconds:.1f} s with Slack's per-channel "
               f"limit ({run.rate_limited} answers were 429), "
               f"{run.duplicates} duplicates")  # fmt: skip
+    relays = relay.report(
+        relay.relay_latency(server_url, folder, relay.QUICK if args.quick else relay.FULL)
+    )
     print(f"duplicates seen: {duplicates}")
     print(f"idle RSS: {info['rss_idle_mb']:.0f} MB after the load ({info['rss_start_mb']:.0f} MB "
           f"at start; the bare Bolt app: {info['rss_baseline_mb']:.0f} MB)")  # fmt: skip
@@ -297,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
         "duplicates": duplicates,
         "rss_idle_mb": round(info["rss_idle_mb"], 1),
         "startup_s": round(info["startup_s"], 2),
+        "relay_ms": relays,
     }
     print(json.dumps(summary))
     return 0

@@ -15,10 +15,13 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
+from bot.awareness.feature import awareness_desk_section, awareness_feature
 from bot.checkins import checkin_home_line
 from bot.checkins.feature import checkins_feature
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
+from bot.conversation import unread_line
+from bot.conversation.feature import conversation_feature
 from bot.deps import Core, Deps, Feature
 from bot.desk.feature import desk_feature
 from bot.guidance import GuidanceLibrary, load_guidance
@@ -35,6 +38,7 @@ from bot.slack.errors import handle_error
 from bot.slack.links import WorkspaceLinks
 from bot.slack.staff import DeskStaff
 from bot.slack.users import Profiles
+from bot.sos.feature import sos_feature
 from storage.db import make_engine, make_session_factory
 from storage.repositories import events as events_repo
 
@@ -56,9 +60,16 @@ def feature_factories() -> list[FeatureFactory]:
     return [
         retention_feature,
         desk_feature,
-        partial(home_feature, case_lines=(checkin_home_line,)),
+        partial(
+            home_feature,
+            case_lines=(checkin_home_line, unread_line),
+            desk_sections=(awareness_desk_section,),
+        ),
         guidance_feature,
         checkins_feature,
+        conversation_feature,
+        awareness_feature,
+        sos_feature,
         privacy_feature,
     ]
 
@@ -102,7 +113,15 @@ def build_core(
 def build_deps(core: Core, factories: Sequence[FeatureFactory] | None = None) -> Deps:
     features = [factory(core) for factory in (factories or feature_factories())]
     case_blocks = tuple(block for feature in features for block in feature.case_blocks)
-    features.append(report_feature(core, case_blocks=case_blocks, mention_allowed=mentions_desk))
+    receipt_blocks = tuple(block for feature in features for block in feature.receipt_blocks)
+    features.append(
+        report_feature(
+            core,
+            case_blocks=case_blocks,
+            receipt_blocks=receipt_blocks,
+            mention_allowed=mentions_desk,
+        )
+    )
     settings = core.settings
     renderers = check_renderers(features)
     outbox = OutboxWorker(
@@ -126,6 +145,7 @@ def build_deps(core: Core, factories: Sequence[FeatureFactory] | None = None) ->
         core=core,
         outbox=outbox,
         report_hooks=tuple(hook for feature in features for hook in feature.report_hooks),
+        evidence_hooks=tuple(hook for feature in features for hook in feature.evidence_hooks),
         tick_jobs=tuple(jobs),
         services={type(service): service for feature in features for service in feature.services},
     )

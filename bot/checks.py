@@ -27,6 +27,13 @@ def run_checks(settings: Settings) -> list[str]:
         info = client.conversations_info(channel=settings.desk_channel_id)
     except SlackApiError as exc:
         error = exc.response.get("error")
+        if error == "missing_scope" and exc.response.get("needed") == "channels:read":
+            # The app asks for no public-channel scope: Slack says so for a public channel.
+            problems.append(
+                f"DESK_CHANNEL_ID: {settings.desk_channel_id} is public; reports must go to a "
+                "private channel"
+            )
+            return problems
         problems.append(
             f"DESK_CHANNEL_ID: {settings.desk_channel_id} cannot be read ({error}); "
             "invite the bot to the desk channel"

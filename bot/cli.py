@@ -59,6 +59,7 @@ def _print_guidance_problems(prefix: str, problems: Sequence[str]) -> None:
 
 def cmd_guidance_check(env: Mapping[str, str], args: argparse.Namespace) -> int:
     """Validate the guidance texts without Slack or a database, so HR can check an edit alone."""
+    from bot.awareness.content import awareness_problems
     from bot.guidance import GuidanceError, load_guidance
 
     # Only GUIDANCE_DIR is read, not the full settings: HR need no Slack tokens to check a text.
@@ -69,7 +70,11 @@ def cmd_guidance_check(env: Mapping[str, str], args: argparse.Namespace) -> int:
     except GuidanceError as exc:
         _print_guidance_problems(f"{folder}: ", exc.problems)
         return 1
-    print(f"guidance OK: {len(library.topics())} topics in ja and en")
+    problems = awareness_problems(folder, library)
+    if problems:
+        _print_guidance_problems(f"{folder}: ", problems)
+        return 1
+    print(f"guidance OK: {len(library.topics())} topics in ja and en, awareness posts OK")
     return 0
 
 

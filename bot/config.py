@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from bot.awareness.schedule import WeeklySlot, parse_on_off, parse_schedule
+
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -104,6 +106,11 @@ class Settings:
     log_level: str = "INFO"
     guidance_dir: Path | None = None
     http_threads: int = 8
+    evidence_download_timeout: timedelta = timedelta(seconds=30)
+    # Awareness posts and the welcome DM (bot/awareness); the schedule is None when off.
+    awareness_channel_id: str | None = None
+    awareness_schedule: WeeklySlot | None = None
+    awareness_welcome: bool = False
 
     @property
     def socket_mode(self) -> bool:
@@ -251,6 +258,7 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
     convert("URGENT_PING_WINDOW", "urgent_ping_window", positive_duration)
     convert("LOG_LEVEL", "log_level", log_level)
     convert("HTTP_THREADS", "http_threads", positive_int)
+    convert("EVIDENCE_DOWNLOAD_TIMEOUT", "evidence_download_timeout", positive_duration)
 
     def directory(raw: str) -> Path:
         path = Path(raw).expanduser()
@@ -259,6 +267,17 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
         return path
 
     convert("GUIDANCE_DIR", "guidance_dir", directory)
+
+    def channel(raw: str) -> str:
+        if not _CHANNEL_ID.match(raw):
+            raise ValueError(f"{raw!r} is not a channel id like C0123ABCD")
+        return raw
+
+    convert("AWARENESS_CHANNEL_ID", "awareness_channel_id", channel)
+    convert("AWARENESS_SCHEDULE", "awareness_schedule", parse_schedule)
+    convert("AWARENESS_WELCOME", "awareness_welcome", parse_on_off)
+    if values.get("awareness_schedule") and not values.get("awareness_channel_id"):
+        problems.append("AWARENESS_SCHEDULE needs AWARENESS_CHANNEL_ID (the channel to post in)")
 
     if problems:
         raise SettingsError(problems)

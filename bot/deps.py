@@ -21,7 +21,7 @@ from storage.db import SessionFactory
 if TYPE_CHECKING:
     from bot.guidance.library import GuidanceLibrary
     from bot.report.renderers import CaseBlocks
-    from bot.report.service import ReportHook
+    from bot.report.service import EvidenceHook, ReportHook
 
 T = TypeVar("T")
 
@@ -54,7 +54,9 @@ class Feature:
     outbox_kinds: frozenset[str] = frozenset()
     renderers: Mapping[str, Renderer] = field(default_factory=dict)
     report_hooks: Sequence[ReportHook] = ()
+    evidence_hooks: Sequence[EvidenceHook] = ()
     case_blocks: Sequence[CaseBlocks] = ()
+    receipt_blocks: Sequence[CaseBlocks] = ()  # appended to the reporter's receipt DM
     tick_jobs: Sequence[TickJob] = ()
     services: Sequence[object] = ()
 
@@ -66,6 +68,7 @@ class Deps:
     report_hooks: tuple[ReportHook, ...]
     tick_jobs: tuple[TickJob, ...]
     services: Mapping[type, object] = field(default_factory=dict)
+    evidence_hooks: tuple[EvidenceHook, ...] = ()
 
     def service(self, kind: type[T]) -> T:
         """The one `kind` a feature built at start (e.g. `deps.service(DeskService)`)."""

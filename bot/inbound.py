@@ -109,10 +109,12 @@ def _check_json_body(body: dict[str, Any]) -> None:
     kind = body.get("type")
     if kind == "event_callback":
         event = _require(body, "event", dict, "body")
-        _require(event, "type", str, "event")
+        event_type = _require(event, "type", str, "event")
         _optional(body, "event_id", str, "body")
-        for key in ("user", "channel", "subtype", "ts", "event_ts"):
+        for key in ("channel", "subtype", "ts", "event_ts"):
             _optional(event, key, str, "event")
+        # team_join carries the whole user object; every other event a user id.
+        _optional(event, "user", (str, dict) if event_type == "team_join" else str, "event")
     elif kind == "url_verification":
         _require(body, "challenge", str, "body")
 

@@ -52,6 +52,8 @@ PERMANENT_ERRORS = frozenset(
 )
 GAVE_UP = "gave_up"
 DEFAULT_GIVE_UP = timedelta(days=2)
+# How a failure with no answer from Slack is recorded: the request may have reached Slack.
+TRANSPORT_ERROR = "transport: "
 MAX_BACKOFF = timedelta(minutes=15)
 MAX_NOT_READY_WAIT = timedelta(minutes=1)
 
@@ -91,13 +93,33 @@ class Publish:
 
 
 @dataclass(frozen=True)
+class Perform:
+    """Other Slack work (a reaction, a file copy, a delete): `run(client)` does it and returns
+    the (channel, ts) to record ("" when there is none); `on_delivered` runs in the transaction
+    that marks the row done. `run` raises SlackApiError/OSError to be retried like a post, or
+    DeliveryFailed for an outcome of its own."""
+
+    run: Callable[[WebClient], tuple[str, str]]
+    on_delivered: OnDelivered | None = None
+
+
+class DeliveryFailed(Exception):
+    """Raised by a Perform: `error` is recorded; permanent errors are not retried."""
+
+    def __init__(self, error: str, *, permanent: bool = False) -> None:
+        super().__init__(error)
+        self.error = error
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
 class Skip:
     """Nothing to send any more (e.g. the check-in was cancelled meanwhile)."""
 
     reason: str
 
 
-Delivery = Post | Update | Publish | Skip
+Delivery = Post | Update | Publish | Perform | Skip
 Renderer = Callable[[Session, OutboxMessage], Delivery]
 
 
@@ -190,8 +212,11 @@ class OutboxWorker:
             if message is None or message.status != OutboxStatus.SENDING:
                 return
             # A row claimed with attempts already counted but no recorded outcome means a
-            # worker died mid-send: Slack may already have the message.
-            outcome_unknown = message.attempts > 0 and message.last_error is None
+            # worker died mid-send; a transport error (a timeout, a dropped connection) leaves
+            # the outcome just as open. Either way Slack may already have the message.
+            outcome_unknown = message.attempts > 0 and (
+                message.last_error is None or message.last_error.startswith(TRANSPORT_ERROR)
+            )
             if self._clock.now() - message.created_at > self._give_up:
                 # Nothing retries forever: past DELIVERY_GIVE_UP the row is failed (and counted
                 # on the desk's App Home) instead of being sent days late.
@@ -219,9 +244,13 @@ class OutboxWorker:
         except SlackApiError as exc:
             self._record_slack_error(message_id, exc, stats)
             return
+        except DeliveryFailed as exc:
+            self._record_failure(message_id, exc.error, permanent=exc.permanent, stats=stats)
+            return
         except (SlackClientError, OSError) as exc:
             # Connection refused, timeouts and DNS failures reach us as OSError (URLError).
-            self._record_failure(message_id, type(exc).__name__, permanent=False, stats=stats)
+            error = f"{TRANSPORT_ERROR}{type(exc).__name__}"
+            self._record_failure(message_id, error, permanent=False, stats=stats)
             return
         with self._sessions.begin() as session:
             message = outbox_repo.get(session, message_id)
@@ -232,7 +261,9 @@ class OutboxWorker:
             message.claimed_until = None
             message.result_channel = channel or None
             message.result_ts = ts or None
-            if isinstance(delivery, Post) and delivery.on_delivered and channel and ts:
+            if (isinstance(delivery, Post) and delivery.on_delivered and channel and ts) or (
+                isinstance(delivery, Perform) and delivery.on_delivered
+            ):
                 delivery.on_delivered(session, channel, ts)
         if not isinstance(delivery, Skip):
             stats.sent += 1
@@ -250,6 +281,8 @@ class OutboxWorker:
         if isinstance(delivery, Publish):
             self._client.views_publish(user_id=delivery.user_id, view=delivery.view)
             return "", ""
+        if isinstance(delivery, Perform):
+            return delivery.run(self._client)
         channel = self._resolve_channel(delivery.channel)
         if outcome_unknown:
             found = self._find_posted(channel, delivery.thread_ts, message_id)

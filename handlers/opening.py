@@ -29,8 +29,11 @@ def open_report_modal(
     user_id: str,
     tell: Callable[[str], object],
     prefill: Prefill | None = None,
+    details_for_case: int | None = None,
 ) -> None:
-    """views.open must use the trigger_id within 3 seconds of the click: no other work first."""
+    """views.open must use the trigger_id within 3 seconds of the click: no other work first.
+
+    `details_for_case`: the form is pushed over the SOS dialog and adds to that case."""
     profile = deps.profiles.get(user_id)
     locale = profile.locale
     forms = deps.service(FormThrottle)
@@ -44,6 +47,7 @@ def open_report_modal(
         submission_token=uuid.uuid4().hex,
         locale=locale,
         permalink=prefill.permalink if prefill else None,
+        case_id=details_for_case,
         reporter_mentions=prefill.reporter_mentions if prefill else (),
     )
     view = report_modal(
@@ -56,7 +60,10 @@ def open_report_modal(
         prefill=prefill,
     )
     try:
-        client.views_open(trigger_id=trigger_id, view=view)
+        if details_for_case is None:
+            client.views_open(trigger_id=trigger_id, view=view)
+        else:
+            client.views_push(trigger_id=trigger_id, view=view)
     except SlackApiError as exc:
         forms.closed(user_id)
         if exc.response.get("error") in EXPIRED_TRIGGER_ERRORS:

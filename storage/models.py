@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     false,
 )
 from sqlalchemy.engine import Dialect
@@ -55,6 +56,7 @@ class CaseStatus:
     ACKNOWLEDGED = "acknowledged"
     ESCALATED = "escalated"
     RESOLVED = "resolved"
+    WITHDRAWN = "withdrawn"  # the reporter withdrew it (issue 12); closed like resolved
 
 
 class Case(Base):
@@ -229,13 +231,138 @@ class ReferenceCounter(Base):
     value: Mapped[int] = mapped_column(Integer)
 
 
+# --- conversation and evidence (issue 12) -------------------------------------------------
+
+
+class ConversationThread(Base):
+    """Where a case's conversation with the reporter lives in their DM: the thread under the
+    receipt DM. Also the identity-consent state (the desk asked; the reporter answered)."""
+
+    __tablename__ = "conversation_threads"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    dm_channel: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str] = mapped_column(String(32), unique=True)
+    consent_state: Mapped[str | None] = mapped_column(String(16))  # asked | shared | declined
+    consent_asked_by: Mapped[str | None] = mapped_column(String(32))
+    consent_message_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+
+class CaseMessage(Base):
+    """One message of a case's conversation. `direction`: "in" (reporter -> desk) or "out"
+    (desk -> reporter). `source_*` is the reporter's own Slack message (for edits, deletions
+    and the delivered mark), `copy_*` the bot's post of it: in the case thread for "in", in the
+    reporter's DM thread for "out" (`desk_copy_ts` is the desk thread's copy of an "out").
+    `case_id` is null only while the reporter is asked which of their cases a DM is about."""
+
+    __tablename__ = "case_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    reporter_user_id: Mapped[str] = mapped_column(String(32))
+    direction: Mapped[str] = mapped_column(String(8))
+    author_kind: Mapped[str] = mapped_column(String(16))  # reporter | desk
+    kind: Mapped[str] = mapped_column(String(16), default="message")  # message | details
+    desk_author_id: Mapped[str | None] = mapped_column(String(32))
+    signed: Mapped[bool] = mapped_column(Boolean, default=False)
+    text: Mapped[str] = mapped_column(Text, default="")
+    # The files offered with it (id, name, type, size, url), for evidence and the thread.
+    files: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    source_channel: Mapped[str | None] = mapped_column(String(32))
+    source_ts: Mapped[str | None] = mapped_column(String(32))
+    copy_channel: Mapped[str | None] = mapped_column(String(32))
+    copy_ts: Mapped[str | None] = mapped_column(String(32))
+    desk_copy_ts: Mapped[str | None] = mapped_column(String(32))
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    edited_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+    read_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        # Slack retries events: the reporter's message is stored once.
+        UniqueConstraint("source_channel", "source_ts", name="uq_case_messages_source"),
+        Index("ix_case_messages_case_id", "case_id"),
+    )
+
+
+class EvidenceFile(Base):
+    """A file the reporter gave (form or DM thread). Never the bytes: the name, size, type,
+    SHA-256 of what the reporter sent and of the copy, and the Slack id of the bot's copy in
+    the case thread (which retention deletes with files.delete)."""
+
+    __tablename__ = "evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case_messages.id", ondelete="CASCADE")
+    )
+    source_file_id: Mapped[str] = mapped_column(String(32))
+    source_url: Mapped[str | None] = mapped_column(String(1024))
+    name: Mapped[str] = mapped_column(String(255), default="")
+    mimetype: Mapped[str] = mapped_column(String(128), default="")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16))  # pending | copied | refused
+    refusal: Mapped[str | None] = mapped_column(String(32))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    copy_sha256: Mapped[str | None] = mapped_column(String(64))
+    metadata_stripped: Mapped[bool] = mapped_column(Boolean, default=False)
+    copy_file_id: Mapped[str | None] = mapped_column(String(32))
+    copy_channel: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    copied_at: Mapped[datetime | None]
+
+    __table_args__ = (
+        UniqueConstraint("case_id", "source_file_id", name="uq_evidence_case_source"),
+        Index("ix_evidence_files_case_id", "case_id"),
+    )
+
+
+# ── awareness (issue 14): weekly awareness posts and who clicked "Got it" ─────────────────────
+
+
+class AwarenessPost(Base):
+    """One weekly awareness post; `slot_at` is unique, so each slot is posted once by anyone."""
+
+    __tablename__ = "awareness_posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot_at: Mapped[datetime] = mapped_column(unique=True)
+    item_key: Mapped[str] = mapped_column(String(64))
+    sequence: Mapped[int] = mapped_column(Integer)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+
+class AwarenessRead(Base):
+    """Someone clicked "Got it" on a post. Only clicks are stored: never who did not click."""
+
+    __tablename__ = "awareness_reads"
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("awareness_posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    read_at: Mapped[datetime]
+
+
 __all__ = [
+    "AwarenessPost",
+    "AwarenessRead",
     "Base",
     "Case",
     "CaseEvent",
+    "CaseMessage",
     "CaseStatus",
     "CheckIn",
     "CheckInStatus",
+    "ConversationThread",
+    "EvidenceFile",
     "HomeViewer",
     "OutboxMessage",
     "OutboxStatus",

@@ -14,7 +14,7 @@ from bot.checkins.service import CheckinPolicy, reporter_stopped, schedule_for_r
 from bot.deps import Core, Feature
 from bot.scheduler import TickJob
 from bot.slack import blocks as bk
-from storage.models import Case, CheckInStatus
+from storage.models import Case, CaseStatus, CheckInStatus
 from storage.repositories import checkins as checkins_repo
 
 
@@ -23,7 +23,9 @@ def case_blocks(session: Session, case: Case, locale: str) -> Sequence[bk.Block]
     return desk_blocks(
         case,
         status_line(case, checkins, locale),
-        can_add=case.checkins_wanted and not reporter_stopped(checkins),
+        can_add=case.checkins_wanted
+        and not reporter_stopped(checkins)
+        and case.status != CaseStatus.WITHDRAWN,  # the reporter withdrew: no more check-ins
         can_cancel=any(c.status == CheckInStatus.SCHEDULED for c in checkins),
         locale=locale,
     )

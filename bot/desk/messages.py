@@ -59,10 +59,10 @@ def case_state_blocks(
         )
         for index, action in enumerate(actions)
     ]
-    return [
-        bk.context(" · ".join(facts)),
-        bk.actions(buttons, block_id=ids.CASE_ACTIONS_BLOCK),
-    ]
+    blocks = [bk.context(" · ".join(facts))]
+    if buttons:
+        blocks.append(bk.actions(buttons, block_id=ids.CASE_ACTIONS_BLOCK))
+    return blocks
 
 
 def timeline_message(

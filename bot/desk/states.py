@@ -93,7 +93,12 @@ DESK_ACTIONS: tuple[DeskAction, ...] = (
         modal_block=ids.OUTCOME_BLOCK,
     ),
     DeskAction(Action.REOPEN, {RESOLVED: ACKNOWLEDGED}),
-    DeskAction(Action.NOTE, {status: status for status in STATUSES}, modal_block=ids.NOTE_BLOCK),
+    # A case the reporter withdrew (issue 12) takes notes only.
+    DeskAction(
+        Action.NOTE,
+        {status: status for status in (*STATUSES, CaseStatus.WITHDRAWN)},
+        modal_block=ids.NOTE_BLOCK,
+    ),
 )
 BY_ACTION: Mapping[Action, DeskAction] = {row.action: row for row in DESK_ACTIONS}
 BY_BUTTON: Mapping[str, DeskAction] = {row.action_id: row for row in DESK_ACTIONS}
@@ -134,6 +139,8 @@ def next_status(status: str, action: Action) -> str:
 def refusal(status: str, action: Action) -> Refusal:
     if status == RESOLVED:
         return Refusal("desk.refused.resolved", status)
+    if status == CaseStatus.WITHDRAWN:
+        return Refusal("desk.refused.withdrawn", status)
     if action is Action.ACKNOWLEDGE:
         return Refusal("desk.refused.already_acknowledged", status)
     if action is Action.RESOLVE:

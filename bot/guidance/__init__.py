@@ -44,6 +44,7 @@ from bot.guidance.messages import (
     topic_picker,
     unknown_topic_blocks,
 )
+from bot.guidance.sources import SOURCE_FIELD, factual_lines, source_problems
 from bot.i18n import Locale
 from bot.slack.limits import check_blocks
 
@@ -58,6 +59,7 @@ __all__ = [
     "EVERY_CASE",
     "GENERAL_KEYS",
     "LOCALES",
+    "SOURCE_FIELD",
     "Answer",
     "Category",
     "DeskEntry",
@@ -75,10 +77,12 @@ __all__ = [
     "default_directory",
     "desk_guidance_blocks",
     "employee_guidance_blocks",
+    "factual_lines",
     "help_answer",
     "load_guidance",
     "overview_blocks",
     "policy_answer",
+    "source_problems",
     "topic_answer",
     "topic_blocks",
     "topic_picker",

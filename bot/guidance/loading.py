@@ -30,6 +30,7 @@ from bot.guidance.library import (
     Keywords,
     Text,
 )
+from bot.guidance.sources import SOURCE_FIELD, source_problems
 
 _FieldKind = Literal["text", "keywords"]
 
@@ -42,6 +43,8 @@ _SCHEMA: dict[str, tuple[tuple[str, ...], dict[str, _FieldKind]]] = {
     "desk.yaml": ((*CATEGORY_KEYS, EVERY_CASE), {"facts": "text", "actions": "text"}),
     "general.yaml": (GENERAL_KEYS, {"title": "text", "keywords": "keywords", "text": "text"}),
 }
+# Read and checked by other features (bot/awareness): the guidance check only checks their sources.
+OTHER_FILES: tuple[str, ...] = ("awareness.yaml",)
 # Placeholders the app fills, per (file, entry, field); each listed one must appear in the text.
 _PLACEHOLDERS: dict[tuple[str, str, str], str] = {
     ("general.yaml", "overview", "text"): "categories",
@@ -148,7 +151,7 @@ def _read_file(path: Path, problems: list[str]) -> dict[str, Any] | None:
 
 def _check_structure(directory: Path, problems: list[str]) -> dict[str, dict[str, Any]]:
     for path in sorted(directory.glob("*.y*ml")):
-        if path.name not in _SCHEMA:
+        if path.name not in _SCHEMA and path.name not in OTHER_FILES:
             problems.append(f"{path.name}: unknown file (expected: {', '.join(_SCHEMA)})")
     raw: dict[str, dict[str, Any]] = {}
     for file, (keys, fields) in _SCHEMA.items():
@@ -171,7 +174,7 @@ def _check_structure(directory: Path, problems: list[str]) -> dict[str, dict[str
                 )
                 continue
             for name in entry:
-                if name not in fields:
+                if name not in fields and name != SOURCE_FIELD:
                     problems.append(
                         f"{file}: {key}: unknown field {name!r} ({_suggest(str(name), fields)})"
                     )
@@ -252,6 +255,7 @@ def _load(directory: Path | None) -> tuple[GuidanceLibrary | None, list[str]]:
     if problems:
         # Rendering needs every entry in place; report the structure first.
         return None, problems
+    problems += source_problems(folder)
     lib = _build(raw)
     problems += ambiguity_problems(lib)
     problems += raw_length_problems(lib)

@@ -29,6 +29,7 @@ from bot.report import COMMAND, OPEN_REPORT_ACTION
 from bot.slack import blocks as bk
 from bot.slack.blocks import Block, context, divider, header, option, section
 from bot.slack.mrkdwn import escape
+from bot.sos import OPEN_ACTION as SOS_ACTION
 
 # A mistyped query is echoed back; cap it so a pasted paragraph cannot push the reply over limits.
 MAX_QUERY_ECHO = 100
@@ -288,7 +289,12 @@ def help_answer(locale: str, lines: Sequence[HelpLine]) -> Answer:
             bk.header(heading),
             bk.section("\n".join(help_line(line, loc) for line in lines)),
             bk.actions(
-                [bk.button(t("guidance.report_button", loc), OPEN_REPORT_ACTION, style="primary")],
+                [
+                    bk.button(
+                        t("guidance.report_button", loc), OPEN_REPORT_ACTION, style="primary"
+                    ),
+                    bk.button(t("sos.button", loc), SOS_ACTION, "help", style="danger"),
+                ],
                 block_id=BLOCK_HELP_ACTIONS,
             ),
             bk.context(t("guidance.help_footer", loc)),

@@ -5,6 +5,6 @@ change, and whether a case shows as over its SLA.
 """
 
 from bot.home.ids import HOME_PUBLISH
-from bot.home.service import enqueue_home_refreshes, sla_breached
+from bot.home.service import DeskHomeSection, enqueue_home_refreshes, sla_breached
 
-__all__ = ["HOME_PUBLISH", "enqueue_home_refreshes", "sla_breached"]
+__all__ = ["HOME_PUBLISH", "DeskHomeSection", "enqueue_home_refreshes", "sla_breached"]

@@ -8,7 +8,7 @@ on the App Home through `case_lines`, e.g.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -16,17 +16,25 @@ from sqlalchemy.orm import Session
 from bot.deps import Core, Feature
 from bot.home import ids
 from bot.home.renderers import home_renderers
-from bot.home.service import HomeCaseLine, HomeSources, enqueue_home_refreshes
+from bot.home.service import DeskHomeSection, HomeCaseLine, HomeSources, enqueue_home_refreshes
 from storage.models import Case
 
 
-def home_feature(core: Core, *, case_lines: Sequence[HomeCaseLine] = ()) -> Feature:
+def home_feature(
+    core: Core,
+    *,
+    case_lines: Sequence[HomeCaseLine] = (),
+    desk_sections: Sequence[Callable[[Core], DeskHomeSection]] = (),
+) -> Feature:
+    """`desk_sections`: other features' blocks at the end of the desk's part of the home
+    (e.g. the awareness posts' read counts), each built once from the core."""
     settings = core.settings
     sources = HomeSources(
         guidance=core.guidance,
         hotline_url=settings.hotline_url,
         links=core.links,
         case_lines=tuple(case_lines),
+        desk_sections=tuple(make(core) for make in desk_sections),
     )
 
     def refresh_homes_on_report(session: Session, case: Case, now: datetime) -> None:

@@ -16,6 +16,7 @@ from bot.slack import blocks as bk
 from bot.slack import limits
 from bot.slack.blocks import SlackMessage
 from bot.slack.mrkdwn import escape, slack_date, truncate_plain
+from bot.sos import OPEN_ACTION as SOS_ACTION
 
 MY_CASES_MAX = 20
 DESK_CASES_MAX = 40
@@ -51,6 +52,7 @@ class DeskOverview:
     status_counts: Mapping[str, int]
     category_counts: Sequence[tuple[str, int]]  # (label, open cases), most first
     failed_deliveries: int = 0  # Slack messages given up on in the last FAILED_WINDOW
+    extra_blocks: Sequence[bk.Block] = ()  # other features' desk sections (awareness posts)
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,7 @@ def _desk_blocks(desk: DeskOverview, locale: str) -> list[bk.Block]:
     blocks.extend(desk_case_section(row, locale) for row in desk.cases[:DESK_CASES_MAX])
     if desk.more:
         blocks.append(bk.context(t("home.desk.more", locale, n=desk.more)))
+    blocks.extend(desk.extra_blocks)
     return blocks
 
 
@@ -149,6 +152,10 @@ def home_view(content: HomeContent) -> bk.Block:
     )
     blocks: list[bk.Block] = [
         bk.section(t("home.intro", locale), accessory=report_button),
+        bk.section(
+            t("sos.home_hint", locale),
+            accessory=bk.button(t("sos.button", locale), SOS_ACTION, "home", style="danger"),
+        ),
         bk.section(t("home.policy", locale, title=escape(content.policy_title))),
         bk.context(hotline_text(locale, content.hotline_url)),
         bk.divider(),

@@ -44,6 +44,8 @@ FAILED_WINDOW = timedelta(days=30)
 # Hook for other features (e.g. check-ins): one extra mrkdwn line under a case on the App Home,
 # or None. `audience` says who reads it: "reporter" (their own case) or "desk" (desk staff).
 HomeCaseLine = Callable[[Session, Case, str, Audience], str | None]
+# Hook for other features (e.g. awareness posts): blocks at the end of the desk's section.
+DeskHomeSection = Callable[[Session, str], Sequence[bk.Block]]
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class HomeSources:
     hotline_url: str | None
     links: WorkspaceLinks
     case_lines: Sequence[HomeCaseLine] = ()
+    desk_sections: Sequence[DeskHomeSection] = ()
 
 
 def _extra_lines(
@@ -112,6 +115,7 @@ def desk_overview(
         status_counts=desk_repo.status_counts(session),
         category_counts=[(label(key, locale), count) for key, count in categories],
         failed_deliveries=desk_repo.failed_deliveries(session, now - FAILED_WINDOW),
+        extra_blocks=tuple(b for part in sources.desk_sections for b in part(session, locale)),
     )
 
 

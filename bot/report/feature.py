@@ -23,6 +23,7 @@ def report_feature(
     *,
     case_blocks: Sequence[CaseBlocks] = (),
     mention_allowed: Callable[[Session, Case], bool] | None = None,
+    receipt_blocks: Sequence[CaseBlocks] = (),
 ) -> Feature:
     settings = core.settings
     rendering = ReportRendering(
@@ -33,6 +34,7 @@ def report_feature(
         employee_guidance=core.guidance.employee_blocks,
         case_blocks=tuple(case_blocks),
         mention_allowed=mention_allowed,
+        receipt_blocks=tuple(receipt_blocks),
     )
     return Feature(
         outbox_kinds=ids.OUTBOX_KINDS,

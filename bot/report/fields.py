@@ -20,6 +20,7 @@ class Kind(StrEnum):
     MULTI_SELECT = "multi_static_select"
     RADIO = "radio_buttons"
     CHECKBOXES = "checkboxes"
+    FILES = "file_input"  # evidence (issue 12): Slack's file_input, modals only
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Field:
     shown_to_desk: bool = False  # TEXT: a labelled quote on the desk's case message
     hint: str = ""  # catalogue key of the hint under the field
     placeholder: str = ""  # catalogue key of the placeholder
+    note: str = ""  # catalogue key of a context line just above the field ({channel}: the desk)
     only_with_link: bool = False  # shown only when the form was opened on a message (a link)
 
     @property
@@ -52,6 +54,8 @@ CUSTOMER_TYPES = ("customer", "job_seeker", "corporate_client", "business_partne
 IDENTITY_CHOICES = ("named", "anonymous")
 PREFERENCE_CHECKINS = "checkins"
 PREFERENCE_POLICE_OK = "police_ok"
+# What an optional choice left empty is stored as (the desk sees "Not given").
+UNKNOWN = "unknown"
 
 CHOOSE = "report.placeholder.choose"
 
@@ -77,10 +81,12 @@ CATEGORIES = Field(
     hint="report.hint.categories",
     placeholder="report.placeholder.categories",
 )
-OCCURRED_AT = Field("occurred_at", Kind.DATETIME)
+# Optional with a default: now (the picker opens on it) and "unknown" for the two choices.
+OCCURRED_AT = Field("occurred_at", Kind.DATETIME, optional=True)
 CONTACT_CHANNEL = Field(
     "contact_channel",
     Kind.SELECT,
+    optional=True,
     choices=CONTACT_CHANNELS,
     choice_labels="report.channel",
     placeholder=CHOOSE,
@@ -88,6 +94,7 @@ CONTACT_CHANNEL = Field(
 CUSTOMER_TYPE = Field(
     "customer_type",
     Kind.SELECT,
+    optional=True,
     choices=CUSTOMER_TYPES,
     choice_labels="report.customer",
     placeholder=CHOOSE,
@@ -99,6 +106,17 @@ IDENTITY = Field(
     choice_labels="report.identity",
     initial=("named",),
     described=True,
+    note="report.who_sees",
+)
+# Evidence: up to 10 files (Slack's file_input limit; `max_length` is its max_files), handed to
+# the conversation feature's evidence intake with the new case (ReportDraft.evidence).
+EVIDENCE_MAX_FILES = 10
+EVIDENCE = Field(
+    "evidence",
+    Kind.FILES,
+    optional=True,
+    max_length=EVIDENCE_MAX_FILES,
+    hint="evidence.form.hint",
 )
 # Issue 10: an anonymous reporter's link to the message (their own DM or channel) reaches the
 # desk only if they tick this.
@@ -115,9 +133,18 @@ PREFERENCES = Field(
     "preferences",
     Kind.CHECKBOXES,
     optional=True,
-    choices=(PREFERENCE_CHECKINS, PREFERENCE_POLICE_OK),
+    choices=(PREFERENCE_CHECKINS,),
     choice_labels="report.preference",
     initial=(PREFERENCE_CHECKINS,),
+)
+# Police consent is its own question (left empty, the desk asks before involving the police).
+POLICE = Field(
+    "police",
+    Kind.CHECKBOXES,
+    optional=True,
+    choices=(PREFERENCE_POLICE_OK,),
+    choice_labels="report.preference",
+    hint="report.hint.police",
 )
 
 
@@ -134,8 +161,11 @@ def _optional_text(
     )
 
 
+# The one-minute form: safety and who will read it first, then the only required field, so an
+# error (if any) shows near the top; everything after the narrative is optional.
 FIELDS: tuple[Field, ...] = (
     IN_DANGER,
+    IDENTITY,
     NARRATIVE,
     CATEGORIES,
     OCCURRED_AT,
@@ -146,9 +176,10 @@ FIELDS: tuple[Field, ...] = (
     _optional_text("injury"),
     _optional_text("immediate_action"),
     _optional_text("wants"),
-    IDENTITY,
+    EVIDENCE,
     SHARE_LINK,
     PREFERENCES,
+    POLICE,
 )
 # Free text the reporter typed, copied into the case column of the same name.
 TEXT_FIELDS: tuple[Field, ...] = tuple(field for field in FIELDS if field.kind is Kind.TEXT)

@@ -12,4 +12,6 @@ DESK_MESSAGE = "report.desk_message"  # the case message in the desk channel (po
 DESK_UPDATE = "report.desk_update"  # re-render that message after any change to the case
 REPORTER_DM = "report.reporter_dm"  # the reporter's confirmation
 
-OUTBOX_KINDS = frozenset({DESK_MESSAGE, DESK_UPDATE, REPORTER_DM})
+# Re-render the confirmation in place (its buttons changed: the reporter withdrew, issue 12).
+RECEIPT_UPDATE = "report.receipt_update"
+OUTBOX_KINDS = frozenset({DESK_MESSAGE, DESK_UPDATE, REPORTER_DM, RECEIPT_UPDATE})

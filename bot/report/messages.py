@@ -109,6 +109,7 @@ def reporter_confirmation(
     locale: str,
     ack_sla: timedelta,
     guidance_blocks: Sequence[bk.Block] = (),
+    extra_blocks: Sequence[bk.Block] = (),
 ) -> SlackMessage:
     """The reporter's DM: emergency steps first when in danger, then what happens next."""
     blocks: list[bk.Block] = []
@@ -132,6 +133,7 @@ def reporter_confirmation(
             )
         ),
     ]
+    blocks.extend(extra_blocks)  # other features' parts (the conversation's buttons)
     remaining = MESSAGE_BLOCKS_MAX - len(blocks) - 1
     if guidance_blocks:
         blocks.append(bk.divider())

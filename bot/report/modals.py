@@ -17,17 +17,20 @@ from bot.report.fields import (
     CATEGORIES,
     CONTACT_CHANNEL,
     CUSTOMER_TYPE,
+    EVIDENCE,
     FIELDS,
     IDENTITY,
     IN_DANGER,
     NARRATIVE,
     OCCURRED_AT,
+    POLICE,
     PREFERENCE_CHECKINS,
     PREFERENCE_POLICE_OK,
     PREFERENCES,
     SHARE_LINK,
     SHARE_LINK_CHOICE,
     TEXT_FIELDS,
+    UNKNOWN,
     Field,
     Kind,
 )
@@ -56,10 +59,17 @@ class FormMetadata:
     submission_token: str
     locale: str
     permalink: str | None = None
+    case_id: int | None = None  # set when the form adds details to an SOS case
     reporter_mentions: tuple[str, ...] = ()
 
     def encode(self) -> str:
-        data: dict[str, Any] = {"k": self.submission_token, "l": self.locale, "p": self.permalink}
+        data: dict[str, object] = {
+            "k": self.submission_token,
+            "l": self.locale,
+            "p": self.permalink,
+        }
+        if self.case_id is not None:
+            data["c"] = self.case_id
         if self.reporter_mentions:
             data["m"] = list(self.reporter_mentions)
         return json.dumps(data, ensure_ascii=False)
@@ -75,6 +85,7 @@ class FormMetadata:
         token = data.get("k") if isinstance(data.get("k"), str) else None
         locale = str(data["l"]) if data.get("l") in ("ja", "en") else fallback_locale
         link = bounds.safe_permalink(data.get("p"))
+        case_id = bounds.parse_id(data.get("c"))
         raw_mentions = data.get("m")
         if not isinstance(raw_mentions, list):
             raw_mentions = []
@@ -83,6 +94,7 @@ class FormMetadata:
             submission_token=token or fallback_token,
             locale=locale,
             permalink=link,
+            case_id=case_id,
             reporter_mentions=mentions[:10],
         )
 
@@ -102,6 +114,8 @@ class ReportDraft:
     checkins_wanted: bool
     police_consent: bool
     source_permalink: str | None
+    # Files from the form's file_input, as Slack describes them (never their bytes).
+    evidence: tuple[dict[str, Any], ...] = ()
 
 
 def _choice_options(field: Field, locale: str) -> list[dict[str, Any]]:
@@ -129,9 +143,17 @@ def _element(
             field.action_id,
             multiline=field.multiline,
             max_length=field.max_length,
-            initial_value=prefill.narrative if prefill and field is NARRATIVE else None,
+            initial_value=(
+                prefill.narrative[: field.max_length] if prefill and field is NARRATIVE else None
+            ),
             placeholder=placeholder,
         )
+    if field.kind is Kind.FILES:
+        return {
+            "type": field.kind.value,
+            "action_id": field.action_id,
+            "max_files": field.max_length,
+        }
     if field.kind is Kind.DATETIME:
         return {
             "type": field.kind.value,
@@ -168,6 +190,8 @@ def report_modal(
         if field.only_with_link and not metadata.permalink:
             continue
         element = _element(field, locale, now=now, category_labels=category_labels, prefill=prefill)
+        if field.note:
+            body.append(bk.context(t(field.note, locale, channel=desk_channel_name)))
         body.append(
             bk.input_block(
                 field.block_id,
@@ -260,17 +284,20 @@ def parse_report(
     categories = _selected_many(values, CATEGORIES)
     if any(key not in category_keys for key in categories):
         errors[CATEGORIES.block_id] = t("report.error.invalid_choice", locale)
-    contact_channel = _selected(values, CONTACT_CHANNEL)
-    customer_type = _selected(values, CUSTOMER_TYPE)
+    # Optional choices left empty are "unknown"; only a value off the list is an error.
+    contact_channel = _selected(values, CONTACT_CHANNEL) or UNKNOWN
+    customer_type = _selected(values, CUSTOMER_TYPE) or UNKNOWN
     # Fail closed: a missing or unknown choice keeps the reporter's name out of the desk channel.
     identity = bounds.anonymous_unless_named(_selected(values, IDENTITY))
     for field, chosen in (
         (CONTACT_CHANNEL, contact_channel),
         (CUSTOMER_TYPE, customer_type),
     ):
-        if chosen not in field.choices:
-            errors[field.block_id] = t("report.error.choose_one", locale)
-    preferences = _selected_many(values, PREFERENCES)
+        if chosen not in (*field.choices, *([UNKNOWN] if field.optional else [])):
+            errors[field.block_id] = t("report.error.invalid_choice", locale)
+    # Police consent is its own question; a form opened before it moved still sends it here.
+    preferences = _selected_many(values, PREFERENCES) + _selected_many(values, POLICE)
+    files = _value(values, EVIDENCE).get("files") or []
     anonymous = identity != "named"
     if anonymous:
         texts = {key: _unmention(text, metadata, locale) for key, text in texts.items()}
@@ -281,8 +308,8 @@ def parse_report(
     return ReportDraft(
         categories=tuple(key for key in category_keys if key in categories),
         occurred_at=occurred_at,
-        contact_channel=contact_channel or "",
-        customer_type=customer_type or "",
+        contact_channel=contact_channel,
+        customer_type=customer_type,
         texts=texts,
         in_danger=_selected(values, IN_DANGER) == "yes",
         identity=identity,
@@ -290,6 +317,7 @@ def parse_report(
         police_consent=PREFERENCE_POLICE_OK in preferences,
         # An anonymous reporter's link (to their own DM or channel) only if they chose to share it.
         source_permalink=metadata.permalink if share_link or not anonymous else None,
+        evidence=tuple(f for f in files if isinstance(f, dict)),
     )
 
 

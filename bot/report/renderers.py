@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 
 from bot.i18n import t
 from bot.outbox import Delivery, NotReady, Post, Renderer, Skip, Update
-from bot.report.ids import DESK_MESSAGE, DESK_UPDATE, REPORTER_DM
+from bot.report.ids import DESK_MESSAGE, DESK_UPDATE, RECEIPT_UPDATE, REPORTER_DM
 from bot.report.messages import CategoryLabel, case_message, reporter_confirmation
 from bot.slack import blocks as bk
+from bot.slack.blocks import SlackMessage
 from storage.models import Case, OutboxMessage
 from storage.repositories import cases as cases_repo
+from storage.repositories import outbox as outbox_repo
 
 # Extra blocks for the case message (the desk's buttons, check-in status), from other features.
 CaseBlocks = Callable[[Session, Case, str], Sequence[bk.Block]]
@@ -31,6 +33,7 @@ class ReportRendering:
     case_blocks: Sequence[CaseBlocks] = ()
     # Whether an urgent case may mention the desk (issue 10: one ping per person per window).
     mention_allowed: Callable[[Session, Case], bool] | None = None
+    receipt_blocks: Sequence[CaseBlocks] = ()  # rendered in the reporter's locale
 
 
 def render_case_message(session: Session, case: Case, rendering: ReportRendering) -> Post:
@@ -85,15 +88,40 @@ def report_renderers(rendering: ReportRendering) -> dict[str, Renderer]:
         post = render_case_message(session, case, rendering)
         return Update(post.channel, case.desk_message_ts, post.text, post.blocks)
 
+    def receipt(session: Session, case: Case) -> SlackMessage:
+        locale = case.reporter_locale
+        guidance = rendering.employee_guidance(case.categories, locale)
+        extra = [
+            block for source in rendering.receipt_blocks for block in source(session, case, locale)
+        ]
+        return reporter_confirmation(
+            case,
+            locale=locale,
+            ack_sla=rendering.ack_sla,
+            guidance_blocks=guidance,
+            extra_blocks=extra,
+        )
+
     def reporter_dm(session: Session, message: OutboxMessage) -> Delivery:
         case = _case(session, message)
         if case is None:
             return Skip("case deleted")
-        locale = case.reporter_locale
-        guidance = rendering.employee_guidance(case.categories, locale)
-        dm = reporter_confirmation(
-            case, locale=locale, ack_sla=rendering.ack_sla, guidance_blocks=guidance
-        )
+        dm = receipt(session, case)
         return Post(case.reporter_user_id, dm.text, dm.blocks)
 
-    return {DESK_MESSAGE: desk_message, DESK_UPDATE: desk_update, REPORTER_DM: reporter_dm}
+    def receipt_update(session: Session, message: OutboxMessage) -> Delivery:
+        case = _case(session, message)
+        if case is None:
+            return Skip("case deleted")
+        posted = outbox_repo.delivered(session, case.id, REPORTER_DM)
+        if posted is None:
+            raise NotReady("the confirmation has not been posted yet")
+        dm = receipt(session, case)
+        return Update(posted[0], posted[1], dm.text, dm.blocks)
+
+    return {
+        DESK_MESSAGE: desk_message,
+        DESK_UPDATE: desk_update,
+        REPORTER_DM: reporter_dm,
+        RECEIPT_UPDATE: receipt_update,
+    }

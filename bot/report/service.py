@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -22,6 +23,8 @@ from storage.repositories import outbox as outbox_repo
 # Features that add work to a new case (check-ins, thread guidance) hook in here; a hook runs
 # inside the report's transaction, so its rows exist exactly when the case does.
 ReportHook = Callable[[Session, Case, datetime], None]
+# The conversation feature takes the form's files in (issue 12), in the same transaction.
+EvidenceHook = Callable[[Session, Case, Sequence[dict[str, Any]], datetime], None]
 
 
 class ReportNotSaved(Exception):
@@ -68,6 +71,7 @@ def record_report(
     policy: ReportPolicy,
     now: datetime,
     hooks: Sequence[ReportHook] = (),
+    evidence_hooks: Sequence[EvidenceHook] = (),
 ) -> RecordedReport:
     """Store the report once. A repeated `submission_key` returns the case stored the first time.
 
@@ -90,6 +94,9 @@ def record_report(
                 )
                 for hook in hooks:
                     hook(session, case, now)
+                if draft.evidence:
+                    for evidence_hook in evidence_hooks:
+                        evidence_hook(session, case, draft.evidence, now)
                 # The year's counter row is locked from this update to the commit, and every
                 # report needs it: taking the number last keeps that stretch short. (Taken
                 # first, 20 concurrent submissions on PostgreSQL queued for the whole

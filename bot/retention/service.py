@@ -34,6 +34,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine
 
 from bot.config import Settings
+from bot.conversation import enqueue_slack_purge
 from bot.desk import LeadsUnavailable
 from storage.db import SessionFactory
 from storage.repositories import cases as cases_repo
@@ -138,6 +139,11 @@ def purge(
     """Purge what is past retention (or, with `dry_run`, count it); see the module docstring."""
     result = PurgeResult(dry_run=dry_run)
     cutoff = now - retention
+    if not dry_run:
+        with sessions.begin() as session:
+            result.rows["finished_slack_purge_rows"] += purge_repo.delete_finished_slack_purges(
+                session
+            )
     with sessions() as session:
         case_ids = purge_repo.expired_case_ids(session, cutoff=cutoff, limit=PURGE_BATCH)
         refs = purge_repo.slack_refs(session, case_ids)
@@ -173,6 +179,12 @@ def purge(
             session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
         result.cases = len(done)
         result.rows.update(purge_repo.count_case_rows(session, done))
+        for case_id in done:
+            # The conversation's Slack side (evidence file copies, relayed posts) is deleted
+            # through the outbox (rows with Slack ids only, no case, no text).
+            result.rows["slack_conversation_deletes_queued"] += enqueue_slack_purge(
+                session, case_id, now
+            )
         purge_repo.delete_cases(session, done)
         leaving = purge_repo.people_without_other_cases(session, reporters, done)
         result.rows.update(purge_repo.count_person_rows(session, leaving))

@@ -3,18 +3,26 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.awareness import ids as awareness_ids
 from bot.checkins import ids as checkin_ids
+from bot.conversation import ids as conversation_ids
 from bot.desk.states import DESK_ACTIONS
 from bot.guidance import ACTION_PICK_TOPIC
 from bot.report.ids import OPEN_REPORT_ACTION
+from bot.sos import ids as sos_ids
 from handlers.actions import (
+    awareness_got_it,
     checkin_answer,
     checkin_desk,
     checkin_later,
+    conversation_desk,
+    conversation_reporter,
     desk_open_modal,
     desk_transition,
     open_report,
     pick_topic,
+    sos_add_details,
+    sos_open,
 )
 
 ACTIONS: dict[str, Callable[..., Any]] = {
@@ -31,6 +39,17 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     checkin_ids.ANSWER_LATER: checkin_later.handle_checkin_later,
     checkin_ids.DESK_EXTRA: checkin_desk.handle_checkin_desk,
     checkin_ids.DESK_CANCEL: checkin_desk.handle_checkin_desk,
+    **{
+        action_id: conversation_desk.handle_conversation_desk
+        for action_id in conversation_ids.DESK_BUTTONS
+    },
+    **{
+        action_id: conversation_reporter.handle_conversation_reporter
+        for action_id in conversation_ids.REPORTER_BUTTONS
+    },
+    awareness_ids.GOT_IT_ACTION: awareness_got_it.handle_awareness_got_it,
+    sos_ids.OPEN_ACTION: sos_open.handle_sos_open,
+    sos_ids.ADD_DETAILS_ACTION: sos_add_details.handle_sos_add_details,
 }
 
 

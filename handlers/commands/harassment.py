@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from slack_bolt import Ack, Respond
@@ -11,10 +11,12 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps, deps_of
 from bot.guidance.messages import HelpLine
+from bot.report.modals import Prefill
 from handlers.commands import guidance
 from handlers.commands.hold import hold
 from handlers.commands.status import status
 from handlers.opening import open_report_modal
+from handlers.sos_opening import open_sos_modal
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ Subcommand = Callable[[CommandRequest], None]
 
 
 def report(request: CommandRequest) -> None:
+    # `/harassment 店長を呼べと30分怒鳴られた`: what was typed is the start of the story.
     request.ack()
     open_report_modal(
         request.client,
@@ -40,6 +43,14 @@ def report(request: CommandRequest) -> None:
         trigger_id=request.trigger_id,
         user_id=request.user_id,
         tell=lambda text: request.respond(text=text, response_type="ephemeral"),
+        prefill=Prefill(narrative=request.args) if request.args else None,
+    )
+
+
+def sos(request: CommandRequest) -> None:
+    request.ack()
+    open_sos_modal(
+        request.client, request.deps, trigger_id=request.trigger_id, user_id=request.user_id
     )
 
 
@@ -47,7 +58,7 @@ def help_or_report(request: CommandRequest) -> None:
     # `/harassment help` lists the commands; `/harassment help me, he won't leave` is a plea,
     # not a question about the app, so it opens the form like any other unknown text.
     if request.args:
-        report(request)
+        report(replace(request, args=f"help {request.args}"))
     else:
         guidance.show_help(request, HELP_LINES)
 
@@ -77,6 +88,7 @@ SUBCOMMANDS: tuple[Route, ...] = (
         guidance.show_policy,
         ("commands.policy", "commands.policy_topic"),
     ),
+    Route(("sos", "助けて"), sos, ("commands.sos",)),
     Route(("help", "ヘルプ"), help_or_report, ("commands.help",)),
     # Desk leads only (issue 10): legal hold, which the retention purge respects.
     Route(("hold", "保全"), hold, ("commands.hold",)),
@@ -98,7 +110,9 @@ def handle_harassment_command(
 ) -> None:
     text = (command.get("text") or "").strip()
     first, _, rest = text.partition(" ")
-    route = ROUTES.get(first.lower(), report)
+    route = ROUTES.get(first.lower())
+    if route is None:  # free text: the whole of it prefills the form
+        route, rest = report, text
     route(
         CommandRequest(
             ack=ack,

@@ -3,13 +3,24 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.conversation import ids as conversation_ids
 from bot.desk.states import BY_VIEW
 from bot.report.ids import REPORT_VIEW
-from handlers.views import desk_submission, report_closed, report_submission
+from bot.sos import ids as sos_ids
+from handlers.views import (
+    conversation_submission,
+    desk_submission,
+    report_closed,
+    report_submission,
+    sos_submission,
+)
 
 VIEWS: dict[str, Callable[..., Any]] = {
     REPORT_VIEW: report_submission.handle_report_submission,
+    sos_ids.CONFIRM_VIEW: sos_submission.handle_sos_submission,
     **{callback_id: desk_submission.handle_desk_submission for callback_id in BY_VIEW},
+    conversation_ids.MESSAGE_VIEW: conversation_submission.handle_conversation_submission,
+    conversation_ids.ADD_INFO_VIEW: conversation_submission.handle_conversation_submission,
 }
 
 

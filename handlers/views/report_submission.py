@@ -13,6 +13,7 @@ from bot.report.fields import NARRATIVE
 from bot.report.modals import FormMetadata, parse_report, received_modal
 from bot.report.service import ReportNotSaved, ReportPolicy, record_report
 from bot.slack.errors import AlreadyAnswered, new_error_id
+from bot.sos import add_details
 
 
 def handle_report_submission(
@@ -36,6 +37,17 @@ def handle_report_submission(
     if isinstance(parsed, dict):
         ack(response_action="errors", errors=parsed)
         return
+    if metadata.case_id is not None:
+        # Details added to an SOS case: the same case, never a second one.
+        problem = add_details(
+            deps.sessions, deps.clock, case_id=metadata.case_id, user_id=user_id, draft=parsed
+        )
+        if problem:
+            ack(response_action="errors", errors={NARRATIVE.block_id: t(problem, locale)})
+            return
+        ack(response_action="clear")
+        deps.outbox.kick()
+        return
     try:
         recorded = record_report(
             deps.sessions,
@@ -46,6 +58,7 @@ def handle_report_submission(
             policy=deps.service(ReportPolicy),
             now=deps.clock.now(),
             hooks=deps.report_hooks,
+            evidence_hooks=deps.evidence_hooks,
         )
     except ReportNotSaved as exc:
         # The modal stays open with everything typed; the person can simply send again.

@@ -105,3 +105,16 @@ def has_failed(session: Session, *, case_id: int, kind: str) -> bool:
         .limit(1)
     )
     return failed is not None
+
+
+def delivered(session: Session, case_id: int, kind: str) -> tuple[str, str] | None:
+    """(channel, ts) of the case's delivered post of `kind` (e.g. the reporter's receipt)."""
+    row = session.execute(
+        select(OutboxMessage.result_channel, OutboxMessage.result_ts).where(
+            OutboxMessage.case_id == case_id,
+            OutboxMessage.kind == kind,
+            OutboxMessage.status == OutboxStatus.DONE,
+            OutboxMessage.result_ts.is_not(None),
+        )
+    ).first()
+    return (str(row[0]), str(row[1])) if row is not None and row[0] else None

@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 from storage.models import (
     Case,
     CaseEvent,
+    CaseMessage,
     CheckIn,
     HomeViewer,
     OutboxMessage,
+    OutboxStatus,
     SlackUser,
     UrgentPing,
 )
@@ -31,9 +33,13 @@ class SlackRefs:
 
 
 def expired_case_ids(session: Session, *, cutoff: datetime, limit: int) -> list[int]:
-    """Cases whose last activity (the case row, its audit trail, its check-ins) is older than
+    """Cases whose last activity (the case row, its audit trail, its conversation, its
+    check-ins) is older than
     `cutoff`, whatever their status, unless a legal hold is set."""
     recent_event = exists().where(CaseEvent.case_id == Case.id, CaseEvent.created_at >= cutoff)
+    recent_message = exists().where(
+        CaseMessage.case_id == Case.id, CaseMessage.created_at >= cutoff
+    )
     recent_checkin = exists().where(
         CheckIn.case_id == Case.id,
         or_(
@@ -49,6 +55,7 @@ def expired_case_ids(session: Session, *, cutoff: datetime, limit: int) -> list[
             Case.updated_at < cutoff,
             Case.created_at < cutoff,
             ~recent_event,
+            ~recent_message,
             ~recent_checkin,
         )
         .order_by(Case.updated_at)
@@ -118,6 +125,21 @@ def delete_cases(session: Session, case_ids: Sequence[int]) -> None:
     session.execute(
         delete(Case).where(Case.id.in_(case_ids)).execution_options(synchronize_session=False)
     )
+
+
+def delete_finished_slack_purges(session: Session) -> int:
+    """Outbox rows that deleted a purged case's Slack objects and are done: they hold Slack ids
+    (a reporter's DM channel among them) of a case that no longer exists."""
+    result = session.execute(
+        delete(OutboxMessage)
+        .where(
+            OutboxMessage.case_id.is_(None),
+            OutboxMessage.dedupe_key.like("purge:%"),
+            OutboxMessage.status.in_((OutboxStatus.DONE, OutboxStatus.FAILED)),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def people_without_other_cases(

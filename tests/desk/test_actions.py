@@ -134,7 +134,7 @@ def test_two_desk_members_clicking_at_once_one_wins_the_other_is_told(app: AppHa
     loser = OTHER if winner == LEAD else LEAD
     assert len(replies) == 1
     # The loser is told who won (in their language: desk staff are ja-JP).
-    assert f"<@{winner}>" in replies[0] and "確認しました" in replies[0]
+    assert f"<@{winner}>" in replies[0] and "確認したため" in replies[0]
     assert load(app, case.id).version == 2
     assert load(app, case.id).assignee_user_id == winner
     assert loser not in {e.actor_user_id for e in acknowledged}
@@ -152,7 +152,7 @@ def test_a_stale_button_is_refused_with_who_changed_it(app: AppHarness) -> None:
 
 
 def test_every_transition_is_audited_and_reported(app: AppHarness) -> None:
-    case = report(app, REPORTER_EN, preferences=["checkins", "police_ok"])
+    case = report(app, REPORTER_EN, preferences=["checkins"], police=["police_ok"])
 
     # Assign: a modal with a user picker; only desk members may be chosen.
     view = open_modal(app, case, ids.ASSIGN_ACTION, LEAD)

@@ -106,7 +106,7 @@ def test_no_leads_configured_repings_the_desk_and_says_so(
         wait_thread(app, case, lambda t: len(t) >= 1)
         clock.advance(SLA)
         texts = wait_thread(app, case, lambda t: len(t) >= 2)
-        assert "<!here>" in texts[1] and "DESK_LEADS" in texts[1]
+        assert "<!here>" in texts[1] and "アプリの設定に窓口責任者が登録されていない" in texts[1]
         assert actions_of(app, case.id)[-1] == "sla:no_leads"
 
 

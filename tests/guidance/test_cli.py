@@ -56,7 +56,7 @@ def edit(folder: Path, file: str, key: str, field: str, language: str, value: ob
 def test_shipped_guidance_passes_the_check(tmp_path: Path) -> None:
     result = harassment_desk("guidance", "check", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "guidance OK: 16 topics in ja and en"
+    assert result.stdout.strip() == "guidance OK: 16 topics in ja and en, awareness posts OK"
 
 
 def test_check_prints_one_line_per_problem_and_fails(tmp_path: Path) -> None:

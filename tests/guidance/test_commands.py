@@ -11,6 +11,7 @@ import yaml
 
 from bot.guidance import ACTION_PICK_TOPIC, Locale, default_directory, load_guidance
 from bot.report.ids import OPEN_REPORT_ACTION
+from bot.sos.ids import OPEN_ACTION as SOS_ACTION
 from tests.harness import DESK_CHANNEL, REPORTER_EN, REPORTER_JA, AppHarness
 from tests.slack_standin import SlackStandIn
 
@@ -150,10 +151,10 @@ def test_help_lists_the_commands_with_a_report_button(
     blocks = command(app, "help", user)["blocks"]
     assert heading in blocks[0]["text"]["text"]
     listing = blocks[1]["text"]["text"]
-    for subcommand in ("report", "status", "policy", "policy &lt;", "help"):
+    for subcommand in ("report", "status", "policy", "policy &lt;", "sos", "help"):
         assert f"/harassment {subcommand}" in listing
     buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
-    assert [b["action_id"] for b in buttons] == [OPEN_REPORT_ACTION]
+    assert [b["action_id"] for b in buttons] == [OPEN_REPORT_ACTION, SOS_ACTION]
     assert button in buttons[0]["text"]["text"]
     assert_nothing_public(app.slack)
 
@@ -209,6 +210,10 @@ def test_hr_edits_a_copy_and_the_app_shows_it(
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["apology"]["now"]["ja"] = "• 土下座には応じず、店長の佐藤(内線 1234)を呼んでください。\n"
     data["apology"]["now"]["en"] = "• Do not kneel; call the store manager Sato on ext. 1234.\n"
+    # A number is a fact that can go stale, so the edit says where it comes from.
+    data["apology"]["source"] = [
+        {"url": "https://intranet.example.com/phone-list", "checked": "2026-12-01"}
+    ]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
     with AppHarness(slack, sqlite_url, env_overrides={"GUIDANCE_DIR": str(folder)}) as app:

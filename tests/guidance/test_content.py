@@ -77,8 +77,27 @@ def test_conduct_sends_the_reverse_direction_to_the_hotline(locale: Locale, not_
 @pytest.mark.parametrize(
     ("locale", "needles"),
     [
-        ("ja", ("妥当かどうかは問いません", "求職者", "取引先企業", "迷ったら報告")),
-        ("en", ("whether or not the demand itself is valid", "job seekers", "If in doubt")),
+        (
+            "ja",
+            (
+                "顧客、取引の相手方、施設の利用者その他の",
+                "社会通念上許容される範囲を超えた",
+                "正当なクレームはカスハラではありません",
+                "求職者",
+                "法人顧客",
+                "ご報告ください",
+            ),
+        ),
+        (
+            "en",
+            (
+                "customers, business counterparties, users of facilities and others",
+                "beyond what is socially acceptable",
+                "legitimate complaint is not",
+                "job seekers",
+                "If in doubt",
+            ),
+        ),
     ],
 )
 def test_overview_states_the_definition(locale: Locale, needles: tuple[str, ...]) -> None:

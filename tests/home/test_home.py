@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from bot.desk import ids
 from bot.home.service import HomeSources, build_home
 from bot.report.ids import OPEN_REPORT_ACTION
+from bot.sos.ids import OPEN_ACTION as SOS_ACTION
 from storage.models import Case
 from tests.desk_support import click, load, report
 from tests.harness import DESK_STAFF, OUTSIDER, REPORTER_EN, REPORTER_JA, AppHarness
@@ -61,7 +62,7 @@ def test_reporter_home_shows_only_their_reports_and_no_desk_controls(app: AppHar
     assert theirs.reference not in text
     assert "カスタマーハラスメントの基本" in text  # policy summary from the guidance
     assert "人事" in text or "HR" in text  # no HOTLINE_URL: ask HR
-    assert action_ids(app, REPORTER_JA) == {OPEN_REPORT_ACTION}
+    assert action_ids(app, REPORTER_JA) == {OPEN_REPORT_ACTION, SOS_ACTION}
     assert "対応中の案件" not in text and "archives/" not in text
 
     # A change to their case refreshes their home (they opened it before).

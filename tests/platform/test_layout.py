@@ -12,7 +12,18 @@ from bot.deps import Feature
 from bot.outbox import Delivery, Skip
 from tests.harness import PROJECT_ROOT
 
-FEATURES = ("report", "desk", "checkins", "home", "guidance", "retention", "privacy")
+FEATURES = (
+    "report",
+    "desk",
+    "checkins",
+    "home",
+    "guidance",
+    "retention",
+    "conversation",
+    "awareness",
+    "sos",
+    "privacy",
+)
 
 
 def imports_of(path: Path) -> list[str]:

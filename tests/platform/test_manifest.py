@@ -10,7 +10,7 @@ import jsonschema
 import yaml
 
 from handlers.commands import COMMANDS
-from handlers.events import EVENTS
+from handlers.events import EVENTS, MESSAGE_EVENTS
 from handlers.shortcuts import GLOBAL_SHORTCUTS, MESSAGE_SHORTCUTS
 from tests.harness import PROJECT_ROOT, AppHarness
 
@@ -36,7 +36,8 @@ def test_declared_commands_shortcuts_and_events_are_exactly_the_handled_ones() -
     shortcuts = features["shortcuts"]
     assert {s["callback_id"] for s in shortcuts if s["type"] == "global"} == set(GLOBAL_SHORTCUTS)
     assert {s["callback_id"] for s in shortcuts if s["type"] == "message"} == set(MESSAGE_SHORTCUTS)
-    assert set(manifest()["settings"]["event_subscriptions"]["bot_events"]) == set(EVENTS)
+    declared = set(manifest()["settings"]["event_subscriptions"]["bot_events"])
+    assert declared == set(EVENTS) | set(MESSAGE_EVENTS)
 
 
 def test_every_declared_entry_point_reaches_a_listener(app: AppHarness) -> None:
@@ -56,10 +57,14 @@ def test_every_declared_entry_point_reaches_a_listener(app: AppHarness) -> None:
         assert app.sender.interaction(payload).status == 200
     for event_type in manifest()["settings"]["event_subscriptions"]["bot_events"]:
         event = {"type": event_type, "user": "U0OTHER001", "channel": "C0DESK0001", "tab": "home"}
+        if event_type.startswith("message."):  # message.im arrives as type "message"
+            event = {"type": "message", "channel_type": event_type.split(".")[1], "user": "U0X",
+                     "channel": "DU0X", "text": "hi", "ts": "1.000001"}  # fmt: skip
         assert app.sender.event(event).status == 200
 
 
 def test_scopes_cover_the_methods_the_app_calls() -> None:
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
     needed = {"commands", "chat:write", "im:write", "users:read", "groups:read", "groups:history"}
+    needed |= {"im:history", "files:read", "files:write", "reactions:write"}  # the conversation
     assert needed <= scopes

@@ -54,7 +54,7 @@ def api_error(call: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def slack() -> Iterator[SlackStandIn]:
-    with SlackStandIn() as standin:
+    with SlackStandIn(scopes=None) as standin:  # every scope: these test other rules
         standin.add_user("U1", "aiko", tz="Asia/Tokyo", locale="ja-JP")
         standin.add_user("U2", "ben", tz="America/New_York", locale="en-US")
         standin.add_channel("C1", "desk", members=["U1", "U2"])
@@ -69,7 +69,7 @@ def client(slack: SlackStandIn) -> WebClient:
 
 # --------------------------------------------------------------------------- transport and auth
 def test_lifecycle_and_urls() -> None:
-    standin = SlackStandIn().start()
+    standin = SlackStandIn(scopes=None).start()
     try:
         assert standin.api_url == f"http://127.0.0.1:{standin.port}/api/"
         assert WebClient(token="xoxb-test-token", base_url=standin.api_url).auth_test()["ok"]

@@ -121,7 +121,12 @@ def test_a_valid_submission_becomes_a_draft_with_every_text_as_typed() -> None:
             "future",
         ),
         ({"categories": {"selected_options": [{"value": "made_up"}]}}, "categories", ""),
-        ({"contact_channel": {"selected_option": None}}, "contact_channel", ""),
+        # Left empty it is "unknown" (optional); a value off the list is still refused.
+        (
+            {"contact_channel": {"selected_option": {"value": "carrier_pigeon"}}},
+            "contact_channel",
+            "",
+        ),
         ({"customer_type": {"selected_option": {"value": "alien"}}}, "customer_type", ""),
     ],
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select, text
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot.report import DESK_MESSAGE, REPORTER_DM
 from bot.report.fields import TEXT_FIELDS
 from bot.report.modals import ReportDraft
-from bot.report.service import ReportNotSaved, ReportPolicy, record_report
+from bot.report.service import RecordedReport, ReportNotSaved, ReportPolicy, record_report
 from storage.db import SessionFactory, make_engine, make_session_factory, migrate
 from storage.models import Case, CaseEvent, OutboxMessage
 
@@ -52,20 +53,31 @@ def sessions(engine: Engine) -> SessionFactory:
     return make_session_factory(engine)
 
 
+def record(
+    sessions: SessionFactory, report: ReportDraft, key: str = "k", **kwargs: Any
+) -> RecordedReport:
+    """record_report with this file's reporter, policy and time unless `kwargs` say otherwise."""
+    arguments: dict[str, Any] = {
+        "reporter_user_id": "U1",
+        "reporter_locale": "en",
+        "policy": POLICY,
+        "now": NOW,
+        **kwargs,
+    }
+    return record_report(sessions, draft=report, submission_key=key, **arguments)
+
+
 def test_a_report_is_stored_with_its_audit_event_and_side_effects(sessions: SessionFactory) -> None:
     hooked: list[int] = []
 
     def hook(session: Session, case: Case, now: datetime) -> None:
         hooked.append(case.id)
 
-    recorded = record_report(
+    recorded = record(
         sessions,
-        draft=draft(narrative="He shouted.", witnesses="Sato"),
+        draft(narrative="He shouted.", witnesses="Sato"),
         reporter_user_id="U0REPORTER",
         reporter_locale="ja",
-        submission_key="key-1",
-        policy=POLICY,
-        now=NOW,
         hooks=(hook,),
     )
     assert recorded.created and recorded.reference == "CH-2026-0001"
@@ -86,24 +98,8 @@ def test_a_report_is_stored_with_its_audit_event_and_side_effects(sessions: Sess
 def test_a_repeated_submission_returns_the_first_case_and_stores_nothing_more(
     sessions: SessionFactory,
 ) -> None:
-    first = record_report(
-        sessions,
-        draft=draft(narrative="a"),
-        reporter_user_id="U1",
-        reporter_locale="en",
-        submission_key="same",
-        policy=POLICY,
-        now=NOW,
-    )
-    again = record_report(
-        sessions,
-        draft=draft(narrative="b"),
-        reporter_user_id="U1",
-        reporter_locale="en",
-        submission_key="same",
-        policy=POLICY,
-        now=NOW,
-    )
+    first = record(sessions, draft(narrative="a"), "same")
+    again = record(sessions, draft(narrative="b"), "same")
     assert (again.case_id, again.reference, again.created) == (
         first.case_id,
         first.reference,
@@ -115,15 +111,7 @@ def test_a_repeated_submission_returns_the_first_case_and_stores_nothing_more(
 
 
 def test_in_danger_shortens_the_first_deadline(sessions: SessionFactory) -> None:
-    record_report(
-        sessions,
-        draft=draft(in_danger=True, narrative="x"),
-        reporter_user_id="U1",
-        reporter_locale="en",
-        submission_key="k",
-        policy=POLICY,
-        now=NOW,
-    )
+    record(sessions, draft(in_danger=True, narrative="x"))
     with sessions() as session:
         due = session.scalars(select(Case)).one().sla_due_at
         assert due is not None and due.replace(tzinfo=UTC) == NOW + timedelta(hours=1)
@@ -134,16 +122,7 @@ def test_a_database_failure_is_a_domain_error_and_stores_nothing(sessions: Sessi
         session.execute(text("SELECT * FROM no_such_table"))
 
     with pytest.raises(ReportNotSaved) as raised:
-        record_report(
-            sessions,
-            draft=draft(narrative="x"),
-            reporter_user_id="U1",
-            reporter_locale="en",
-            submission_key="k",
-            policy=POLICY,
-            now=NOW,
-            hooks=(broken_hook,),
-        )
+        record(sessions, draft(narrative="x"), hooks=(broken_hook,))
     assert raised.value.__cause__ is not None
     with sessions() as session:
         assert session.scalars(select(Case)).all() == []

@@ -38,6 +38,7 @@ class _Checker:
     def __init__(self) -> None:
         self.errors: list[str] = []
         self.block_ids: set[str] = set()
+        self.surface = "message"  # or the view type: "modal", "home"
 
     def err(self, message: str, ptr: str) -> None:
         self.errors.append(f"{message} [json-pointer:{ptr}]")
@@ -118,6 +119,14 @@ class _Checker:
             n = limit(what.get(kind, "overflow options"))
             self.count(el.get("options"), n, f"{ptr}/options", min_n=1)
             self.options(el.get("options"), f"{ptr}/options")
+        elif kind == "file_input":
+            lo, hi = limit("file_input max_files")
+            v = el.get("max_files")
+            if v is not None and (not isinstance(v, int) or not lo <= v <= hi):
+                self.err(f"must be an integer between {lo} and {hi}", f"{ptr}/max_files")
+            if not ptr.endswith("/element") or self.surface != "modal":
+                # "must be used inside the input block"; surfaces: modals only
+                self.err("unsupported type: file_input only in a modal's input block", ptr)
         elif kind == "plain_text_input":
             lo, hi = limit("plain_text_input max_length")
             for key in ("max_length", "min_length"):
@@ -171,6 +180,8 @@ class _Checker:
             )
             if not isinstance(block.get("element"), dict):
                 self.err("must provide an element", f"{ptr}/element")
+            elif block["element"].get("type") == "file_input" and block.get("dispatch_action"):
+                self.err("unsupported type: dispatch_action with file_input", f"{ptr}/element")
             else:
                 self.element(block["element"], f"{ptr}/element", action_ids)
 
@@ -204,6 +215,7 @@ def validate_view(view: Any) -> list[str]:
         c.err("must be an object", "/view")
         return c.errors
     kind = view.get("type")
+    c.surface = str(kind)
     if kind not in ("modal", "home"):
         c.err("must be one of ['modal', 'home']", "/view/type")
     c.blocks(

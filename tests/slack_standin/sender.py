@@ -361,6 +361,70 @@ class SlackRequestSender:
             stale_timestamp=stale_timestamp,
         )
 
+    # ----------------------------------------------------------------- DMs to the bot
+    def dm_event(self, message: dict[str, Any], channel: str | None = None) -> dict[str, Any]:
+        """The ``message.im`` event Slack sends for a stored message (``post_user_message``'s
+        result, or a bot post to test that the app ignores its own messages)."""
+        channel = channel or message["channel"]
+        skip = ("channel", "reactions", "reply_count", "reply_users", "reply_users_count")
+        event = {k: v for k, v in message.items() if k not in skip and k != "latest_reply"}
+        return {**event, "channel": channel, "event_ts": message["ts"], "channel_type": "im"}
+
+    def _standin(self) -> SlackStandIn:
+        if self.standin is None:
+            raise ValueError("DM helpers need a linked stand-in")
+        return self.standin
+
+    def send_dm(
+        self,
+        user_id: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        files: list[dict[str, Any]] | None = None,
+        event_id: str | None = None,
+    ) -> tuple[SenderResponse, dict[str, Any]]:
+        """``user_id`` writes ``text`` (wire-encoded, as Slack sends it) to the bot, in the DM
+        thread ``thread_ts`` or outside any thread, with ``files`` (file objects or stubs): the
+        message is stored in the stand-in (so reactions.add / chat.delete see it) and delivered
+        as a signed ``message.im`` event. Returns the app's answer and the stored message."""
+        message = self._standin().post_user_message(user_id, text, thread_ts=thread_ts, files=files)
+        return self.event(self.dm_event(message), event_id=event_id), message
+
+    def message_changed_event(
+        self, channel: str, ts: str, text: str, *, hidden: bool = True
+    ) -> dict[str, Any]:
+        """The user edits message ``ts``: stand-in state updated, ``message_changed`` built."""
+        change = self._standin().edit_user_message(channel, ts, text)
+        edit_ts = change["message"]["edited"]["ts"]
+        return {
+            "type": "message",
+            "subtype": "message_changed",
+            "message": {**change["message"], "ts": ts},
+            "previous_message": change["previous_message"],
+            "channel": channel,
+            "hidden": hidden,
+            "ts": edit_ts,
+            "event_ts": edit_ts,
+            "channel_type": "im",
+        }
+
+    def message_deleted_event(self, channel: str, ts: str) -> dict[str, Any]:
+        """The user deletes message ``ts``: removed from the stand-in, ``message_deleted`` built."""
+        previous = self._standin().delete_user_message(channel, ts)
+        now = f"{time.time():.6f}"
+        return {
+            "type": "message",
+            "subtype": "message_deleted",
+            "previous_message": previous,
+            "channel": channel,
+            "hidden": True,
+            "deleted_ts": ts,
+            "event_ts": now,
+            "ts": now,
+            "channel_type": "im",
+        }
+
     def url_verification(self, challenge: str = "challenge-token") -> SenderResponse:
         body = {"token": self.verification_token, "challenge": challenge}
         body["type"] = "url_verification"

@@ -19,6 +19,7 @@ from email.message import Message
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
@@ -30,10 +31,14 @@ from .blockkit import (
     validate_message_blocks,
     validate_view,
 )
+from .files import FilesMixin
 from .websocket import WebSocketConnection, accept_key
 
 T = TypeVar("T")
-_JSON_ARGS = ("blocks", "attachments", "view", "metadata")
+_JSON_ARGS = ("blocks", "attachments", "view", "metadata", "files")
+# The app's manifest: its bot scopes are what the stand-in grants (missing_scope otherwise).
+MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
+_CONVERSATION_KINDS = ("channels", "groups", "im", "mpim")
 # Required args that Slack reports with a method-specific error instead of invalid_arguments.
 _MISSING_ARG_ERRORS = {
     "channel": "channel_not_found",
@@ -139,6 +144,38 @@ def _method_specs() -> dict[str, list[str]]:
             spec = json.loads(entry.read_text("utf-8"))
             specs[entry.name[: -len(".json")]] = spec["args"].get("required", [])
     return specs
+
+
+@cache
+def _method_scopes() -> dict[str, list[str]]:
+    """Bot scopes per method (any one of them suffices; conversation methods pick by type)."""
+    folder = resources.files(__package__).joinpath("data/methods")
+    scopes: dict[str, list[str]] = {}
+    for entry in folder.iterdir():
+        if entry.name.endswith(".json"):
+            spec = json.loads(entry.read_text("utf-8"))
+            scopes[entry.name[: -len(".json")]] = list((spec.get("scope") or {}).get("bot") or [])
+    return scopes
+
+
+def manifest_scopes(path: Path = MANIFEST) -> frozenset[str] | None:
+    """The bot scopes `manifest.yml` asks for; None when there is no manifest (no checking)."""
+    if not path.exists():
+        return None
+    import yaml
+
+    manifest = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return frozenset(((manifest.get("oauth_config") or {}).get("scopes") or {}).get("bot") or [])
+
+
+def _has_file_input(view: Any) -> bool:
+    blocks = view.get("blocks") if isinstance(view, dict) else None
+    return any(
+        isinstance(b, dict)
+        and isinstance(b.get("element"), dict)
+        and b["element"].get("type") == "file_input"
+        for b in blocks or []
+    )
 
 
 @cache
@@ -248,6 +285,9 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path.startswith("/hooks/"):
             self.reply(*self.server.standin._handle_hook(self.path, body))
             return
+        if url.path.startswith(("/upload/", "/files-pri/", "/signin")):
+            self.reply(*self.server.standin._handle_file_http(self.path, self.headers, body))
+            return
         if not url.path.startswith("/api/"):
             self.reply(404, {}, b"not found")
             return
@@ -260,10 +300,11 @@ class _Handler(BaseHTTPRequestHandler):
         head = [f"HTTP/1.1 {status} {self.responses.get(status, ('',))[0]}"]
         head += [f"{k}: {v}" for k, v in headers.items()]
         head += [f"Content-Length: {len(body)}", "", ""]
-        self.wfile.write("\r\n".join(head).encode("latin-1") + body)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # client gave up
+            self.wfile.write("\r\n".join(head).encode("latin-1") + body)
 
 
-class SlackStandIn:
+class SlackStandIn(FilesMixin):
     """A local, stateful Slack Web API + Socket Mode server for tests, benchmarks and playgrounds.
 
     Usage::
@@ -290,7 +331,12 @@ class SlackStandIn:
     ``block_id``/``action_id`` (as Slack returns them). A reused trigger_id answers
     ``exchanged_trigger_id`` (Slack's code), an expired one ``expired_trigger_id``, an unknown one
     ``invalid_trigger_id``. Stricter than Slack: a ``thread_ts`` naming no message answers
-    ``thread_not_found``. :meth:`new_response_url` URLs (the sender uses them) record POSTs as
+    ``thread_not_found``. Scopes: a method (or a download) needing a bot scope that ``scopes``
+    (default: the bot scopes of the project's ``manifest.yml``) lacks answers ``missing_scope``
+    with Slack's ``needed``/``provided``; conversation methods need the scope of the channel's
+    type (``groups:history`` for a private channel, ``im:history`` for a DM). ``chat.delete``
+    deletes only the bot's own messages (``cant_delete_message``). Files: see ``files.py``.
+    :meth:`new_response_url` URLs (the sender uses them) record POSTs as
     calls to ``"response_url"``. Returned messages/views are the live stored dicts: do not mutate.
     """
 
@@ -310,8 +356,14 @@ class SlackStandIn:
         host: str = "127.0.0.1",
         port: int = 0,
         trigger_ttl: float = 3.0,
+        scopes: frozenset[str] | set[str] | str | None = "manifest",
     ) -> None:
         self.bot_token, self.app_token = bot_token, app_token
+        self.scopes = (
+            manifest_scopes()
+            if scopes == "manifest"
+            else (frozenset(scopes) if scopes is not None and not isinstance(scopes, str) else None)
+        )
         self.host, self.port, self.trigger_ttl = host, port, trigger_ttl
         self._lock = threading.RLock()
         self._server: _Server | None = None
@@ -391,6 +443,7 @@ class SlackStandIn:
             self._seq = 0
             self._calls.clear()
             self._acks.clear()
+            self._reset_files()
             self.clear_faults()
             self.add_user(self.BOT_USER_ID, self.BOT_NAME, is_bot=True, bot_id=self.BOT_ID)
 
@@ -798,17 +851,9 @@ class SlackStandIn:
     def _respond(
         self, method: str, args: dict[str, Any], token: str | None
     ) -> tuple[int, dict[str, str], dict[str, Any]]:
-        with self._lock:
-            if self._down:
-                return 500, {}, {"ok": False, "error": "internal_error"}
-            for fault in self._faults:
-                if fault.method in (None, method):
-                    if fault.remaining is not None:
-                        fault.remaining -= 1
-                        if fault.remaining <= 0:
-                            self._faults.remove(fault)
-                    hdrs = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}
-                    return fault.status, hdrs, {"ok": False, "error": fault.error}
+        faulted = self._take_fault(method)
+        if faulted is not None:
+            return faulted
         impl = self._methods.get(method)
         if impl is None:
             return 200, {}, {"ok": False, "error": "unknown_method", "req_method": method}
@@ -818,6 +863,10 @@ class SlackStandIn:
             return 200, {}, {"ok": False, "error": "invalid_auth"}
         if (token == self.app_token) != (method == "apps.connections.open"):
             return 200, {}, {"ok": False, "error": "not_allowed_token_type"}
+        with self._lock:
+            missing = self._missing_scope(method, args)
+        if missing is not None:
+            return 200, {}, missing
         for name in _method_specs().get(method, []):
             if name != "token" and args.get(name) in (None, ""):
                 return 200, {}, _missing_arg(name)
@@ -832,6 +881,77 @@ class SlackStandIn:
             return 200, {}, exc.body
         except Exception as exc:  # a bug here must not take the server down
             return 500, {}, {"ok": False, "error": "internal_error", "detail": repr(exc)}
+
+    def _take_fault(self, method: str) -> tuple[int, dict[str, str], dict[str, Any]] | None:
+        with self._lock:
+            if self._down:
+                return 500, {}, {"ok": False, "error": "internal_error"}
+            for fault in self._faults:
+                if fault.method in (None, method):
+                    if fault.remaining is not None:
+                        fault.remaining -= 1
+                        if fault.remaining <= 0:
+                            self._faults.remove(fault)
+                    hdrs = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}
+                    return fault.status, hdrs, {"ok": False, "error": fault.error}
+        return None
+
+    def _missing_scope(self, method: str, args: Mapping[str, Any]) -> dict[str, Any] | None:
+        if self.scopes is None:
+            return None
+        needed = list(_method_scopes().get(method) or [])
+        if method.startswith("views.") and _has_file_input(args.get("view")):
+            needed = ["files:read"]  # "your app must have the files:read scope" (file_input)
+        if len(needed) > 1 and all(s.split(":")[0] in _CONVERSATION_KINDS for s in needed):
+            kind = self._conversation_kind(args)
+            needed = [s for s in needed if s.split(":")[0] == kind] or needed
+        if not needed or any(s in self.scopes for s in needed):
+            return None
+        return {
+            "ok": False,
+            "error": "missing_scope",
+            "needed": ",".join(needed),
+            "provided": ",".join(sorted(self.scopes)),
+        }
+
+    def _conversation_kind(self, args: Mapping[str, Any]) -> str | None:
+        if not args.get("channel") and args.get("users"):
+            return "im"
+        cid = str(args.get("channel") or "").lstrip("#")
+        ch = self.channels.get(cid) or (self.channels.get("D" + cid) if cid in self.users else None)
+        if ch is None:
+            return None
+        return "im" if ch.is_im else ("groups" if ch.is_private else "channels")
+
+    def _handle_file_http(
+        self, path: str, headers: Message, body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        """Uploads to an upload_url (POST), downloads of url_private(_download) (GET)."""
+        started = time.time()
+        route = urlsplit(path).path
+        if route.startswith("/signin"):
+            page = b"<!DOCTYPE html><html><body>Sign in to Stand-in Workspace</body></html>"
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, page
+        method = "files.upload" if route.startswith("/upload/") else "files.download"
+        with self._lock:
+            delay = self._latency.get(method, 0.0)
+        if delay:
+            time.sleep(delay)
+        token: str | None = None
+        faulted = self._take_fault(method)
+        if faulted is not None:
+            status, hdrs, response = faulted
+            record: dict[str, Any] = {"url": path}
+            payload = json.dumps(response).encode()
+            hdrs = {"Content-Type": "application/json", **hdrs}
+        elif method == "files.upload":
+            status, hdrs, payload, record = self._handle_upload(path, headers, body)
+        else:
+            status, hdrs, payload, record, token = self._handle_download(path, headers)
+        response = {"status": status, "bytes": len(payload)}
+        with self._lock:
+            self._calls.append(Call(method, record, status, response, started, token))
+        return status, hdrs, payload
 
     def _rate_check(self, channel: str) -> int:
         assert self._rate is not None
@@ -1012,7 +1132,6 @@ class SlackStandIn:
             if parent is None:
                 raise SlackError("thread_not_found")
             parent = ch.by_ts[parent.get("thread_ts", parent["ts"])]
-        ts = self._next_ts()
         msg: dict[str, Any] = {
             "type": "message",
             "user": self.BOT_USER_ID,
@@ -1021,26 +1140,69 @@ class SlackStandIn:
             "team": self.TEAM_ID,
             "text": "",
             **content,
-            "ts": ts,
         }
+        self._append_message(ch, msg, parent)
+        if parent is not None and _truthy(args.get("reply_broadcast")):
+            msg["subtype"] = "thread_broadcast"
+            ch.messages.append(msg)
+        return {"ok": True, "channel": ch.id, "ts": msg["ts"], "message": msg, **warning}
+
+    def _append_message(
+        self,
+        ch: Channel,
+        msg: dict[str, Any],
+        parent: dict[str, Any] | None,
+        author: str | None = None,
+    ) -> dict[str, Any]:
+        """Store ``msg`` (given a fresh ts) at the top level or as a reply under ``parent``."""
+        ts = self._next_ts()
+        msg["ts"] = ts
         ch.by_ts[ts] = msg
         if parent is None:
             ch.messages.append(msg)
+            return msg
+        msg["thread_ts"] = parent["ts"]
+        ch.threads.setdefault(parent["ts"], []).append(msg)
+        users = list(dict.fromkeys([*parent.get("reply_users", []), author or self.BOT_USER_ID]))
+        parent.update(
+            thread_ts=parent["ts"],
+            reply_count=parent.get("reply_count", 0) + 1,
+            reply_users=users,
+            reply_users_count=len(users),
+            latest_reply=ts,
+        )
+        return msg
+
+    def _remove_message(self, ch: Channel, ts: str) -> None:
+        """Delete a message; a parent with replies stays as a tombstone, as in Slack."""
+        msg = ch.by_ts[ts]
+        parent_ts = msg.get("thread_ts")
+        if parent_ts and parent_ts != ts:
+            replies = ch.threads.get(parent_ts, [])
+            ch.threads[parent_ts] = [m for m in replies if m["ts"] != ts]
+            parent = ch.by_ts.get(parent_ts)
+            if parent is not None:
+                parent["reply_count"] = max(0, parent.get("reply_count", 1) - 1)
+            if msg in ch.messages:
+                ch.messages.remove(msg)
+            del ch.by_ts[ts]
+        elif ch.threads.get(ts):
+            for key in [k for k in msg if k not in ("ts", "thread_ts", "reply_count", "type")]:
+                del msg[key]
+            msg.update(subtype="tombstone", text="This message was deleted.", user="USLACKBOT")
         else:
-            msg["thread_ts"] = parent["ts"]
-            ch.threads.setdefault(parent["ts"], []).append(msg)
-            users = list(dict.fromkeys([*parent.get("reply_users", []), self.BOT_USER_ID]))
-            parent.update(
-                thread_ts=parent["ts"],
-                reply_count=parent.get("reply_count", 0) + 1,
-                reply_users=users,
-                reply_users_count=len(users),
-                latest_reply=ts,
-            )
-            if _truthy(args.get("reply_broadcast")):
-                msg["subtype"] = "thread_broadcast"
-                ch.messages.append(msg)
-        return {"ok": True, "channel": ch.id, "ts": ts, "message": msg, **warning}
+            ch.messages.remove(msg)
+            del ch.by_ts[ts]
+
+    def _m_chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
+        ch = self._channel(args["channel"], member=True)
+        msg = ch.by_ts.get(str(args["ts"]))
+        if msg is None or msg.get("subtype") == "tombstone":
+            raise SlackError("message_not_found")
+        if msg.get("user") != self.BOT_USER_ID:  # a bot token deletes only the bot's messages
+            raise SlackError("cant_delete_message")
+        self._remove_message(ch, str(args["ts"]))
+        return {"ok": True, "channel": ch.id, "ts": str(args["ts"])}
 
     def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         ch = self._channel(args["channel"], member=True)
@@ -1061,34 +1223,6 @@ class SlackStandIn:
             "message": msg,
             **warning,
         }
-
-    def _m_chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
-        """A bot may delete only its own messages (`cant_delete_message` otherwise). A parent with
-        replies left becomes a tombstone, as in Slack ("This message was deleted."); its
-        replies stay until each is deleted."""
-        ch = self._channel(args["channel"], member=True)
-        ts = str(args["ts"])
-        msg = ch.by_ts.get(ts)
-        if msg is None or msg.get("subtype") == "tombstone":
-            raise SlackError("message_not_found")
-        if msg.get("user") != self.BOT_USER_ID:
-            raise SlackError("cant_delete_message")
-        parent_ts = msg.get("thread_ts")
-        if parent_ts and parent_ts != ts:
-            ch.threads[parent_ts] = [m for m in ch.threads.get(parent_ts, []) if m["ts"] != ts]
-            parent = ch.by_ts.get(parent_ts)
-            if parent is not None:
-                parent["reply_count"] = len(ch.threads[parent_ts])
-            del ch.by_ts[ts]
-        elif ch.threads.get(ts):
-            keep = {"type", "ts", "thread_ts", "reply_count", "reply_users", "latest_reply"}
-            for key in [k for k in msg if k not in keep]:
-                del msg[key]
-            msg.update(subtype="tombstone", text="This message was deleted.", user="USLACKBOT")
-        else:
-            ch.messages = [m for m in ch.messages if m["ts"] != ts]
-            del ch.by_ts[ts]
-        return {"ok": True, "channel": ch.id, "ts": ts}
 
     def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         ch = self._channel(args["channel"], member=True)

@@ -1,7 +1,7 @@
 """desk staff generation: membership changes seen by every replica (issue 10)
 
-Revision ID: 0003_desk_staff_generation
-Revises: 0002_home_viewers
+Revision ID: 0005_desk_staff_generation
+Revises: 0004_awareness
 Create Date: 2026-12-01 22:00:00.000000
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_desk_staff_generation"
-down_revision: str | None = "0002_home_viewers"
+revision: str = "0005_desk_staff_generation"
+down_revision: str | None = "0004_awareness"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """legal hold on cases: the retention purge skips them (issue 10)
 
-Revision ID: 0004_legal_hold
-Revises: 0003_desk_staff_generation
+Revision ID: 0006_legal_hold
+Revises: 0005_desk_staff_generation
 Create Date: 2026-12-01 22:10:00.000000
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_legal_hold"
-down_revision: str | None = "0003_desk_staff_generation"
+revision: str = "0006_legal_hold"
+down_revision: str | None = "0005_desk_staff_generation"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

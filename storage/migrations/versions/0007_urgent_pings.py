@@ -1,7 +1,7 @@
 """urgent pings: at most one desk mention per reporter per window (issue 10)
 
-Revision ID: 0005_urgent_pings
-Revises: 0004_legal_hold
+Revision ID: 0007_urgent_pings
+Revises: 0006_legal_hold
 Create Date: 2026-12-01 22:20:00.000000
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_urgent_pings"
-down_revision: str | None = "0004_legal_hold"
+revision: str = "0007_urgent_pings"
+down_revision: str | None = "0006_legal_hold"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

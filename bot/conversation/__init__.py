@@ -1,0 +1,9 @@
+"""The case conversation: desk and reporter talk through the bot (issue 12).
+
+Other features and the wiring use only what is exported here.
+"""
+
+from bot.conversation.renderers import unread_line
+from bot.conversation.service import enqueue_slack_purge
+
+__all__ = ["enqueue_slack_purge", "unread_line"]

@@ -1,0 +1,267 @@
+"""Pure builders of what the conversation posts: relays both ways, notices, consent, modals."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.conversation import ids
+from bot.conversation.evidence.rules import MAX_FILES
+from bot.i18n import t
+from bot.report import OPEN_REPORT_ACTION
+from bot.slack import blocks as bk
+from bot.slack.blocks import SlackMessage
+from bot.slack.mrkdwn import escape, quote
+
+# A relay may hold Slack's longest message (40,000 characters, more once escaped): spread it
+# over up to this many sections of one post, leaving room for the header and footer blocks.
+RELAY_SECTIONS_MAX = 45
+MESSAGE_MAX = 3000  # the desk's modal
+ROUTE_CHOICES_MAX = ids.ROUTE_CHOICES_MAX
+
+
+def _sections(header: str, text: str) -> list[bk.Block]:
+    if not text:
+        return [bk.section(header)]
+    return bk.long_text_sections(quote(text), prefix=header + "\n", max_sections=RELAY_SECTIONS_MAX)
+
+
+def human_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    if size >= 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size} B"
+
+
+@dataclass(frozen=True)
+class RelayToDesk:
+    """A reporter's message as the case thread shows it. `named_user` is set only for a case
+    whose reporter chose (or agreed) to be named; otherwise they are "the reporter"."""
+
+    text: str
+    reference: str
+    kind: str = "message"  # or "details"
+    named_user: str | None = None
+    files: Sequence[str] = ()
+    edited: bool = False
+    deleted: bool = False
+
+
+def to_desk(relay: RelayToDesk, locale: str) -> SlackMessage:
+    if relay.kind == "details":
+        header = t("conv.desk.details", locale)
+    elif relay.named_user:
+        header = t("conv.desk.from_reporter_named", locale, user=f"<@{relay.named_user}>")
+    else:
+        header = t("conv.desk.from_reporter", locale)
+    if relay.deleted:
+        blocks = [bk.section(header + "\n" + t("conv.desk.deleted", locale))]
+    else:
+        blocks = _sections(header, relay.text)
+        notes = []
+        if relay.files:
+            names = ", ".join(escape(name) for name in relay.files)
+            notes.append(t("conv.desk.files", locale, names=names))
+        if relay.edited:
+            notes.append(t("conv.desk.edited", locale))
+        if notes:
+            blocks.append(bk.context("\n".join(notes)))
+    key = "conv.desk.details_notification" if relay.kind == "details" else "conv.desk.notification"
+    return SlackMessage(text=t(key, locale, reference=relay.reference), blocks=blocks)
+
+
+def to_reporter(text: str, *, signer: str | None, locale: str) -> SlackMessage:
+    """The desk's message in the reporter's DM thread, in the reporter's language frame."""
+    signature = (
+        t("conv.dm.signed_staff", locale, user=f"<@{signer}>")
+        if signer
+        else t("conv.dm.signed_desk", locale)
+    )
+    blocks = _sections(t("conv.dm.from_desk", locale), text)
+    blocks.append(bk.context(signature))
+    return SlackMessage(text=t("conv.dm.notification", locale), blocks=blocks)
+
+
+def desk_copy(text: str, *, author: str, signed: bool, reference: str, locale: str) -> SlackMessage:
+    """The case thread's copy of what the desk sent, with who sent it and how it was signed."""
+    signature = t("conv.desk.signature.staff" if signed else "conv.desk.signature.desk", locale)
+    header = t("conv.desk.to_reporter", locale, user=f"<@{author}>", signature=signature)
+    return SlackMessage(
+        text=t("conv.desk.sent_notification", locale, reference=reference),
+        blocks=_sections(header, text),
+    )
+
+
+def notice(key: str, locale: str, *, report_button: bool = False, **params: str) -> SlackMessage:
+    """A short answer to the reporter in their DM (routed, refused, withdrawn, ...)."""
+    text = t(key, locale, **params)
+    blocks = [bk.section(text)]
+    if report_button:
+        button = bk.button(t("conv.button.new_report", locale), OPEN_REPORT_ACTION, "dm")
+        blocks.append(bk.actions([button]))
+    return SlackMessage(text=text, blocks=blocks)
+
+
+def desk_line(text: str) -> SlackMessage:
+    return SlackMessage(text=text, blocks=[bk.section(text)])
+
+
+def consent_request(
+    *, case_id: int, reference: str, locale: str, answer: str | None = None
+) -> SlackMessage:
+    """Yes/No in the reporter's DM thread; once answered, the answer replaces the buttons."""
+    text = t("conv.dm.consent_request", locale, reference=reference)
+    blocks = [bk.section(text)]
+    if answer is None:
+        blocks.append(
+            bk.actions(
+                [
+                    bk.button(
+                        t("conv.button.consent_yes", locale),
+                        ids.CONSENT_YES_ACTION,
+                        str(case_id),
+                        style="primary",
+                    ),
+                    bk.button(
+                        t("conv.button.consent_no", locale), ids.CONSENT_NO_ACTION, str(case_id)
+                    ),
+                ]
+            )
+        )
+    else:
+        blocks.append(bk.context(t(f"conv.dm.consent_{answer}", locale, reference=reference)))
+    return SlackMessage(text=text, blocks=blocks)
+
+
+def route_question(
+    choices: Sequence[tuple[int, str]], *, message_id: int, locale: str, chosen: str | None = None
+) -> SlackMessage:
+    """Which report a DM outside any thread is about: a button per open case (newest first)."""
+    text = t("conv.dm.which_case", locale)
+    if chosen is not None:
+        done = t("conv.dm.routed_choice", locale, reference=chosen)
+        return SlackMessage(text=done, blocks=[bk.section(done)])
+    buttons = [
+        bk.button(reference, f"{ids.ROUTE_ACTION}_{i}", f"{message_id}:{case_id}")
+        for i, (case_id, reference) in enumerate(choices[:ROUTE_CHOICES_MAX])
+    ]
+    return SlackMessage(text=text, blocks=[bk.section(text), bk.actions(buttons)])
+
+
+def receipt_blocks(*, case_id: int, reference: str, locale: str) -> list[bk.Block]:
+    """Appended to the receipt DM: how to talk to the desk, Add information, Withdraw."""
+    confirm = {
+        "title": bk.plain(t("conv.withdraw.confirm_title", locale), 100),
+        "text": bk.plain(t("conv.withdraw.confirm_text", locale, reference=reference), 300),
+        "confirm": bk.plain(t("conv.withdraw.confirm_yes", locale), 30),
+        "deny": bk.plain(t("conv.withdraw.confirm_no", locale), 30),
+        "style": "danger",
+    }
+    withdraw = bk.button(t("conv.button.withdraw", locale), ids.WITHDRAW_ACTION, str(case_id))
+    withdraw["confirm"] = confirm
+    add = bk.button(t("conv.button.add_info", locale), ids.ADD_INFO_ACTION, str(case_id))
+    return [
+        bk.context(t("conv.dm.reply_hint", locale)),
+        bk.actions([add, withdraw], block_id=ids.RECEIPT_BLOCK),
+    ]
+
+
+def case_blocks(*, value: str, unread: int, ask_name: bool, locale: str) -> list[bk.Block]:
+    """The conversation's part of the case message: unread count and its two buttons."""
+    buttons = [
+        bk.button(t("conv.button.message_reporter", locale), ids.MESSAGE_REPORTER_ACTION, value)
+    ]
+    if ask_name:
+        buttons.append(bk.button(t("conv.button.ask_name", locale), ids.ASK_NAME_ACTION, value))
+    blocks: list[bk.Block] = []
+    if unread:
+        blocks.append(bk.context(t("conv.desk.unread", locale, count=unread)))
+    blocks.append(bk.actions(buttons, block_id=ids.CASE_BLOCK))
+    return blocks
+
+
+def _text_modal(
+    callback_id: str,
+    *,
+    case_id: int,
+    title: str,
+    label: str,
+    submit: str,
+    close: str,
+    hint: str | None = None,
+    extra: Sequence[bk.Block] = (),
+) -> bk.Block:
+    field = bk.input_block(
+        ids.TEXT_BLOCK,
+        label,
+        bk.text_input(ids.TEXT_INPUT, multiline=True, max_length=MESSAGE_MAX),
+        hint=hint,
+    )
+    return bk.modal(
+        callback_id,
+        title,
+        [field, *extra],
+        submit=submit,
+        close=close,
+        private_metadata=json.dumps({"case_id": case_id}),
+    )
+
+
+def message_modal(*, case_id: int, reference: str, locale: str) -> bk.Block:
+    sign = bk.input_block(
+        ids.SIGN_BLOCK,
+        t("conv.modal.sign", locale),
+        bk.select(
+            "checkboxes",
+            ids.SIGN_INPUT,
+            [bk.option(t("conv.modal.sign", locale), ids.SIGN_VALUE)],
+        ),
+        optional=True,
+    )
+    return _text_modal(
+        ids.MESSAGE_VIEW,
+        case_id=case_id,
+        title=t("conv.modal.title", locale),
+        label=t("conv.modal.label", locale, reference=reference),
+        submit=t("conv.modal.submit", locale),
+        close=t("conv.modal.cancel", locale),
+        hint=t("conv.modal.hint", locale),
+        extra=[sign],
+    )
+
+
+def file_input_block(locale: str) -> bk.Block:
+    """Slack's file_input (modals only, input block without dispatch_action, files:read)."""
+    element = {"type": "file_input", "action_id": ids.FILES_INPUT, "max_files": MAX_FILES}
+    return bk.input_block(
+        ids.FILES_BLOCK,
+        t("evidence.form.label", locale),
+        element,
+        optional=True,
+        hint=t("evidence.form.hint", locale),
+    )
+
+
+def add_info_modal(*, case_id: int, reference: str, locale: str) -> bk.Block:
+    view = _text_modal(
+        ids.ADD_INFO_VIEW,
+        case_id=case_id,
+        title=t("conv.add_info.title", locale),
+        label=t("conv.add_info.label", locale, reference=reference),
+        submit=t("conv.add_info.submit", locale),
+        close=t("conv.add_info.cancel", locale),
+        extra=[file_input_block(locale)],
+    )
+    view["blocks"][0]["optional"] = True  # text or files, at least one (checked on submit)
+    return view
+
+
+def evidence_comment(*, name: str, size: int, sha256: str, stripped: bool, locale: str) -> str:
+    """The text above the bot's copy of a file in the case thread (initial_comment: plain
+    mrkdwn, escaped)."""
+    lines = [t("conv.desk.evidence", locale, name=escape(name), size=human_size(size), sha=sha256)]
+    if stripped:
+        lines.append(t("conv.desk.evidence_stripped", locale))
+    return "\n".join(lines)

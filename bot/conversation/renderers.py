@@ -1,0 +1,475 @@
+"""Outbox renderers of the conversation and the evidence copies: rows -> Slack calls.
+
+Each renders from the database as it is at delivery time (an edit made before the relay went
+out is simply relayed edited). Posts into the case thread wait (NotReady) until the case
+message exists; posts into the reporter's DM thread until the receipt DM does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot.clock import Clock
+from bot.conversation import ids
+from bot.conversation import messages as msg
+from bot.conversation.evidence import transfer
+from bot.conversation.evidence.rules import offered, refusal
+from bot.conversation.evidence.scrub import UnreadableImage
+from bot.i18n import t
+from bot.outbox import Delivery, DeliveryFailed, NotReady, Perform, Post, Renderer, Skip, Update
+from bot.slack.mrkdwn import escape
+from storage.models import Case, CaseMessage, ConversationThread, EvidenceFile, OutboxMessage
+from storage.repositories import cases as cases_repo
+from storage.repositories import conversation as conversation_repo
+from storage.repositories import outbox as outbox_repo
+
+LocaleOf = Callable[[Session, str], str]
+MARK_DELAY = timedelta(milliseconds=500)
+
+
+def _case(session: Session, row: OutboxMessage) -> Case | None:
+    return cases_repo.get(session, row.case_id) if row.case_id is not None else None
+
+
+def _desk_thread(case: Case) -> tuple[str, str]:
+    if not case.desk_message_ts:
+        raise NotReady("the case message has not been posted yet")
+    return case.desk_channel_id, case.desk_message_ts
+
+
+def _dm_thread(session: Session, case: Case, now: datetime) -> ConversationThread:
+    thread = conversation_repo.ensure_thread(session, case.id, now)
+    if thread is None:
+        raise NotReady("the receipt DM has not been delivered yet")
+    return thread
+
+
+def _message(session: Session, row: OutboxMessage) -> CaseMessage | None:
+    message_id = row.payload.get("message_id")
+    return conversation_repo.message(session, int(message_id)) if message_id else None
+
+
+def relay_of(case: Case, message: CaseMessage) -> msg.RelayToDesk:
+    return msg.RelayToDesk(
+        text=message.text,
+        reference=case.reference,
+        kind=message.kind,
+        named_user=case.reporter_user_id if case.identity == "named" else None,
+        files=[str(f.get("name") or f.get("id")) for f in message.files],
+        edited=message.revision > 0 and message.deleted_at is None,
+        deleted=message.deleted_at is not None,
+    )
+
+
+def conversation_renderers(
+    *,
+    desk_locale: str,
+    locale_of: LocaleOf,
+    clock: Clock,
+    download_timeout: float = transfer.DOWNLOAD_TIMEOUT_S,
+) -> dict[str, Renderer]:
+    def to_desk(session: Session, row: OutboxMessage) -> Delivery:
+        case, message = _case(session, row), _message(session, row)
+        if case is None or message is None:
+            return Skip("case or message deleted")
+        channel, thread_ts = _desk_thread(case)
+        rendered = msg.to_desk(relay_of(case, message), desk_locale)
+        message_id, source = message.id, (message.source_channel, message.source_ts)
+
+        def remember(inner: Session, posted_channel: str, ts: str) -> None:
+            stored = conversation_repo.message(inner, message_id)
+            if stored is None:
+                return
+            stored.copy_channel, stored.copy_ts = posted_channel, ts
+            if source[0] and source[1]:
+                outbox_repo.enqueue(
+                    inner,
+                    kind=ids.DELIVERED_MARK,
+                    dedupe_key=f"conv:{message_id}:delivered",
+                    case_id=stored.case_id,
+                    payload={"message_id": message_id},
+                    now=clock.now(),
+                    # After the relays waiting now: under load a ✓ may come a moment later,
+                    # the desk's copy should not.
+                    not_before=clock.now() + MARK_DELAY,
+                )
+
+        return Post(channel, rendered.text, rendered.blocks, thread_ts, on_delivered=remember)
+
+    def delivered_mark(session: Session, row: OutboxMessage) -> Delivery:
+        message = _message(session, row)
+        if message is None or not message.source_channel or not message.source_ts:
+            return Skip("nothing to mark")
+        channel, ts = message.source_channel, message.source_ts
+
+        def react(client: WebClient) -> tuple[str, str]:
+            try:
+                client.reactions_add(channel=channel, timestamp=ts, name=ids.DELIVERED_REACTION)
+            except SlackApiError as exc:
+                error = exc.response.get("error")
+                if error == "already_reacted":
+                    return channel, ts
+                if error == "message_not_found":  # the reporter deleted it meanwhile
+                    return "", ""
+                raise
+            return channel, ts
+
+        return Perform(react)
+
+    def copy_update(session: Session, row: OutboxMessage) -> Delivery:
+        case, message = _case(session, row), _message(session, row)
+        if case is None or message is None:
+            return Skip("case or message deleted")
+        if not message.copy_channel or not message.copy_ts:
+            raise NotReady("the relay has not been posted yet")
+        rendered = msg.to_desk(relay_of(case, message), desk_locale)
+        return Update(message.copy_channel, message.copy_ts, rendered.text, rendered.blocks)
+
+    def to_reporter(session: Session, row: OutboxMessage) -> Delivery:
+        case, message = _case(session, row), _message(session, row)
+        if case is None or message is None:
+            return Skip("case or message deleted")
+        thread = _dm_thread(session, case, clock.now())
+        rendered = msg.to_reporter(
+            message.text,
+            signer=message.desk_author_id if message.signed else None,
+            locale=case.reporter_locale,
+        )
+        message_id = message.id
+
+        def remember(inner: Session, channel: str, ts: str) -> None:
+            stored = conversation_repo.message(inner, message_id)
+            if stored is not None:
+                stored.copy_channel, stored.copy_ts = channel, ts
+
+        return Post(thread.dm_channel, rendered.text, rendered.blocks, thread.thread_ts, remember)
+
+    def desk_copy(session: Session, row: OutboxMessage) -> Delivery:
+        case, message = _case(session, row), _message(session, row)
+        if case is None or message is None:
+            return Skip("case or message deleted")
+        channel, thread_ts = _desk_thread(case)
+        rendered = msg.desk_copy(
+            message.text,
+            author=message.desk_author_id or "",
+            signed=message.signed,
+            reference=case.reference,
+            locale=desk_locale,
+        )
+        message_id = message.id
+
+        def remember(inner: Session, _channel: str, ts: str) -> None:
+            stored = conversation_repo.message(inner, message_id)
+            if stored is not None:
+                stored.desk_copy_ts = ts
+
+        return Post(channel, rendered.text, rendered.blocks, thread_ts, remember)
+
+    def dm_notice(session: Session, row: OutboxMessage) -> Delivery:
+        payload = row.payload
+        locale = payload.get("locale") or locale_of(session, str(payload["user_id"]))
+        params = {str(k): str(v) for k, v in (payload.get("params") or {}).items()}
+        if payload.get("refused"):
+            lines = "\n".join(
+                f"• {r['name']}: {t('evidence.refusal.' + r['reason'], locale)}"
+                for r in payload["refused"]
+            )
+            params["lines"] = lines
+        if payload.get("failed"):
+            params["name"] = str(payload["failed"])
+        rendered = msg.notice(
+            str(payload["key"]), locale, report_button=bool(payload.get("report_button")), **params
+        )
+        if payload.get("in_case_thread"):  # wait for the receipt, answer under it
+            case = _case(session, row)
+            if case is None:
+                return Skip("case deleted")
+            thread = _dm_thread(session, case, clock.now())
+            return Post(thread.dm_channel, rendered.text, rendered.blocks, thread.thread_ts)
+        return Post(
+            str(payload["channel"]), rendered.text, rendered.blocks, payload.get("thread_ts")
+        )
+
+    def desk_line(session: Session, row: OutboxMessage) -> Delivery:
+        case = _case(session, row)
+        if case is None:
+            return Skip("case deleted")
+        channel, thread_ts = _desk_thread(case)
+        payload = row.payload
+        if payload.get("refused"):
+            text = "\n".join(
+                t(
+                    "conv.desk.evidence_refused",
+                    desk_locale,
+                    name=escape(str(r["name"])),
+                    reason=t("evidence.refusal." + r["reason"], desk_locale),
+                )
+                for r in payload["refused"]
+            )
+        elif payload.get("failed"):
+            text = t("conv.desk.evidence_failed", desk_locale, name=escape(payload["failed"]))
+        else:
+            text = t(str(payload["key"]), desk_locale, **(payload.get("params") or {}))
+        rendered = msg.desk_line(text)
+        return Post(channel, rendered.text, rendered.blocks, thread_ts)
+
+    def consent_request(session: Session, row: OutboxMessage) -> Delivery:
+        case = _case(session, row)
+        if case is None:
+            return Skip("case deleted")
+        thread = _dm_thread(session, case, clock.now())
+        rendered = msg.consent_request(
+            case_id=case.id, reference=case.reference, locale=case.reporter_locale
+        )
+        case_id = case.id
+
+        def remember(inner: Session, _channel: str, ts: str) -> None:
+            stored = conversation_repo.thread(inner, case_id)
+            if stored is not None:
+                stored.consent_message_ts = ts
+
+        return Post(thread.dm_channel, rendered.text, rendered.blocks, thread.thread_ts, remember)
+
+    def consent_answered(session: Session, row: OutboxMessage) -> Delivery:
+        case = _case(session, row)
+        if case is None:
+            return Skip("case deleted")
+        thread = conversation_repo.thread(session, case.id)
+        if thread is None:
+            return Skip("no thread")
+        if not thread.consent_message_ts:
+            raise NotReady("the consent request has not been posted yet")
+        rendered = msg.consent_request(
+            case_id=case.id,
+            reference=case.reference,
+            locale=case.reporter_locale,
+            answer=str(row.payload["answer"]),
+        )
+        return Update(thread.dm_channel, thread.consent_message_ts, rendered.text, rendered.blocks)
+
+    def route_question(session: Session, row: OutboxMessage) -> Delivery:
+        payload = row.payload
+        message = _message(session, row)
+        if message is None or message.case_id is not None:
+            return Skip("answered or gone")
+        cases = [
+            (c.id, c.reference)
+            for c in reversed(conversation_repo.reporter_cases(session, message.reporter_user_id))
+            if c.status in ("new", "acknowledged", "escalated")
+        ]
+        locale = payload.get("locale") or locale_of(session, message.reporter_user_id)
+        rendered = msg.route_question(cases, message_id=message.id, locale=locale)
+        return Post(
+            str(payload["channel"]), rendered.text, rendered.blocks, payload.get("thread_ts")
+        )
+
+    def route_answered(session: Session, row: OutboxMessage) -> Delivery:
+        case = _case(session, row)
+        if case is None:
+            return Skip("case deleted")
+        rendered = msg.route_question(
+            [], message_id=0, locale=case.reporter_locale, chosen=case.reference
+        )
+        payload = row.payload
+        return Update(str(payload["channel"]), str(payload["ts"]), rendered.text, rendered.blocks)
+
+    def evidence_copy(session: Session, row: OutboxMessage) -> Delivery:
+        case = _case(session, row)
+        evidence = conversation_repo.evidence(session, int(row.payload["evidence_id"]))
+        if case is None or evidence is None:
+            return Skip("case or file deleted")
+        if evidence.status != "pending":
+            return Skip(f"already {evidence.status}")
+        channel, thread_ts = _desk_thread(case)
+        return _copy_job(evidence, channel, thread_ts, desk_locale, clock, download_timeout)
+
+    def purge_file(session: Session, row: OutboxMessage) -> Delivery:
+        file_id = str(row.payload["file"])
+
+        def delete(client: WebClient) -> tuple[str, str]:
+            try:
+                client.files_delete(file=file_id)
+            except SlackApiError as exc:
+                if exc.response.get("error") not in ("file_deleted", "file_not_found"):
+                    raise
+            return "", ""
+
+        return Perform(delete)
+
+    def purge_post(session: Session, row: OutboxMessage) -> Delivery:
+        channel, ts = str(row.payload["channel"]), str(row.payload["ts"])
+
+        def delete(client: WebClient) -> tuple[str, str]:
+            try:
+                client.chat_delete(channel=channel, ts=ts)
+            except SlackApiError as exc:
+                # Gone already, or not the bot's to delete (Slack refuses some of its own too:
+                # python-slack-sdk#1717): nothing more the app can do.
+                if exc.response.get("error") not in ("message_not_found", "cant_delete_message"):
+                    raise
+            return "", ""
+
+        return Perform(delete)
+
+    return {
+        ids.PURGE_FILE: purge_file,
+        ids.PURGE_POST: purge_post,
+        ids.TO_DESK: to_desk,
+        ids.DELIVERED_MARK: delivered_mark,
+        ids.COPY_UPDATE: copy_update,
+        ids.TO_REPORTER: to_reporter,
+        ids.DESK_COPY: desk_copy,
+        ids.DM_NOTICE: dm_notice,
+        ids.DESK_LINE: desk_line,
+        ids.CONSENT_REQUEST: consent_request,
+        ids.CONSENT_ANSWERED: consent_answered,
+        ids.ROUTE_QUESTION: route_question,
+        ids.ROUTE_ANSWERED: route_answered,
+        ids.EVIDENCE_COPY: evidence_copy,
+    }
+
+
+def _copy_job(
+    evidence: EvidenceFile,
+    channel: str,
+    thread_ts: str,
+    desk_locale: str,
+    clock: Clock,
+    timeout: float,
+) -> Perform:
+    """Download (files.info first for a stub), strip, upload; the bytes never touch storage."""
+    evidence_id, file_id = evidence.id, evidence.source_file_id
+    known: dict[str, Any] = {
+        "name": evidence.name,
+        "mimetype": evidence.mimetype,
+        "size": evidence.size,
+        "url": evidence.source_url,
+    }
+    result: dict[str, Any] = {}
+
+    def run(client: WebClient) -> tuple[str, str]:
+        details = dict(known)
+        if not details["url"]:
+            info = offered(client.files_info(file=file_id).get("file") or {})
+            if info is None or info.is_stub or not info.url:
+                result["refused"] = "unavailable"
+                return "", ""
+            details.update(name=info.name, mimetype=info.mimetype, size=info.size, url=info.url)
+            details["filetype"] = info.filetype
+            reason = refusal(info.name, info.filetype, info.size or 0)
+            if reason:
+                result.update(refused=reason, details=details)
+                return "", ""
+        name = str(details["name"] or file_id)
+        filetype = str(details.get("filetype") or name.rsplit(".", 1)[-1]).lower()
+        token = client.token or ""
+        data = transfer.download(str(details["url"]), token, timeout)
+        if not data:
+            result.update(refused="empty", details=details)
+            return "", ""
+        try:
+            prepared = transfer.prepare(
+                data, name=name, filetype=filetype, mimetype=str(details["mimetype"])
+            )
+        except UnreadableImage:
+            result.update(refused="unreadable", details=details)
+            return "", ""
+        comment = msg.evidence_comment(
+            name=name,
+            size=len(data),
+            sha256=prepared.sha256,
+            stripped=prepared.stripped,
+            locale=desk_locale,
+        )
+        copy_id = transfer.upload(
+            client,
+            channel=channel,
+            thread_ts=thread_ts,
+            name=name,
+            data=prepared.data,
+            comment=comment,
+        )
+        if not copy_id:
+            raise DeliveryFailed("upload_without_file_id")
+        result.update(
+            copy_id=copy_id, prepared=prepared, size=len(data), details=details, name=name
+        )
+        return channel, ""
+
+    def record(session: Session, _channel: str, _ts: str) -> None:
+        stored = conversation_repo.evidence(session, evidence_id)
+        if stored is None:
+            return
+        details = result.get("details") or {}
+        if details:
+            stored.name = str(details.get("name") or stored.name)[:255]
+            stored.mimetype = str(details.get("mimetype") or stored.mimetype)[:128]
+            stored.size = int(details.get("size") or stored.size)
+        now = clock.now()
+        if "refused" in result:
+            stored.status, stored.refusal = "refused", str(result["refused"])
+            lines = [{"name": stored.name or stored.source_file_id, "reason": stored.refusal}]
+            outbox_repo.enqueue(
+                session,
+                kind=ids.DESK_LINE,
+                dedupe_key=f"evidence:{evidence_id}:refused:desk",
+                case_id=stored.case_id,
+                payload={"refused": lines},
+                now=now,
+            )
+            _tell_reporter_refused(session, stored, lines, now)
+            return
+        prepared: transfer.PreparedCopy = result["prepared"]
+        stored.status = "copied"
+        stored.size = int(result["size"])
+        stored.sha256, stored.copy_sha256 = prepared.sha256, prepared.copy_sha256
+        stored.metadata_stripped = prepared.stripped
+        stored.copy_file_id, stored.copy_channel = str(result["copy_id"]), channel
+        stored.copied_at = now
+
+    return Perform(run, on_delivered=record)
+
+
+def _tell_reporter_refused(
+    session: Session, evidence: EvidenceFile, lines: list[dict[str, str]], now: datetime
+) -> None:
+    message = (
+        conversation_repo.message(session, evidence.message_id) if evidence.message_id else None
+    )
+    case = cases_repo.get(session, evidence.case_id)
+    if case is None:
+        return
+    thread = conversation_repo.thread(session, case.id)
+    channel = message.source_channel if message and message.source_channel else None
+    thread_ts = message.source_ts if message and message.source_ts else None
+    if channel is None and thread is not None:
+        channel, thread_ts = thread.dm_channel, thread.thread_ts
+    outbox_repo.enqueue(
+        session,
+        kind=ids.DM_NOTICE,
+        dedupe_key=f"evidence:{evidence.id}:refused:dm",
+        case_id=case.id,
+        payload={
+            "key": "conv.dm.files_refused",
+            "refused": lines,
+            "user_id": case.reporter_user_id,
+            "channel": channel or case.reporter_user_id,
+            "thread_ts": thread_ts,
+            "locale": case.reporter_locale,
+        },
+        now=now,
+    )
+
+
+def unread_line(session: Session, case: Case, locale: str, audience: str) -> str | None:
+    """The unread count under a case on the desk's App Home."""
+    if audience != "desk":
+        return None
+    count = conversation_repo.unread_count(session, case.id)
+    return t("conv.home.unread", locale, count=count) if count else None
