@@ -34,6 +34,8 @@ from bot.health import Health
 from bot.home.feature import home_feature
 from bot.metrics import Metrics
 from bot.outbox import OutboxWorker, Renderer
+from bot.privacy import mentions_desk
+from bot.privacy.feature import privacy_feature
 from bot.report.feature import report_feature
 from bot.retention.feature import retention_feature
 from bot.scheduler import Ticker, TickJob
@@ -78,6 +80,7 @@ def feature_factories() -> list[FeatureFactory]:
         customers_feature,
         export_feature,
         stats_feature,
+        privacy_feature,
     ]
 
 
@@ -111,7 +114,13 @@ def build_core(
             default_locale=settings.default_locale,
         ),
         guidance=guidance or load_guidance(settings.guidance_dir),
-        staff=DeskStaff(client=client, desk_channel_id=settings.desk_channel_id),
+        staff=DeskStaff(
+            client=client,
+            desk_channel_id=settings.desk_channel_id,
+            sessions=sessions,
+            engine=engine,
+            ttl_seconds=settings.staff_cache_ttl.total_seconds(),
+        ),
         links=WorkspaceLinks(client),
         metrics=metrics,
     )
@@ -121,7 +130,14 @@ def build_deps(core: Core, factories: Sequence[FeatureFactory] | None = None) ->
     features = [factory(core) for factory in (factories or feature_factories())]
     case_blocks = tuple(block for feature in features for block in feature.case_blocks)
     receipt_blocks = tuple(block for feature in features for block in feature.receipt_blocks)
-    features.append(report_feature(core, case_blocks=case_blocks, receipt_blocks=receipt_blocks))
+    features.append(
+        report_feature(
+            core,
+            case_blocks=case_blocks,
+            receipt_blocks=receipt_blocks,
+            mention_allowed=mentions_desk,
+        )
+    )
     settings = core.settings
     renderers = check_renderers(features)
     outbox = OutboxWorker(
@@ -131,6 +147,7 @@ def build_deps(core: Core, factories: Sequence[FeatureFactory] | None = None) ->
         renderers=renderers,
         lease=settings.outbox_lease,
         metrics=core.metrics,
+        give_up=settings.delivery_give_up,
     )
     jobs = [
         TickJob("outbox", outbox.deliver_due, settings.scheduler_tick),

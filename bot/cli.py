@@ -205,6 +205,15 @@ def waitress_options(settings: Settings, host: str, port: int) -> dict[str, Any]
     }
 
 
+def cmd_purge(env: Mapping[str, str], args: argparse.Namespace) -> int:
+    from bot.retention.service import run_purge
+
+    settings = _settings_or_exit(env)
+    configure_logging(settings.log_level, settings.log_format)
+    print(run_purge(settings, dry_run=args.dry_run).summary())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="harassment-desk", description="The customer-harassment consultation desk for Slack."
@@ -231,6 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="validate settings and Slack access").set_defaults(
         handler=cmd_check
     )
+    purge = sub.add_parser("purge", help="delete what is past RETENTION now (counts only)")
+    purge.add_argument("--dry-run", action="store_true", help="count, delete nothing")
+    purge.set_defaults(handler=cmd_purge)
     guidance = sub.add_parser("guidance", help="work with the guidance texts HR edits")
     guidance_sub = guidance.add_subparsers(dest="guidance_command", required=True)
     guidance_check = guidance_sub.add_parser(

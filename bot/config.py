@@ -109,6 +109,9 @@ class Settings:
     desk_mention: str = "here"
     desk_leads: tuple[str, ...] = ()
     retention: timedelta = timedelta(days=3 * 365)
+    delivery_give_up: timedelta = timedelta(days=2)
+    staff_cache_ttl: timedelta = timedelta(seconds=60)
+    urgent_ping_window: timedelta = timedelta(minutes=10)
     log_level: str = "INFO"
     guidance_dir: Path | None = None
     http_threads: int = 8
@@ -338,6 +341,9 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
     convert("DESK_MENTION", "desk_mention", mention)
     convert("DESK_LEADS", "desk_leads", leads)
     convert("RETENTION", "retention", positive_duration)
+    convert("DELIVERY_GIVE_UP", "delivery_give_up", positive_duration)
+    convert("STAFF_CACHE_TTL", "staff_cache_ttl", positive_duration)
+    convert("URGENT_PING_WINDOW", "urgent_ping_window", positive_duration)
     convert("LOG_LEVEL", "log_level", log_level)
     convert("HTTP_THREADS", "http_threads", positive_int)
     convert("EVIDENCE_DOWNLOAD_TIMEOUT", "evidence_download_timeout", positive_duration)

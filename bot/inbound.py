@@ -191,7 +191,9 @@ def _check_payload(payload: dict[str, Any]) -> None:
 
 
 def _check_view(view: dict[str, Any]) -> None:
-    for key in ("id", "callback_id", "private_metadata", "hash", "type"):
+    # Bolt reads view["type"] without a default (a KeyError, HTTP 500); Slack always sends it.
+    _require(view, "type", str, "view")
+    for key in ("id", "callback_id", "private_metadata", "hash"):
         _optional(view, key, str, "view")
     _optional(view, "blocks", list, "view")
     state = view.get("state")

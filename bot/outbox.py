@@ -45,8 +45,15 @@ PERMANENT_ERRORS = frozenset(
         "cant_update_message",
         "invalid_blocks_format",
         "is_archived",
+        # The person left or cannot be reached by the bot: no retry will change that.
+        "user_disabled",
+        "user_not_visible",
+        "method_not_supported_for_channel_type",
+        "messages_tab_disabled",
     }
 )
+GAVE_UP = "gave_up"
+DEFAULT_GIVE_UP = timedelta(days=2)
 # How a failure with no answer from Slack is recorded: the request may have reached Slack.
 TRANSPORT_ERROR = "transport: "
 MAX_BACKOFF = timedelta(minutes=15)
@@ -162,8 +169,10 @@ class OutboxWorker:
         lease: timedelta = timedelta(seconds=60),
         batch_size: int = 50,
         metrics: Metrics | None = None,
+        give_up: timedelta = DEFAULT_GIVE_UP,
     ) -> None:
         self._metrics = metrics or Metrics()
+        self._give_up = give_up
         self._sessions = sessions
         self._client = client
         self._clock = clock
@@ -284,6 +293,12 @@ class OutboxWorker:
             if not self._still_ours(batch, message.id):
                 return
             batch.ours.discard(message.id)
+            if self._clock.now() - message.created_at > self._give_up:
+                # Nothing retries forever: past DELIVERY_GIVE_UP the row is failed (and counted
+                # on the desk's App Home) instead of being sent days late.
+                self._metrics.delivery(message.kind, "failed")
+                self._fail(message, GAVE_UP, stats)
+                return
             renderer = self._renderers.get(message.kind)
             try:
                 if renderer is None:
@@ -439,17 +454,7 @@ class OutboxWorker:
         stats.errors[error] = stats.errors.get(error, 0) + 1
         self._metrics.delivery(message.kind, "failed" if permanent else "retried")
         if permanent:
-            message.status = OutboxStatus.FAILED
-            message.last_error = error[:255]
-            message.claimed_until = None
-            stats.failed += 1
-            log.error(
-                "outbox %s (%s) failed permanently: %s",
-                message.id,
-                message.kind,
-                error,
-                extra={"case_id": message.case_id},
-            )
+            self._fail(message, error, stats)
             return
         backoff = self._backoff(message)
         self._retry_later(message, error, backoff, stats)
@@ -460,6 +465,23 @@ class OutboxWorker:
             message.attempts,
             error,
             int(backoff.total_seconds()),
+            extra={"case_id": message.case_id},
+        )
+
+    @staticmethod
+    def _fail(message: OutboxMessage, error: str, stats: DeliveryStats) -> None:
+        """Give the row up. The one log line names the row, its kind and the error code, never
+        its content or the person it was for."""
+        message.status = OutboxStatus.FAILED
+        message.last_error = error[:255]
+        message.claimed_until = None
+        stats.failed += 1
+        log.error(
+            "outbox %s (%s) failed permanently after %s attempts: %s",
+            message.id,
+            message.kind,
+            message.attempts,
+            error,
             extra={"case_id": message.case_id},
         )
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
+from bot.i18n import t
+from bot.privacy import FormThrottle
 from bot.report.modals import FormMetadata, Prefill, report_modal
 from bot.slack.errors import UserFacingError
 
@@ -24,6 +27,7 @@ def open_report_modal(
     *,
     trigger_id: str,
     user_id: str,
+    tell: Callable[[str], object],
     prefill: Prefill | None = None,
     details_for_case: int | None = None,
 ) -> None:
@@ -32,11 +36,19 @@ def open_report_modal(
     `details_for_case`: the form is pushed over the SOS dialog and adds to that case."""
     profile = deps.profiles.get(user_id)
     locale = profile.locale
+    forms = deps.service(FormThrottle)
+    if not forms.try_open(user_id):
+        # Issue 10: a burst of commands opens one form; the rest are told privately. (Told,
+        # not raised: an error raised just after ack() races Bolt's wait for the ack, and the
+        # request is then answered 404.)
+        tell(t("privacy.form_already_open", locale))
+        return
     metadata = FormMetadata(
         submission_token=uuid.uuid4().hex,
         locale=locale,
         permalink=prefill.permalink if prefill else None,
         case_id=details_for_case,
+        reporter_mentions=prefill.reporter_mentions if prefill else (),
     )
     view = report_modal(
         locale=locale,
@@ -44,6 +56,7 @@ def open_report_modal(
         metadata=metadata,
         category_labels=deps.guidance.category_choices(locale),
         desk_channel_name=f"<#{deps.settings.desk_channel_id}>",
+        retention=deps.settings.retention,
         prefill=prefill,
         locations=deps.settings.locations,
     )
@@ -53,6 +66,7 @@ def open_report_modal(
         else:
             client.views_push(trigger_id=trigger_id, view=view)
     except SlackApiError as exc:
+        forms.closed(user_id)
         if exc.response.get("error") in EXPIRED_TRIGGER_ERRORS:
             raise UserFacingError("error.form_expired", locale) from exc
         raise

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -101,6 +102,11 @@ class Case(Base):
     updated_at: Mapped[datetime]
     acknowledged_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
+    # Legal hold (issue 10): the retention purge skips the case while it is set; who set it and
+    # when are kept with it (and the change is audited).
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    legal_hold_by: Mapped[str | None] = mapped_column(String(32))
+    legal_hold_at: Mapped[datetime | None]
 
     events: Mapped[list[CaseEvent]] = relationship(
         back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
@@ -367,6 +373,8 @@ __all__ = [
     "ProcessedEvent",
     "ReferenceCounter",
     "SlackUser",
+    "StaffGeneration",
+    "UrgentPing",
 ]
 
 
@@ -487,3 +495,30 @@ class MonthlyReportSlot(Base):
 
 
 __all__ += ["MonthlyReportSlot"]
+
+
+# --- privacy (issue 10) ------------------------------------------------------------------------
+
+
+class StaffGeneration(Base):
+    """One row: bumped whenever desk membership changes, so every replica drops its cached
+    member list within one check (a `member_left_channel` event reaches only one replica)."""
+
+    __tablename__ = "desk_staff_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(Integer)
+    changed_at: Mapped[datetime]
+
+
+class UrgentPing(Base):
+    """An urgent report that mentioned the desk (DESK_MENTION). At most one per reporter per
+    URGENT_PING_WINDOW: the others are shown as another urgent report from the same person."""
+
+    __tablename__ = "urgent_pings"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    reporter_user_id: Mapped[str] = mapped_column(String(32), index=True)
+    pinged_at: Mapped[datetime]

@@ -7,6 +7,7 @@ person who is no longer a member of the desk channel.
 
 from __future__ import annotations
 
+from bot import bounds
 from bot.checkins import ids
 from bot.checkins.service import (
     CheckinPolicy,
@@ -18,11 +19,11 @@ from bot.checkins.service import (
 )
 from bot.deps import Deps
 from bot.i18n import t
-from bot.slack.mrkdwn import slack_date
+from bot.slack.mrkdwn import slack_date, slack_day
 
 
 def _as_id(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() else None
+    return bounds.parse_id(raw)
 
 
 def answer_checkin(deps: Deps, *, user_id: str, raw_id: str, response: str) -> str | None:
@@ -79,7 +80,7 @@ def desk_change(deps: Deps, *, user_id: str, raw_case_id: str, action: str) -> s
             "checkins.desk.extra_done",
             locale,
             reference=change.reference,
-            when=slack_date(change.due_at),
+            when=slack_day(change.due_at) if change.anonymous else slack_date(change.due_at),
         )
     cancelled = cancel_remaining(deps.sessions, case_id=case_id, actor=user_id, now=now)
     if cancelled is None:

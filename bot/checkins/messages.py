@@ -9,7 +9,7 @@ from bot.checkins import ids
 from bot.i18n import t
 from bot.slack import blocks as bk
 from bot.slack.blocks import SlackMessage
-from bot.slack.mrkdwn import humanize, slack_date
+from bot.slack.mrkdwn import humanize, slack_date, slack_day
 from storage.models import Case, CheckIn, CheckInStatus
 
 
@@ -82,6 +82,12 @@ def answered_dm(case: Case, answer_line: str, locale: str) -> SlackMessage:
     )
 
 
+def desk_time(case: Case, moment: datetime) -> str:
+    """A check-in time as the desk may see it: the date only for an anonymous reporter (the
+    hour, moved into their office hours, would tell their time zone)."""
+    return slack_date(moment) if case.identity == "named" else slack_day(moment)
+
+
 def _reporter(case: Case, locale: str, *, long: bool) -> str:
     if case.identity == "named":
         return t("checkins.reporter.named_short", locale, user=case.reporter_user_id)
@@ -95,7 +101,7 @@ def talk_post(
     when = (
         t("checkins.talk.when_today", locale)
         if contact_from is None
-        else t("checkins.talk.when_next", locale, when=slack_date(contact_from))
+        else t("checkins.talk.when_next", locale, when=desk_time(case, contact_from))
     )
     text = t(
         "checkins.talk.thread",
@@ -148,13 +154,13 @@ def status_line(case: Case, checkins: Sequence[CheckIn], locale: str) -> str | N
                 "checkins.status.last_answer",
                 locale,
                 answer=t(f"checkins.answer.{last.response}", locale),
-                when=slack_date(last.responded_at),
+                when=desk_time(case, last.responded_at),
             )
         )
     scheduled = [c for c in checkins if c.status == CheckInStatus.SCHEDULED]
     if scheduled:
         upcoming = min(c.due_at for c in scheduled)
-        parts.append(t("checkins.status.next", locale, when=slack_date(upcoming)))
+        parts.append(t("checkins.status.next", locale, when=desk_time(case, upcoming)))
     elif not stopped:
         parts.append(t("checkins.status.none_left", locale))
     return f"*{t('checkins.status.label', locale)}*: " + " · ".join(parts)

@@ -40,6 +40,7 @@ from storage.repositories import cases as cases_repo
 from storage.repositories import checkins as checkins_repo
 from storage.repositories import outbox as outbox_repo
 from storage.repositories import users as users_repo
+from storage.repositories.refusals import record_refusal
 
 log = logging.getLogger(__name__)
 
@@ -308,6 +309,7 @@ class DeskChange:
     refused: bool = False
     due_at: datetime | None = None
     cancelled: int = 0
+    anonymous: bool = True  # the desk sees an anonymous reporter's check-in times as dates only
 
 
 def reporter_stopped(checkins: list[CheckIn] | tuple[CheckIn, ...]) -> bool:
@@ -320,7 +322,7 @@ def record_denied(
     with sessions.begin() as session:
         if cases_repo.get(session, case_id) is None:
             return
-        cases_repo.record_event(
+        record_refusal(
             session, case_id=case_id, actor_user_id=actor, action=f"denied:{action}", now=now
         )
 
@@ -354,7 +356,7 @@ def schedule_extra(
             after={"checkin_id": row.id, "sequence": row.sequence, "due_at": due.isoformat()},
         )
         refresh_case_message(session, case, now, f"extra:{row.id}")
-        return DeskChange(case.reference, due_at=due)
+        return DeskChange(case.reference, due_at=due, anonymous=case.identity != "named")
 
 
 def cancel_remaining(

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot import bounds
 from bot.desk import ids
 from bot.desk.messages import outcome_label, target_label
 from bot.desk.states import ESCALATION_TARGETS, OUTCOMES, Action
@@ -28,9 +29,10 @@ class ModalMeta:
     def decode(cls, raw: str) -> ModalMeta | None:
         try:
             data = json.loads(raw or "{}")
-            return cls(int(data["case_id"]), int(data["version"]))
+            case_id, version = bounds.parse_id(data["case_id"]), bounds.parse_count(data["version"])
         except (ValueError, KeyError, TypeError):
             return None
+        return None if case_id is None or version is None else cls(case_id, version)
 
 
 @dataclass(frozen=True)
@@ -148,9 +150,12 @@ def parse_modal(
 ) -> ModalInput | dict[str, str]:
     """The submitted fields, or field errors (block id -> message) for `response_action: errors`."""
     errors: dict[str, str] = {}
-    note = (_value(values, ids.NOTE_BLOCK).get("value") or "").strip()
+    raw_note = _value(values, ids.NOTE_BLOCK).get("value")
+    note = bounds.clean_text(raw_note if isinstance(raw_note, str) else "").strip()
     if len(note) > NOTE_MAX:
         errors[ids.NOTE_BLOCK] = t("desk.error.too_long", locale, limit=NOTE_MAX)
+    elif bounds.has_lone_surrogate(note):
+        errors[ids.NOTE_BLOCK] = t("privacy.error.text_invalid", locale)
     parsed = ModalInput(note=note or None)
     if action is Action.ASSIGN:
         assignee = _value(values, ids.ASSIGNEE_BLOCK).get("selected_user")

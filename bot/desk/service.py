@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot import bounds
 from bot.clock import Clock
 from bot.desk.ids import REPORTER_UPDATE, TIMELINE
 from bot.desk.states import (
@@ -33,6 +34,7 @@ from storage.models import Case
 from storage.repositories import cases as cases_repo
 from storage.repositories import desk as desk_repo
 from storage.repositories import outbox as outbox_repo
+from storage.repositories.refusals import record_refusal
 
 log = logging.getLogger(__name__)
 
@@ -102,9 +104,10 @@ def parse_button_value(raw: object) -> tuple[int, int] | None:
     if not isinstance(raw, str):
         return None
     case_part, _, version_part = raw.partition(":")
-    if not (case_part.isdigit() and version_part.isdigit()):
+    case_id, version = bounds.parse_id(case_part), bounds.parse_count(version_part)
+    if case_id is None or version is None:
         return None
-    return int(case_part), int(version_part)
+    return case_id, version
 
 
 def button_value(case: Case) -> str:
@@ -146,11 +149,11 @@ class DeskService:
         now = self._clock.now()
         with self._sessions.begin() as session:
             known = case_id is not None and cases_repo.get(session, case_id) is not None
-            cases_repo.record_event(
+            record_refusal(
                 session,
                 case_id=case_id if known else None,
                 actor_user_id=actor,
-                action=f"{DENIED_PREFIX}{name}"[:48],
+                action=f"{DENIED_PREFIX}{name}",
                 now=now,
             )
         log.info("denied %s on case %s to non-desk user %s", name, case_id, actor)

@@ -4,6 +4,7 @@ What other features may use is exported here: queueing the refresh of the homes 
 change, and whether a case shows as over its SLA.
 """
 
+from bot.home.ids import HOME_PUBLISH
 from bot.home.service import DeskHomeSection, enqueue_home_refreshes, sla_breached
 
-__all__ = ["DeskHomeSection", "enqueue_home_refreshes", "sla_breached"]
+__all__ = ["HOME_PUBLISH", "DeskHomeSection", "enqueue_home_refreshes", "sla_breached"]

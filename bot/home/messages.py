@@ -51,6 +51,7 @@ class DeskOverview:
     more: int
     status_counts: Mapping[str, int]
     category_counts: Sequence[tuple[str, int]]  # (label, open cases), most first
+    failed_deliveries: int = 0  # Slack messages given up on in the last FAILED_WINDOW
     extra_blocks: Sequence[bk.Block] = ()  # other features' desk sections (awareness posts)
     hours_line: str = ""  # the desk open or closed now (desk hours)
 
@@ -127,6 +128,11 @@ def _desk_blocks(desk: DeskOverview, locale: str) -> list[bk.Block]:
         bk.header(t("home.desk.header", locale)),
         bk.context(t("home.desk.only_you", locale)),
         *([bk.section(desk.hours_line)] if desk.hours_line else []),
+        *(
+            [bk.section(t("privacy.home.undelivered", locale, n=desk.failed_deliveries))]
+            if desk.failed_deliveries
+            else []
+        ),
         bk.section(f"*{t('home.desk.by_status', locale)}*"),
         bk.fields(counts),
         bk.section(_section_text([f"*{t('home.desk.by_category', locale)}*", categories])),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy.orm import Session
@@ -40,6 +40,8 @@ from storage.repositories import desk as desk_repo
 from storage.repositories import outbox as outbox_repo
 
 Audience = Literal["reporter", "desk"]
+# Undelivered messages the desk's App Home counts (issue 10: a DM to someone who left).
+FAILED_WINDOW = timedelta(days=30)
 # Hook for other features (e.g. check-ins): one extra mrkdwn line under a case on the App Home,
 # or None. `audience` says who reads it: "reporter" (their own case) or "desk" (desk staff).
 HomeCaseLine = Callable[[Session, Case, str, Audience], str | None]
@@ -114,6 +116,7 @@ def desk_overview(
         more=max(0, desk_repo.count_open(session) - len(rows)),
         status_counts=desk_repo.status_counts(session),
         category_counts=[(label(key, locale), count) for key, count in categories],
+        failed_deliveries=desk_repo.failed_deliveries(session, now - FAILED_WINDOW),
         extra_blocks=tuple(b for part in sources.desk_sections for b in part(session, locale)),
         hours_line=open_status(sources.desk_hours, now, locale) if sources.desk_hours else "",
     )

@@ -7,18 +7,22 @@ app passes every feature's `case_blocks` in, so this feature is wired after the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+
+from sqlalchemy.orm import Session
 
 from bot.deps import Core, Feature
 from bot.report import ids
 from bot.report.renderers import CaseBlocks, ReportRendering, report_renderers
 from bot.report.service import ReportPolicy
+from storage.models import Case
 
 
 def report_feature(
     core: Core,
     *,
     case_blocks: Sequence[CaseBlocks] = (),
+    mention_allowed: Callable[[Session, Case], bool] | None = None,
     receipt_blocks: Sequence[CaseBlocks] = (),
 ) -> Feature:
     settings = core.settings
@@ -31,6 +35,7 @@ def report_feature(
         category_label=core.guidance.category_label,
         employee_guidance=core.guidance.employee_blocks,
         case_blocks=tuple(case_blocks),
+        mention_allowed=mention_allowed,
         receipt_blocks=tuple(receipt_blocks),
         desk_hours=settings.desk_hours,
     )

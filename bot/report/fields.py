@@ -38,6 +38,7 @@ class Field:
     hint: str = ""  # catalogue key of the hint under the field
     placeholder: str = ""  # catalogue key of the placeholder
     note: str = ""  # catalogue key of a context line just above the field ({channel}: the desk)
+    only_with_link: bool = False  # shown only when the form was opened on a message (a link)
 
     @property
     def action_id(self) -> str:
@@ -117,6 +118,17 @@ EVIDENCE = Field(
     max_length=EVIDENCE_MAX_FILES,
     hint="evidence.form.hint",
 )
+# Issue 10: an anonymous reporter's link to the message (their own DM or channel) reaches the
+# desk only if they tick this.
+SHARE_LINK_CHOICE = "share_link"
+SHARE_LINK = Field(
+    "share_link",
+    Kind.CHECKBOXES,
+    optional=True,
+    choices=(SHARE_LINK_CHOICE,),
+    choice_labels="report.share_link",
+    only_with_link=True,
+)
 PREFERENCES = Field(
     "preferences",
     Kind.CHECKBOXES,
@@ -182,6 +194,7 @@ FIELDS: tuple[Field, ...] = (
     _optional_text("immediate_action"),
     _optional_text("wants"),
     EVIDENCE,
+    SHARE_LINK,
     PREFERENCES,
     POLICE,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 
+from bot import bounds
 from bot.i18n import t
 from bot.report.fields import DESK_TEXT_FIELDS
 from bot.slack import blocks as bk
@@ -87,7 +88,7 @@ def case_message(
     )
     details = [f"*{t('case.label.police_consent', locale)}*: {police}"]
     if case.source_permalink:
-        link = t("case.source_link", locale, link=escape(case.source_permalink))
+        link = t("case.source_link", locale, link=bounds.link_target(case.source_permalink))
         details.append(f"*{t('case.label.source', locale)}*: {link}")
     blocks.append(bk.context("\n".join(details)))
     blocks.extend(extra_blocks)

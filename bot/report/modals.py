@@ -4,11 +4,13 @@ by the field table in `bot/report/fields.py`."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from bot import bounds
 from bot.i18n import t
 from bot.report import ids
 from bot.report.fields import (
@@ -26,12 +28,15 @@ from bot.report.fields import (
     PREFERENCE_CHECKINS,
     PREFERENCE_POLICE_OK,
     PREFERENCES,
+    SHARE_LINK,
+    SHARE_LINK_CHOICE,
     TEXT_FIELDS,
     UNKNOWN,
     Field,
     Kind,
 )
 from bot.slack import blocks as bk
+from bot.slack.mrkdwn import humanize
 
 # Clocks on phones drift; a time a few minutes ahead is a typo-free "just now", not the future.
 FUTURE_TOLERANCE = timedelta(minutes=5)
@@ -43,6 +48,9 @@ class Prefill:
 
     narrative: str = ""
     permalink: str | None = None
+    # How the prefill wrote mentions of the reporter ("@hanako", "@U0…"): an anonymous report
+    # replaces them with "(the reporter)".
+    reporter_mentions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,7 @@ class FormMetadata:
     locale: str
     permalink: str | None = None
     case_id: int | None = None  # set when the form adds details to an SOS case
+    reporter_mentions: tuple[str, ...] = ()
 
     def encode(self) -> str:
         data: dict[str, object] = {
@@ -62,7 +71,9 @@ class FormMetadata:
         }
         if self.case_id is not None:
             data["c"] = self.case_id
-        return json.dumps(data)
+        if self.reporter_mentions:
+            data["m"] = list(self.reporter_mentions)
+        return json.dumps(data, ensure_ascii=False)
 
     @classmethod
     def decode(cls, raw: str, *, fallback_token: str, fallback_locale: str) -> FormMetadata:
@@ -74,10 +85,18 @@ class FormMetadata:
             data = {}
         token = data.get("k") if isinstance(data.get("k"), str) else None
         locale = str(data["l"]) if data.get("l") in ("ja", "en") else fallback_locale
-        link = data.get("p") if isinstance(data.get("p"), str) else None
-        case_id = data.get("c") if isinstance(data.get("c"), int) else None
+        link = bounds.safe_permalink(data.get("p"))
+        case_id = bounds.parse_id(data.get("c"))
+        raw_mentions = data.get("m")
+        if not isinstance(raw_mentions, list):
+            raw_mentions = []
+        mentions = tuple(m for m in raw_mentions if isinstance(m, str) and 1 < len(m) <= 100)
         return cls(
-            submission_token=token or fallback_token, locale=locale, permalink=link, case_id=case_id
+            submission_token=token or fallback_token,
+            locale=locale,
+            permalink=link,
+            case_id=case_id,
+            reporter_mentions=mentions[:10],
         )
 
 
@@ -165,6 +184,7 @@ def report_modal(
     metadata: FormMetadata,
     category_labels: Sequence[tuple[str, str]],
     desk_channel_name: str,
+    retention: timedelta,
     prefill: Prefill | None = None,
     locations: Sequence[str] = (),
 ) -> bk.Block:
@@ -172,6 +192,8 @@ def report_modal(
     pairs in the viewer's language."""
     body: list[bk.Block] = [bk.context(t("report.intro", locale))]
     for field in FIELDS:
+        if field.only_with_link and not metadata.permalink:
+            continue
         if field is LOCATION_CHOICE and not locations:
             continue  # no LOCATIONS: the place is typed
         element = _element(
@@ -202,9 +224,14 @@ def report_modal(
             )
         )
     if metadata.permalink:
-        body.insert(1, bk.context(t("report.prefilled_from", locale, link=metadata.permalink)))
-    body.append(bk.context(t("report.consent", locale, channel=desk_channel_name)))
-    return bk.modal(
+        link = bounds.link_target(metadata.permalink)
+        body.insert(1, bk.context(t("report.prefilled_from", locale, link=link)))
+    # Issue 10: the consent line says what is recorded, who sees it and when it is deleted.
+    consent = t(
+        "report.consent", locale, channel=desk_channel_name, retention=humanize(retention, locale)
+    )
+    body.append(bk.context(consent))
+    view = bk.modal(
         ids.REPORT_VIEW,
         t("report.title", locale),
         body,
@@ -212,6 +239,9 @@ def report_modal(
         close=t("report.close", locale),
         private_metadata=metadata.encode(),
     )
+    # Slack tells us when the form is closed, so the next one may open at once (issue 10).
+    view["notify_on_close"] = True
+    return view
 
 
 def _value(values: Mapping[str, Any], field: Field) -> dict[str, Any]:
@@ -221,8 +251,9 @@ def _value(values: Mapping[str, Any], field: Field) -> dict[str, Any]:
 
 
 def _text(values: Mapping[str, Any], field: Field) -> str:
+    """The typed text with NUL bytes removed (PostgreSQL cannot store them)."""
     value = _value(values, field).get("value")
-    return value if isinstance(value, str) else ""
+    return bounds.clean_text(value) if isinstance(value, str) else ""
 
 
 def _selected(values: Mapping[str, Any], field: Field) -> str | None:
@@ -256,13 +287,20 @@ def parse_report(
             errors[field.block_id] = t(f"report.error.{field.block_id}_empty", locale)
         elif len(text) > field.max_length:
             errors[field.block_id] = t("report.error.too_long", locale, limit=field.max_length)
+        elif bounds.has_lone_surrogate(text):
+            errors[field.block_id] = t("privacy.error.text_invalid", locale)
 
     raw_time = _value(values, OCCURRED_AT).get("selected_date_time")
     occurred_at = now
-    if isinstance(raw_time, int | float):
-        occurred_at = datetime.fromtimestamp(raw_time, UTC)
-        if occurred_at > now + FUTURE_TOLERANCE:
+    if isinstance(raw_time, int | float) and not isinstance(raw_time, bool):
+        # 1970 to now + tolerance; NaN, infinities and overflowing values are no time at all.
+        parsed_time = bounds.parse_timestamp(raw_time, now=now, future_tolerance=FUTURE_TOLERANCE)
+        if parsed_time is not None:
+            occurred_at = parsed_time
+        elif math.isfinite(raw_time) and raw_time > now.timestamp():
             errors[OCCURRED_AT.block_id] = t("report.error.future", locale)
+        else:
+            errors[OCCURRED_AT.block_id] = t("report.error.time_invalid", locale)
     elif raw_time is not None:
         errors[OCCURRED_AT.block_id] = t("report.error.time_invalid", locale)
 
@@ -272,11 +310,11 @@ def parse_report(
     # Optional choices left empty are "unknown"; only a value off the list is an error.
     contact_channel = _selected(values, CONTACT_CHANNEL) or UNKNOWN
     customer_type = _selected(values, CUSTOMER_TYPE) or UNKNOWN
-    identity = _selected(values, IDENTITY) or IDENTITY.initial[0]
+    # Fail closed: a missing or unknown choice keeps the reporter's name out of the desk channel.
+    identity = bounds.anonymous_unless_named(_selected(values, IDENTITY))
     for field, chosen in (
         (CONTACT_CHANNEL, contact_channel),
         (CUSTOMER_TYPE, customer_type),
-        (IDENTITY, identity),
     ):
         if chosen not in (*field.choices, *([UNKNOWN] if field.optional else [])):
             errors[field.block_id] = t("report.error.invalid_choice", locale)
@@ -288,6 +326,10 @@ def parse_report(
         errors[LOCATION_CHOICE.block_id] = t("report.error.invalid_choice", locale)
     elif place and not texts["location"].strip():
         texts["location"] = place  # a listed place; a typed one wins when both are given
+    anonymous = identity != "named"
+    if anonymous:
+        texts = {key: _unmention(text, metadata, locale) for key, text in texts.items()}
+    share_link = SHARE_LINK_CHOICE in _selected_many(values, SHARE_LINK)
 
     if errors:
         return errors
@@ -301,9 +343,18 @@ def parse_report(
         identity=identity,
         checkins_wanted=PREFERENCE_CHECKINS in preferences,
         police_consent=PREFERENCE_POLICE_OK in preferences,
-        source_permalink=metadata.permalink,
+        # An anonymous reporter's link (to their own DM or channel) only if they chose to share it.
+        source_permalink=metadata.permalink if share_link or not anonymous else None,
         evidence=tuple(f for f in files if isinstance(f, dict)),
     )
+
+
+def _unmention(text: str, metadata: FormMetadata, locale: str) -> str:
+    """The reporter's own mentions in the quoted message, as "(the reporter)" / 「(相談者)」."""
+    label = t("privacy.reporter_mention", locale)
+    for mention in sorted(set(metadata.reporter_mentions), key=len, reverse=True):
+        text = text.replace(mention, label)
+    return text
 
 
 def received_modal(reference: str, locale: str) -> bk.Block:

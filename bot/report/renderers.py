@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from bot.deskhours import DeskHours, reporter_expectation
+from bot.i18n import t
 from bot.outbox import Delivery, NotReady, Post, Renderer, Skip, Update
 from bot.report.ids import DESK_MESSAGE, DESK_UPDATE, RECEIPT_UPDATE, REPORTER_DM
 from bot.report.messages import CategoryLabel, case_message, reporter_confirmation
@@ -31,6 +32,8 @@ class ReportRendering:
     category_label: CategoryLabel
     employee_guidance: EmployeeGuidance
     case_blocks: Sequence[CaseBlocks] = ()
+    # Whether an urgent case may mention the desk (issue 10: one ping per person per window).
+    mention_allowed: Callable[[Session, Case], bool] | None = None
     receipt_blocks: Sequence[CaseBlocks] = ()  # rendered in the reporter's locale
     desk_hours: DeskHours = field(default_factory=DeskHours)
 
@@ -41,11 +44,18 @@ def render_case_message(session: Session, case: Case, rendering: ReportRendering
         for source in rendering.case_blocks
         for block in source(session, case, rendering.desk_locale)
     ]
+    mention = rendering.mention
+    if (
+        case.in_danger
+        and rendering.mention_allowed
+        and not rendering.mention_allowed(session, case)
+    ):
+        mention = t("privacy.urgent.same_person", rendering.desk_locale)
     message = case_message(
         case,
         locale=rendering.desk_locale,
         category_label=rendering.category_label,
-        mention=rendering.mention,
+        mention=mention,
         extra_blocks=extra,
     )
 

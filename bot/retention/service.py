@@ -1,61 +1,313 @@
-"""Deleting closed cases once the retention period is over (APPI: keep no longer than needed).
+"""The retention purge (APPI: keep no longer than needed), in the database and in Slack.
 
-What stays is one audit line per purged case with its reference and dates: no narrative, no
-reporter, no category.
+A case is purged when its last activity is older than `RETENTION`, whatever its status, unless
+a desk lead (or the customer register) put it on legal hold. For each case:
+
+1. the bot's Slack messages are deleted with `chat.delete`: the replies in the desk message's
+   thread (people's replies cannot be deleted by a bot: they are listed in the audit line),
+   every thread post, DM and check-in DM it sent, then the desk message itself, so no button on
+   a dead message stays live;
+2. every row naming the case is deleted (the case, its audit trail, check-ins, outbox rows),
+   and for a reporter with no case left, every row naming them (App Home refresh rows, the
+   users cache, home viewers, refusals recorded without a case);
+3. one audit line is written for the run: counts and what could not be deleted in Slack
+   (channel and ts only), dated by the day only, so it cannot be matched to a report by time.
+
+A case whose Slack messages could not all be dealt with (Slack down, rate limited) is kept for
+the next run: deleting its rows first would leave messages nobody could find again.
+On SQLite, `secure_delete` zeroes the freed pages and the WAL is checkpointed and truncated
+afterwards, so the text does not linger in the files.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
 
-from sqlalchemy.orm import Session
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy import Engine
 
+from bot.config import Settings
 from bot.conversation import enqueue_slack_purge
+from bot.desk import LeadsUnavailable
 from storage.db import SessionFactory
 from storage.repositories import cases as cases_repo
 from storage.repositories import customers as customers_repo
+from storage.repositories import purge as purge_repo
+from storage.repositories.refusals import record_refusal
 
 log = logging.getLogger(__name__)
 PURGE_BATCH = 200
+PURGE_ACTION = "purged"
+# Answers after which a message counts as gone, or as not ours to delete (listed in the audit).
+GONE = frozenset({"message_not_found", "thread_not_found"})
+NOT_OURS = frozenset({"cant_delete_message", "channel_not_found", "is_archived", "not_in_channel"})
 
 
-def purge_expired_cases(session: Session, *, now: datetime, retention: timedelta) -> list[str]:
-    """Delete resolved cases closed longer than `retention` ago; returns their references."""
-    expired = cases_repo.resolved_before(session, now - retention, limit=PURGE_BATCH)
-    references = []
-    for case in expired:
-        references.append(case.reference)
+@dataclass
+class PurgeResult:
+    cases: int = 0
+    rows: Counter[str] = field(default_factory=Counter)
+    slack_deleted: int = 0
+    slack_not_deleted: list[dict[str, str]] = field(default_factory=list)
+    kept_for_next_run: int = 0
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        """Counts only: no reference, no person, no time of day."""
+        rows = ", ".join(f"{name} {count}" for name, count in sorted(self.rows.items()) if count)
+        verb = "would delete" if self.dry_run else "deleted"
+        line = f"purge: {verb} {self.cases} cases; rows: {rows or 'none'}"
+        if self.dry_run:
+            return line + f"; Slack messages to delete (the bot's own): {self.slack_deleted}"
+        line += (
+            f"; Slack messages deleted {self.slack_deleted}, "
+            f"not deletable {len(self.slack_not_deleted)}"
+        )
+        if self.kept_for_next_run:
+            line += f"; {self.kept_for_next_run} cases kept for the next run (Slack unavailable)"
+        return line
+
+
+class _SlackUnavailable(Exception):
+    pass
+
+
+def _delete(client: WebClient, channel: str, ts: str, result: PurgeResult) -> None:
+    try:
+        client.chat_delete(channel=channel, ts=ts)
+    except SlackApiError as exc:
+        error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
+        if error in GONE:
+            return
+        if error in NOT_OURS:
+            result.slack_not_deleted.append({"channel": channel, "ts": ts, "error": error})
+            return
+        raise _SlackUnavailable(error) from None
+    except (SlackClientError, OSError) as exc:
+        raise _SlackUnavailable(type(exc).__name__) from None
+    result.slack_deleted += 1
+
+
+def _thread_replies(client: WebClient, channel: str, ts: str) -> list[str]:
+    replies: list[str] = []
+    cursor: str | None = None
+    while True:
+        try:
+            response = client.conversations_replies(
+                channel=channel, ts=ts, cursor=cursor, limit=200
+            )
+        except SlackApiError as exc:
+            if exc.response.get("error") in GONE | NOT_OURS:
+                return replies
+            raise _SlackUnavailable(str(exc.response.get("error"))) from None
+        except (SlackClientError, OSError) as exc:
+            raise _SlackUnavailable(type(exc).__name__) from None
+        replies += [str(m["ts"]) for m in response.get("messages") or [] if str(m.get("ts")) != ts]
+        cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+        if not cursor:
+            return replies
+
+
+def _delete_in_slack(client: WebClient, refs: purge_repo.SlackRefs, result: PurgeResult) -> None:
+    ours = set(refs.others)
+    if refs.desk is not None:
+        channel, ts = refs.desk
+        for reply in _thread_replies(client, channel, ts):
+            if (channel, reply) not in ours:
+                _delete(client, channel, reply, result)
+    for channel, ts in refs.others:
+        _delete(client, channel, ts, result)
+    if refs.desk is not None:
+        _delete(client, *refs.desk, result)
+
+
+def purge(
+    sessions: SessionFactory,
+    client: WebClient | None,
+    *,
+    now: datetime,
+    retention: timedelta,
+    dry_run: bool = False,
+    engine: Engine | None = None,
+    today: date | None = None,
+) -> PurgeResult:
+    """Purge what is past retention (or, with `dry_run`, count it); see the module docstring.
+
+    Customer records (issue 13) go with their last case, unless a measure (a ban) is still in
+    force `today`; checked on every run, since a ban can end after its last case is gone.
+    """
+    result = PurgeResult(dry_run=dry_run)
+    cutoff = now - retention
+    if not dry_run:
+        with sessions.begin() as session:
+            result.rows["finished_slack_purge_rows"] += purge_repo.delete_finished_slack_purges(
+                session
+            )
+            result.rows["customer_records"] += len(
+                customers_repo.purge_unlinked(session, today=today or now.date())
+            )
+    with sessions() as session:
+        case_ids = purge_repo.expired_case_ids(session, cutoff=cutoff, limit=PURGE_BATCH)
+        refs = purge_repo.slack_refs(session, case_ids)
+    if not case_ids:
+        return result
+    if dry_run:
+        with sessions() as session:
+            result.cases = len(case_ids)
+            result.rows.update(purge_repo.count_case_rows(session, case_ids))
+            reporters = {ref.reporter_user_id for ref in refs}
+            leaving = purge_repo.people_without_other_cases(session, reporters, case_ids)
+            result.rows.update(purge_repo.count_person_rows(session, leaving))
+        result.slack_deleted = sum(len(r.others) + (1 if r.desk else 0) for r in refs)
+        return result
+
+    done: list[int] = []
+    for entry in refs:
+        if client is None:
+            done.append(entry.case_id)
+            continue
+        try:
+            _delete_in_slack(client, entry, result)
+        except _SlackUnavailable as exc:
+            log.warning("purge: Slack unavailable (%s); a case is kept for the next run", exc)
+            result.kept_for_next_run += 1
+            continue
+        done.append(entry.case_id)
+    if not done:
+        return result
+    reporters = {entry.reporter_user_id for entry in refs if entry.case_id in done}
+    with sessions.begin() as session:
+        if engine is not None and engine.dialect.name == "sqlite":
+            session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
+        result.cases = len(done)
+        result.rows.update(purge_repo.count_case_rows(session, done))
+        for case_id in done:
+            # The conversation's Slack side (evidence file copies, relayed posts) is deleted
+            # through the outbox (rows with Slack ids only, no case, no text).
+            result.rows["slack_conversation_deletes_queued"] += enqueue_slack_purge(
+                session, case_id, now
+            )
+        purge_repo.delete_cases(session, done)
+        result.rows["customer_records"] += len(
+            customers_repo.purge_unlinked(session, today=today or now.date())
+        )
+        leaving = purge_repo.people_without_other_cases(session, reporters, done)
+        result.rows.update(purge_repo.count_person_rows(session, leaving))
+        purge_repo.delete_person_rows(session, leaving)
         cases_repo.record_event(
             session,
             case_id=None,
             actor_user_id="system",
-            action="purged",
-            now=now,
-            after={
-                "reference": case.reference,
-                "created_at": case.created_at.isoformat(),
-                "resolved_at": case.resolved_at.isoformat() if case.resolved_at else None,
-            },
+            action=PURGE_ACTION,
+            # The day only: an exact time could be matched to a report's arrival.
+            now=datetime.combine(now.date(), time(0), tzinfo=now.tzinfo),
+            after=_audit(result),
         )
-        # The Slack side (file copies, DM and desk posts) is deleted through the outbox.
-        enqueue_slack_purge(session, case.id, now)
-        session.delete(case)
-    return references
+    if engine is not None and engine.dialect.name == "sqlite":
+        _checkpoint(engine)
+    log.info("%s", result.summary())
+    return result
 
 
-def purge(
-    sessions: SessionFactory, *, now: datetime, retention: timedelta, today: date | None = None
-) -> int:
-    """One tick's worth: purge a batch in its own transaction; returns how many went.
+def _audit(result: PurgeResult) -> dict[str, Any]:
+    return {
+        "cases": result.cases,
+        "rows": dict(sorted(result.rows.items())),
+        "slack_deleted": result.slack_deleted,
+        "slack_not_deleted": result.slack_not_deleted,
+    }
 
-    Customer records go with their last case, unless a measure (a ban) is in force `today`.
-    """
-    with sessions.begin() as session:
-        purged = purge_expired_cases(session, now=now, retention=retention)
-        gone = customers_repo.purge_unlinked(session, today=today or now.date())
-    if gone:
-        log.info("retention: deleted %d customer records with no case left", len(gone))
-    if purged:
-        log.info("retention: deleted %d closed cases", len(purged))
-    return len(purged)
+
+def _checkpoint(engine: Engine) -> None:
+    """Copy the WAL into the database file and truncate it, so deleted text is not left in it."""
+    # A bare connection: SQLAlchemy's "begin" would open a write transaction first, and a
+    # checkpoint cannot truncate the WAL from inside one.
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.fetchall()
+        cursor.close()
+    finally:
+        raw.close()
+
+
+def run_purge(settings: Settings, *, dry_run: bool = False) -> PurgeResult:
+    """`harassment-desk purge [--dry-run]`: one run with its own engine and Slack client."""
+    from bot.slack.client import interactive_client
+    from storage.db import make_engine, make_session_factory
+
+    engine = make_engine(settings.database_url)
+    try:
+        return purge(
+            make_session_factory(engine),
+            None if dry_run else interactive_client(settings),
+            now=datetime.now(UTC),
+            retention=settings.retention,
+            dry_run=dry_run,
+            engine=engine,
+        )
+    finally:
+        engine.dispose()
+
+
+class HoldOutcome(StrEnum):
+    ON = "on"
+    OFF = "off"
+    UNCHANGED = "unchanged"
+    NOT_FOUND = "not_found"
+    NOT_LEAD = "not_lead"
+    LEADS_UNAVAILABLE = "leads_unavailable"
+
+
+class LegalHolds:
+    """A desk lead puts a case on legal hold (the purge skips it) or lifts it; audited.
+
+    Issue 13's customer register sets the same columns (`legal_hold`, `legal_hold_by`,
+    `legal_hold_at`). Lifting a hold is activity: the case's retention clock starts again."""
+
+    def __init__(self, sessions: SessionFactory, leads: Callable[[], tuple[str, ...]]) -> None:
+        self._sessions = sessions
+        self._leads = leads
+
+    def set(self, *, actor: str, reference: str, hold: bool, now: datetime) -> HoldOutcome:
+        try:
+            is_lead = actor in self._leads()
+        except LeadsUnavailable:
+            return HoldOutcome.LEADS_UNAVAILABLE
+        with self._sessions.begin() as session:
+            case = cases_repo.get_by_reference(session, reference.strip().upper())
+            if not is_lead:
+                record_refusal(
+                    session,
+                    case_id=case.id if case is not None else None,
+                    actor_user_id=actor,
+                    action="denied:legal_hold",
+                    now=now,
+                )
+                return HoldOutcome.NOT_LEAD
+            if case is None:
+                return HoldOutcome.NOT_FOUND
+            if case.legal_hold == hold:
+                return HoldOutcome.UNCHANGED
+            before = {"legal_hold": case.legal_hold, "legal_hold_by": case.legal_hold_by}
+            case.legal_hold = hold
+            case.legal_hold_by = actor if hold else None
+            case.legal_hold_at = now if hold else None
+            cases_repo.record_event(
+                session,
+                case_id=case.id,
+                actor_user_id=actor,
+                action="legal_hold" if hold else "legal_hold_lifted",
+                now=now,
+                before=before,
+                after={"legal_hold": hold, "legal_hold_by": case.legal_hold_by},
+            )
+        return HoldOutcome.ON if hold else HoldOutcome.OFF

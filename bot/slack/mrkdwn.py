@@ -55,6 +55,12 @@ def slack_date(moment: datetime) -> str:
     return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{fallback}>"
 
 
+def slack_day(moment: datetime) -> str:
+    """The date only (issue 10: a time of day in a person's office hours gives away their time
+    zone, which can identify an anonymous reporter)."""
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}}|{moment.strftime('%Y-%m-%d')}>"
+
+
 def _count(unit: str, n: int, locale: str) -> str:
     # English needs "1 day" but "2 days"; the catalogue has a `.one` form for that.
     return t(f"duration.{unit}{'.one' if n == 1 else ''}", locale, n=n)

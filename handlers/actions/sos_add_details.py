@@ -7,7 +7,9 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from bot.bounds import parse_id
 from bot.deps import deps_of
+from bot.slack.replies import tell_privately
 from handlers.opening import open_report_modal
 
 
@@ -19,13 +21,14 @@ def handle_sos_add_details(
     context: dict[str, Any],
 ) -> None:
     ack()
-    raw = str(action.get("value") or "")
-    if not raw.isdigit():
+    case_id = parse_id(action.get("value"))  # issue 10: "²" or 20 digits are no case id
+    if case_id is None:
         return
     open_report_modal(
         client,
         deps_of(context),
         trigger_id=body["trigger_id"],
         user_id=body["user"]["id"],
-        details_for_case=int(raw),
+        tell=lambda text: tell_privately(body, None, client, text),
+        details_for_case=case_id,
     )

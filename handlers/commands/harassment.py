@@ -13,6 +13,7 @@ from bot.deps import Deps, deps_of
 from bot.guidance.messages import HelpLine
 from bot.report.modals import Prefill
 from handlers.commands import guidance, insight
+from handlers.commands.hold import hold
 from handlers.commands.status import status
 from handlers.opening import open_report_modal
 from handlers.sos_opening import open_sos_modal
@@ -41,6 +42,7 @@ def report(request: CommandRequest) -> None:
         request.deps,
         trigger_id=request.trigger_id,
         user_id=request.user_id,
+        tell=lambda text: request.respond(text=text, response_type="ephemeral"),
         prefill=Prefill(narrative=request.args) if request.args else None,
     )
 
@@ -92,6 +94,8 @@ SUBCOMMANDS: tuple[Route, ...] = (
     Route(("customer", "相手"), insight.customer, ("commands.customer",)),
     Route(("export", "エクスポート"), insight.export, ("commands.export",)),
     Route(("stats", "月次報告"), insight.stats, ("commands.stats",)),
+    # Desk leads only (issue 10): legal hold, which the retention purge respects.
+    Route(("hold", "保全"), hold, ("commands.hold",)),
 )
 # First word (lower-cased) -> subcommand.
 ROUTES: dict[str, Subcommand] = {

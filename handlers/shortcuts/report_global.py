@@ -6,6 +6,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.deps import deps_of
+from bot.slack.replies import tell_privately
 from handlers.opening import open_report_modal
 
 
@@ -18,4 +19,5 @@ def handle_report_shortcut(
         deps_of(context),
         trigger_id=shortcut["trigger_id"],
         user_id=shortcut["user"]["id"],
+        tell=lambda text: tell_privately(shortcut, None, client, text),
     )

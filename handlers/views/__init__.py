@@ -12,6 +12,7 @@ from handlers.views import (
     conversation_submission,
     customer_submission,
     desk_submission,
+    report_closed,
     report_submission,
     sos_submission,
 )
@@ -32,3 +33,4 @@ VIEWS: dict[str, Callable[..., Any]] = {
 def register(app: App) -> None:
     for callback_id, listener in VIEWS.items():
         app.view(callback_id)(listener)
+    app.view_closed(REPORT_VIEW)(report_closed.handle_report_closed)

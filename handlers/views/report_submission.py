@@ -8,6 +8,7 @@ from slack_bolt import Ack
 
 from bot.deps import deps_of
 from bot.i18n import t
+from bot.privacy import FormThrottle
 from bot.report.fields import NARRATIVE
 from bot.report.modals import FormMetadata, parse_report, received_modal
 from bot.report.service import ReportNotSaved, ReportPolicy, record_report
@@ -68,6 +69,8 @@ def handle_report_submission(
             errors={NARRATIVE.block_id: t("report.error.not_saved", locale, error_id=error_id)},
         )
         raise AlreadyAnswered(error_id) from exc
+    # Before the ack: the person's next form may be opened the moment they see the receipt.
+    deps.service(FormThrottle).closed(user_id)
     ack(response_action="update", view=received_modal(recorded.reference, locale))
     if recorded.created:
         deps.core.metrics.report_stored()

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from storage.models import Case, CaseEvent, CaseStatus, ReferenceCounter
+from storage.models import Case, CaseEvent, ReferenceCounter
 
 
 def get(session: Session, case_id: int) -> Case | None:
@@ -37,20 +37,6 @@ def for_reporter(session: Session, user_id: str, limit: int = 20) -> Sequence[Ca
         select(Case)
         .where(Case.reporter_user_id == user_id)
         .order_by(Case.created_at.desc(), Case.id.desc())
-        .limit(limit)
-    ).all()
-
-
-def resolved_before(session: Session, cutoff: datetime, *, limit: int) -> Sequence[Case]:
-    """Closed cases (resolved, or withdrawn by the reporter: issue 12) closed before `cutoff`,
-    oldest first; a withdrawal sets `resolved_at` too."""
-    return session.scalars(
-        select(Case)
-        .where(
-            Case.status.in_((CaseStatus.RESOLVED, CaseStatus.WITHDRAWN)),
-            Case.resolved_at < cutoff,
-        )
-        .order_by(Case.resolved_at)
         .limit(limit)
     ).all()
 

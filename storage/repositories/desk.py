@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from storage.models import Case, CaseEvent, CaseStatus, HomeViewer
+from storage.models import Case, CaseEvent, CaseStatus, HomeViewer, OutboxMessage, OutboxStatus
 from storage.repositories.claims import claim_rows
 
 # SLA stages: 0 = waiting, 1 = the desk was re-pinged, 2 = the leads were told (last stage).
@@ -88,6 +88,14 @@ def count_open(session: Session) -> int:
         )
         or 0
     )
+
+
+def failed_deliveries(session: Session, since: datetime) -> int:
+    """Slack messages given up on (a permanent error or DELIVERY_GIVE_UP) since `since`."""
+    query = select(func.count(OutboxMessage.id)).where(
+        OutboxMessage.status == OutboxStatus.FAILED, OutboxMessage.created_at >= since
+    )
+    return int(session.scalar(query) or 0)
 
 
 def status_counts(session: Session) -> dict[str, int]:

@@ -52,6 +52,9 @@ def test_a_crash_after_claiming_but_before_sending_loses_nothing(
     clock = FrozenClock(datetime.now(UTC).replace(microsecond=0))
     with harness(slack, database_url, clock, {"CHECKIN_OFFSETS": "1m"}, ticker=False) as first:
         case = report(first, REPORTER_JA, clock.now())
+        # The report's own delivery run (kicked by the submission) must have claimed its rows
+        # before the check-in is claimed, or it may send the check-in too: wait for its DM.
+        slack.wait_for(lambda: slack.dms(REPORTER_JA))
         clock.advance(timedelta(minutes=2))
         job = next(job for job in first.deps.tick_jobs if job.name == "checkins")
         job.run()  # claims the check-in and enqueues its DM, then the process "dies"

@@ -191,6 +191,9 @@ def test_files_on_the_report_form_become_evidence(app: AppHarness) -> None:
     empty = app.slack.add_file(REPORTER_JA, "blank.pdf", b"")
     from tests.desk_support import report
 
+    # Closed first: a second form while one is open is answered privately (issue 10).
+    assert app.sender.interaction(app.sender.view_closed(view, REPORTER_JA)).status == 200
+
     case = report(app, REPORTER_JA, identity="anonymous", evidence=[photo, empty])
     [row] = [r for r in settled(app, case) if r.status == "copied"]
     assert row.name == "scene.jpg" and row.metadata_stripped

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.conversation import ids
-from bot.retention.service import purge_expired_cases
+from bot.retention.service import purge
 from storage.models import Case, CaseMessage, ConversationThread, EvidenceFile
 from storage.repositories import conversation as conversation_repo
 from tests.conversation_support import (
@@ -21,6 +21,7 @@ from tests.conversation_support import (
     wait_thread_text,
 )
 from tests.harness import DESK_STAFF, REPORTER_JA, AppHarness
+from tests.platform.test_retention import age_case
 
 
 def test_a_purged_case_takes_its_conversation_with_it(app: AppHarness) -> None:
@@ -47,15 +48,14 @@ def test_a_purged_case_takes_its_conversation_with_it(app: AppHarness) -> None:
     # on PostgreSQL (both lock the case's outbox rows) and would only succeed at the next run.
     app.slack.wait_for(lambda: app.runtime.health.backlog().waiting == 0, timeout=30)
     now = datetime.now(UTC)
-    with app.deps.sessions.begin() as session:
+    with app.deps.sessions() as session:
         stored = session.get(Case, case.id)
         assert stored is not None and stored.resolved_at is not None
-        assert purge_expired_cases(session, now=now, retention=timedelta(days=30)) == []
-        stored.resolved_at = now - timedelta(days=31)
-    with app.deps.sessions.begin() as session:
-        assert purge_expired_cases(session, now=now, retention=timedelta(days=30)) == [
-            case.reference
-        ]
+    month = timedelta(days=30)
+    assert purge(app.deps.sessions, None, now=now, retention=month).cases == 0
+    # Issue 10: retention counts from the last activity (the conversation included).
+    age_case(app, case.id, now - timedelta(days=31))
+    assert purge(app.deps.sessions, None, now=now, retention=month).cases == 1
     with app.deps.sessions() as session:
         for model in (CaseMessage, ConversationThread, EvidenceFile):
             assert session.scalars(select(model)).all() == [], model

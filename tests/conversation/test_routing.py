@@ -6,8 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from bot.conversation import ids
-from bot.retention.service import purge_expired_cases
-from storage.models import Case
+from bot.retention.service import purge
 from tests.conversation_support import (
     click_dm_button,
     dm_channel,
@@ -22,6 +21,7 @@ from tests.conversation_support import (
 )
 from tests.desk_support import thread
 from tests.harness import DESK_STAFF, REPORTER_EN, REPORTER_JA, AppHarness
+from tests.platform.test_retention import age_case
 
 STAFF = DESK_STAFF[0]
 
@@ -174,12 +174,8 @@ def test_a_dm_about_a_purged_case_is_answered_plainly(app: AppHarness) -> None:
     case = file_report(app)
     root = receipt(app)
     now = datetime.now(UTC)
-    with app.deps.sessions.begin() as session:
-        stored = session.get(Case, case.id)
-        assert stored is not None
-        stored.status, stored.resolved_at = "resolved", now - timedelta(days=40)
-    with app.deps.sessions.begin() as session:
-        assert purge_expired_cases(session, now=now, retention=timedelta(days=30))
+    age_case(app, case.id, now - timedelta(days=40))
+    assert purge(app.deps.sessions, None, now=now, retention=timedelta(days=30)).cases == 1
     app.sender.send_dm(REPORTER_JA, "まだ対応中ですか", thread_ts=root["ts"])
     wait_dm_text(app, "保存期間を過ぎたため記録が削除されており", root["ts"])
     assert messages_of(app) == []

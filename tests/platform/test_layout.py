@@ -26,6 +26,7 @@ FEATURES = (
     "deskhours",
     "export",
     "stats",
+    "privacy",
 )
 
 

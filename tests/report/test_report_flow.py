@@ -54,6 +54,8 @@ def test_command_acks_and_opens_the_form_in_the_users_language(app: AppHarness) 
 def test_report_subcommand_and_global_shortcut_open_the_form(app: AppHarness) -> None:
     view = app.open_report_form(REPORTER_EN, text="report")
     assert view["callback_id"] == "report_submit"
+    # Closed first: a second form while one is open is answered privately (issue 10).
+    assert app.sender.interaction(app.sender.view_closed(view, REPORTER_EN)).status == 200
     before = len(app.slack.calls_to("views.open"))
     response = app.sender.interaction(
         app.sender.global_shortcut("report_harassment", user_id=REPORTER_EN)
@@ -67,7 +69,7 @@ def test_message_shortcut_prefills_the_narrative_and_keeps_the_link(app: AppHarn
         "report_message",
         message={
             "type": "message",
-            "text": "You are useless <@U0REPJA001>",
+            "text": "You are useless <@U0REPJA001> &amp; <https://x.example/a|this>",
             "ts": "1700000000.000100",
             "user": "U0CUSTOMER",
         },
@@ -78,13 +80,17 @@ def test_message_shortcut_prefills_the_narrative_and_keeps_the_link(app: AppHarn
     app.slack.wait_for(lambda: app.slack.calls_to("views.open"))
     view = app.slack.calls_to("views.open")[-1].response["view"]
     narrative = next(b for b in view["blocks"] if b.get("block_id") == "narrative")
-    assert narrative["element"]["initial_value"] == "You are useless <@U0REPJA001>"
+    # Plain readable text (issue 10, finding 5): a name for the mention, the link's label.
+    plain = "You are useless @hanako & this (https://x.example/a)"
+    assert narrative["element"]["initial_value"] == plain
     assert "C0GENERAL1/p1700000000000100" in view["private_metadata"]
 
     app.submit_report(view, {"narrative": narrative["element"]["initial_value"]})
     message = wait_for_desk_message(app)[0]
     assert "C0GENERAL1/p1700000000000100" in all_text(message)
     assert "<@U0REPJA001>" not in json.dumps(message["blocks"][3:])  # escaped in the narrative
+    assert "You are useless @hanako &amp; this" in all_text(message)  # escaped once
+    assert "&amp;amp;" not in all_text(message)
 
 
 def test_submission_stores_the_case_then_tells_the_desk_and_the_reporter(

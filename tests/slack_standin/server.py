@@ -374,6 +374,10 @@ class SlackStandIn(FilesMixin):
         self._acks: list[SocketAck] = []
         self._faults: list[_Fault] = []
         self._latency: dict[str | None, float] = {}
+        # Answers computed at once but delivered late (a slow network after Slack answered):
+        # method -> seconds; `early_answers` lists the methods answered so, in order.
+        self._answer_delay: dict[str, float] = {}
+        self.early_answers: list[str] = []
         self._down = False
         self._rate: tuple[int, float] | None = None
         self._rate_windows: dict[str, deque[float]] = {}
@@ -622,6 +626,7 @@ class SlackStandIn(FilesMixin):
         with self._lock:
             self._faults.clear()
             self._latency.clear()
+            self._answer_delay.clear()
             self._down = False
             self._rate = None
             self._rate_windows.clear()
@@ -643,6 +648,36 @@ class SlackStandIn(FilesMixin):
         """Delay answers of ``method`` (``None``: every method without its own latency)."""
         with self._lock:
             self._latency[method] = seconds
+
+    def delay_answers(self, method: str, seconds: float) -> None:
+        """Compute ``method``'s answer on arrival but deliver it ``seconds`` later: the answer
+        describes the state when the call came in (``0`` switches it off)."""
+        with self._lock:
+            self._answer_delay[method] = seconds
+
+    def post_as_user(
+        self, channel_id: str, user_id: str, text: str, thread_ts: str | None = None
+    ) -> str:
+        """A person (not the bot) posts ``text`` in ``channel_id`` (or in a thread); its ts."""
+        with self._lock:
+            ch = self.channels[channel_id]
+            ts = self._next_ts()
+            msg: dict[str, Any] = {"type": "message", "user": user_id, "text": text, "ts": ts}
+            ch.by_ts[ts] = msg
+            if thread_ts:
+                msg["thread_ts"] = thread_ts
+                ch.threads.setdefault(thread_ts, []).append(msg)
+                ch.by_ts[thread_ts]["reply_count"] = len(ch.threads[thread_ts])
+            else:
+                ch.messages.append(msg)
+        return ts
+
+    def remove_member(self, channel_id: str, user_id: str) -> None:
+        """``user_id`` leaves ``channel_id`` (Slack then sends ``member_left_channel``)."""
+        with self._lock:
+            members = self.channels[channel_id].members
+            if user_id in members:
+                members.remove(user_id)
 
     def rate_limit_per_channel(self, max_calls: int | None, per_seconds: float = 1.0) -> None:
         """Allow ``max_calls`` chat.postMessage per channel per sliding ``per_seconds`` window,
@@ -789,6 +824,12 @@ class SlackStandIn(FilesMixin):
         if delay:
             time.sleep(delay)
         status, extra_headers, response = self._respond(method, args, token)
+        with self._lock:
+            late = self._answer_delay.get(method, 0.0)
+            if late:
+                self.early_answers.append(method)
+        if late:
+            time.sleep(late)
         return self._finish(method, args, token, started, status, response, extra_headers)
 
     def _finish(
@@ -1047,6 +1088,9 @@ class SlackStandIn(FilesMixin):
                 raise SlackError("method_not_supported_for_channel_type")
             if users[0] not in self.users:
                 raise SlackError("user_not_found")
+            if self.users[users[0]].get("deleted"):
+                # A deactivated account (someone who left): Slack's `user_disabled`.
+                raise SlackError("user_disabled")
             ch = self.dm_channel(users[0])
         info = ch.info() if _truthy(args.get("return_im")) else {"id": ch.id}
         return {"ok": True, "channel": info}
