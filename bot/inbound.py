@@ -47,7 +47,7 @@ def verify_signature(
     if (
         not timestamp
         or not signature
-        or not timestamp.isdigit()
+        or not (timestamp.isascii() and timestamp.isdigit())
         or len(timestamp) > 12
         or not signature.isascii()
     ):

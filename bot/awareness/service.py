@@ -18,6 +18,7 @@ from bot.awareness import ids
 from bot.awareness.content import AwarenessContent
 from bot.awareness.messages import PostRow
 from bot.awareness.schedule import WeeklySlot
+from bot.bounds import parse_id
 from bot.clock import Clock
 from bot.config import Settings
 from storage.db import SessionFactory
@@ -88,12 +89,13 @@ class ReadResult:
 
 def record_read(sessions: SessionFactory, clock: Clock, user_id: str, raw_id: str) -> ReadResult:
     """A Got it click: counted once per person and post."""
-    if not raw_id.isdigit():
+    post_id = parse_id(raw_id)
+    if post_id is None:
         return ReadResult("awareness.gone")
     with sessions.begin() as session:
-        if awareness_repo.get(session, int(raw_id)) is None:
+        if awareness_repo.get(session, post_id) is None:
             return ReadResult("awareness.gone")
-        added = awareness_repo.record_read(session, int(raw_id), user_id, clock.now())
+        added = awareness_repo.record_read(session, post_id, user_id, clock.now())
     return ReadResult("awareness.thanks" if added else "awareness.already")
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.bounds import parse_id
 from bot.customers import ids
 from bot.customers.identifiers import MAX_IDENTIFIER, split_identifiers
 from bot.customers.service import CaseCustomers, CustomerSummary
@@ -161,7 +162,7 @@ class LinkChoice:
 
 def parse_link(values: dict[str, Any]) -> LinkChoice:
     picked = _picked(values, ids.PICK_BLOCK)
-    customer_id = int(picked) if picked.isdigit() else None
+    customer_id = parse_id(picked)
     return LinkChoice(
         customer_id, _text(values, ids.NAME_BLOCK), _text(values, ids.IDENTIFIERS_BLOCK)
     )

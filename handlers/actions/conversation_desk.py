@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.bounds import parse_id
 from bot.conversation import ids
 from bot.conversation.messages import message_modal
 from bot.conversation.service import ConversationService
@@ -31,11 +32,12 @@ def handle_conversation_desk(
     service = deps.service(ConversationService)
     raw = action.get("value")
     name = "message_reporter" if action["action_id"] == ids.MESSAGE_REPORTER_ACTION else "ask_name"
-    if not isinstance(raw, str) or not raw.isdigit():
+    parsed = parse_id(raw)
+    if parsed is None:
         key = "desk.bad_button" if service.authorise(user_id, name, None) else "desk.denied"
         tell_privately(body, respond, client, t(key, locale))
         return
-    case_id = int(raw)
+    case_id = parsed
     if action["action_id"] == ids.MESSAGE_REPORTER_ACTION:
         outcome = service.check_desk(user_id, case_id, name)
         if outcome.error is None:

@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.bounds import parse_id
 from bot.conversation import ids
 from bot.conversation.messages import add_info_modal
 from bot.conversation.service import ConversationService, ReporterOutcome
@@ -17,7 +18,7 @@ from bot.slack.replies import tell_privately
 
 
 def _case_id(raw: object) -> int | None:
-    return int(raw) if isinstance(raw, str) and raw.isdigit() else None
+    return parse_id(raw)
 
 
 def handle_conversation_reporter(
@@ -38,11 +39,12 @@ def handle_conversation_reporter(
     if action_id.startswith(ids.ROUTE_ACTION):
         message_part, _, case_part = str(value or "").partition(":")
         container = body.get("container") or {}
-        if not (message_part.isdigit() and case_part.isdigit()):
+        message_id, routed_case_id = parse_id(message_part), parse_id(case_part)
+        if message_id is None or routed_case_id is None:
             outcome = ReporterOutcome("conv.error.gone")
         else:
             question = (str(container.get("channel_id")), str(container.get("message_ts")))
-            outcome = service.route(user_id, int(message_part), int(case_part), question)
+            outcome = service.route(user_id, message_id, routed_case_id, question)
     else:
         case_id = _case_id(value)
         if case_id is None:

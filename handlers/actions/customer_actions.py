@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot.bounds import parse_id
 from bot.customers import ids
 from bot.customers.feature import customer_service
 from bot.customers.modals import link_modal, measure_modal
@@ -16,8 +17,7 @@ from bot.slack.replies import tell_privately
 
 
 def _value(action: dict[str, Any]) -> int | None:
-    raw = str(action.get("value") or "")
-    return int(raw) if raw.isdigit() else None
+    return parse_id(action.get("value"))
 
 
 def handle_customer_action(

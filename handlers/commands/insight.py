@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.bounds import parse_id
 from bot.customers.feature import customer_service
 from bot.customers.hold import hold_available
 from bot.customers.messages import search_answer
@@ -40,7 +41,8 @@ def customer(request: CommandRequest) -> None:
         return
     words = request.args.split()
     if words[0].lower() == "merge":
-        ids = [int(w.lstrip("#")) for w in words[1:] if w.lstrip("#").isdigit()]
+        parsed = [parse_id(w.lstrip("#")) for w in words[1:]]
+        ids = [number for number in parsed if number is not None]
         if len(ids) != 2 or len(words) != 3:
             _private(request, t("customer.merge.usage", locale))
             return
