@@ -16,7 +16,7 @@ import math
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import func, select
 
-from bench import checkins, procs
+from bench import burst, checkins, procs
 from bench import conversation as relay
 from bench.cpu import CpuSample, measure_cpu
 from bench.data import database
@@ -60,10 +60,19 @@ class Sizes:
     checkins: int
     checkin_people: int
     cpu_reports: int = 200  # the burst whose CPU time (deliveries included) is measured
+    limited_reports: int = 200  # the burst with Slack's per-channel limit on, one per person
+    limited_wait_s: float = 120.0
 
 
 FULL = Sizes(warmup=30, requests={1: 200, 20: 1000}, checkins=10_000, checkin_people=2_000)
-QUICK = Sizes(warmup=10, requests={1: 40, 20: 200}, checkins=1_000, checkin_people=200)
+QUICK = Sizes(
+    warmup=10,
+    requests={1: 40, 20: 200},
+    checkins=1_000,
+    checkin_people=200,
+    limited_reports=40,
+    limited_wait_s=60.0,
+)
 
 
 def payload_body(payload: dict[str, Any]) -> str:
@@ -79,21 +88,25 @@ class Bodies:
     def commands(self, n: int) -> list[str]:
         # One person per command: a person's second form within a minute is answered privately
         # instead of opened (issue 10), and the benchmark measures opening the form.
-        users = [f"U0BENCH{i:05d}" for i in range(n)]
-        for user in users:
-            self.slack.add_user(user, user.lower(), tz="Asia/Tokyo", locale="ja-JP")
+        users = self.people(n, "U0BENCH")
         return [
             urlencode(self.sender.command_payload("/harassment", "", user_id=user))
             for user in users
         ]
 
-    def submissions(self, n: int) -> list[str]:
+    def people(self, n: int, prefix: str) -> list[str]:
+        users = [f"{prefix}{i:05d}" for i in range(n)]
+        for user in users:
+            self.slack.add_user(user, user.lower(), tz="Asia/Tokyo", locale="ja-JP")
+        return users
+
+    def submissions(self, n: int, users: Sequence[str] = REPORTERS) -> list[str]:
         bodies = []
         for i in range(n):
             view = copy.deepcopy(self.form)
             view["id"] = f"VB{uuid.uuid4().hex[:10].upper()}"
             view["private_metadata"] = FormMetadata(uuid.uuid4().hex, "en").encode()
-            user = REPORTERS[i % 2]
+            user = users[i % len(users)]
             values = report_values(narrative=f"Benchmark report {i}: the customer shouted.")
             bodies.append(payload_body(self.sender.view_submission(view, values, user)))
         return bodies
@@ -294,6 +307,18 @@ def latency_phase(
             time.sleep(3)
             info["rss_idle_mb"] = app.rss_mb()
             info["rss_baseline_mb"] = bare.rss_mb()
+            bodies = Bodies(ours, slack, form)
+            people = bodies.people(sizes.limited_reports, "U0BURST")
+            info["limited"] = burst.limited_burst(
+                ours,
+                slack,
+                bodies.submissions(len(people), people),
+                people,
+                acked_with_reference,
+                sizes.limited_wait_s,
+            )
+            # The limit is off again: the rest drains, and is counted for duplicates too.
+            info["duplicates"] = desk_duplicates(slack, wait_until_delivered(url))
             ours.close()
             base.close()
         finally:
@@ -362,6 +387,9 @@ def run_backend(
     cpu: dict[str, CpuSample] = info["cpu"]
     print_cpu(cpu)
 
+    limited: burst.LimitedBurst = info["limited"]
+    print(limited.describe())
+
     tick_1k = tick_ms(server_url, folder, 1_000)
     tick_100k = tick_ms(server_url, folder, 100_000)
     print(f"scheduler tick (check-in claim): {tick_1k:.2f} ms with 1,000 pending, "
@@ -407,6 +435,14 @@ def run_backend(
         "cpu_ms_per_report": {name: round(c.ms_per_report, 2) for name, c in cpu.items()},
         "cpu_ratio": round(cpu["ours"].ms_per_report / cpu["baseline"].ms_per_report, 2),
         "delivered_after_last_ack_s": round(cpu["ours"].drain_s, 1),
+        "limited_burst": {
+            "reports": limited.reports,
+            "dms_after_last_ack_s": None if limited.dms_s is None else round(limited.dms_s, 1),
+            "case_messages_by_then": limited.case_messages_at_dms,
+            "case_messages": limited.case_messages,
+            "waited_s": round(limited.waited_s, 1),
+            "answered_429": limited.refused_429,
+        },
         "tick_ms_1k": round(tick_1k, 2),
         "tick_ms_100k": round(tick_100k, 2),
         "checkins_10k_s": None if checkins_s is None else round(checkins_s, 1),

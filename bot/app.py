@@ -46,8 +46,9 @@ from bot.slack.staff import DeskStaff
 from bot.slack.users import Profiles
 from bot.sos.feature import sos_feature
 from bot.stats.feature import stats_feature
-from storage.db import make_engine, make_session_factory
+from storage.db import is_sqlite, make_engine, make_session_factory
 from storage.repositories import events as events_repo
+from storage.wakeups import Notifier
 
 log = logging.getLogger(__name__)
 
@@ -251,11 +252,15 @@ class Runtime:
     ticker: Ticker
     health: Health
     background: bool = True
+    notifier: Notifier | None = None
 
     def serve_only(self) -> None:
-        """Answer Slack only: a worker process (`harassment-desk worker`) ticks and delivers."""
+        """Answer Slack only: a worker process (`harassment-desk worker`) ticks and delivers.
+        On PostgreSQL each commit wakes the workers (LISTEN/NOTIFY); on SQLite they poll."""
         self.background = False
-        self.deps.outbox.deliver_elsewhere()
+        if not is_sqlite(self.deps.core.engine):
+            self.notifier = Notifier(self.deps.core.engine)
+        self.deps.outbox.deliver_elsewhere(self.notifier.notify if self.notifier else None)
 
     def start_background(self) -> None:
         if self.background:
@@ -264,6 +269,8 @@ class Runtime:
     def stop(self) -> None:
         self.ticker.shutdown()
         self.deps.outbox.shutdown()
+        if self.notifier is not None:
+            self.notifier.close()
         close_client(self.deps.core.delivery_client)
 
 

@@ -9,6 +9,7 @@ sending it twice.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -62,6 +63,74 @@ MAX_NOT_READY_WAIT = timedelta(minutes=1)
 # delivery client's timeout is a third of the lease, with one retry on a connection error)
 # then always ends while the claim still holds.
 RENEW_WHEN_LEFT = 0.75
+
+
+# Slack lets an app post about one message per second to a channel (chat.postMessage's docs,
+# "short bursts" allowed above it). After a 429 for a channel, its further posts are spaced
+# this far apart for PACE_FOR, instead of each being tried and answered 429 again. The fifth
+# above one second is for the time a post takes to reach Slack, which varies: spaced exactly
+# a second apart, 8 of 20 posts to a channel limited to one a second were refused.
+CHANNEL_POST_SPACING = timedelta(seconds=1.2)
+PACE_FOR = timedelta(minutes=1)
+PACED = "paced"
+RATE_LIMITED = "ratelimited"
+NOT_READY = "not_ready: "
+MAX_WAKE_DELAY_S = 60.0
+
+
+class ChannelPacer:
+    """Which channels Slack has rate-limited lately, and when each may take its next post.
+
+    Two rules for a paced channel: posts leave at least `spacing` apart, and a row that must
+    wait is given its own slot (the slots a spacing apart), so that waiting rows come due one
+    by one instead of all together. A row that waited for its slot keeps it when it comes.
+    Thread-safe (the kicked run and the tick can deliver at once); per process, since each
+    replica learns its limits from its own 429s. Time comes from the caller."""
+
+    def __init__(
+        self, spacing: timedelta = CHANNEL_POST_SPACING, pace_for: timedelta = PACE_FOR
+    ) -> None:
+        self._spacing = spacing
+        self._pace_for = pace_for
+        self._lock = threading.Lock()
+        self._paced_until: dict[str, datetime] = {}
+        self._last_sent: dict[str, datetime] = {}
+        self._reserved: dict[str, datetime] = {}  # the latest slot given out
+
+    def limited(self, channel: str, now: datetime, retry_after: timedelta) -> datetime:
+        """Slack answered 429 for `channel`: returns the refused post's slot."""
+        with self._lock:
+            self._paced_until[channel] = now + self._pace_for
+            slot = max(now + retry_after, self._free_at(channel, now))
+            self._reserved[channel] = max(slot, self._reserved.get(channel, slot))
+            return slot
+
+    def slot(self, channel: str, now: datetime, held: datetime | None = None) -> datetime | None:
+        """None when a post to `channel` may go now (it then counts as sent); otherwise when
+        to try it. `held` is the slot the row waited for, if it did."""
+        with self._lock:
+            until = self._paced_until.get(channel)
+            if until is None:
+                return None
+            free_at = self._free_at(channel, now)
+            if now >= until and free_at <= now:
+                for table in (self._paced_until, self._last_sent, self._reserved):
+                    table.pop(channel, None)
+                return None
+            reserved = self._reserved.get(channel)
+            waiting_ahead = held is None and reserved is not None and reserved > now
+            if free_at <= now and not waiting_ahead:
+                self._last_sent[channel] = now
+                return None
+            if held is not None:
+                return free_at  # its slot came a little early or a post was late: just after
+            slot = max(free_at, reserved + self._spacing if reserved is not None else free_at)
+            self._reserved[channel] = slot
+            return slot
+
+    def _free_at(self, channel: str, now: datetime) -> datetime:
+        last = self._last_sent.get(channel)
+        return max(now, last + self._spacing) if last is not None else now
 
 
 class NotReady(Exception):
@@ -184,16 +253,25 @@ class OutboxWorker:
         self._kick_pending = False
         self._stopping = threading.Event()
         self._delivers_here = True
+        self._wake_elsewhere: Callable[[], None] | None = None
         self._dm_channels: dict[str, str] = {}
+        self._pacer = ChannelPacer()
+        self._wake_timer: threading.Timer | None = None
+        self._wake_due: datetime | None = None
+        self._wakes: list[datetime] = []  # a heap of the times rows were put off to
 
-    def deliver_elsewhere(self) -> None:
+    def deliver_elsewhere(self, wake: Callable[[], None] | None = None) -> None:
         """This process only writes rows (the web process when a worker process delivers):
-        `kick` does nothing, the worker finds the rows itself."""
+        `kick` delivers nothing here; it calls `wake` (which tells the workers, e.g. by a
+        PostgreSQL NOTIFY), and without one the workers find the rows at their next poll."""
         self._delivers_here = False
+        self._wake_elsewhere = wake
 
     def kick(self) -> None:
         """Deliver soon, off the caller's thread; many kicks in a burst coalesce into one run."""
         if not self._delivers_here:
+            if self._wake_elsewhere is not None:
+                self._wake_elsewhere()
             return
         with self._kick_lock:
             if self._kick_pending:
@@ -211,9 +289,45 @@ class OutboxWorker:
             # retries whatever was not delivered.
             log.exception("outbox delivery run failed")
 
+    def _wake_at(self, when: datetime) -> None:
+        """Run again at `when` (a paced, rate-limited or not-ready row's time) instead of at
+        the next tick, which may be many seconds later. One timer, for the earliest time."""
+        if not self._delivers_here or self._stopping.is_set():
+            return
+        with self._kick_lock:
+            heapq.heappush(self._wakes, when)
+            if self._wake_due is None or when < self._wake_due:
+                self._arm_wake_locked()
+
+    def _arm_wake_locked(self) -> None:
+        if self._wake_timer is not None:
+            self._wake_timer.cancel()
+            self._wake_timer = self._wake_due = None
+        if not self._wakes or self._stopping.is_set():
+            return
+        due = self._wakes[0]
+        delay = (due - self._clock.now()).total_seconds()
+        timer = threading.Timer(min(max(delay, 0.0), MAX_WAKE_DELAY_S), self._woken, (due,))
+        timer.daemon = True
+        self._wake_timer, self._wake_due = timer, due
+        timer.start()
+
+    def _woken(self, due: datetime) -> None:
+        with self._kick_lock:
+            # Only what this timer was for: with a clock that stands still (tests), times
+            # still ahead would otherwise re-arm at once, forever.
+            while self._wakes and self._wakes[0] <= due:
+                heapq.heappop(self._wakes)
+            self._wake_timer = self._wake_due = None
+            self._arm_wake_locked()
+        self.kick()
+
     def shutdown(self) -> None:
         """Stop after the row being sent (its outcome is recorded) and wait for that."""
         self._stopping.set()
+        with self._kick_lock:
+            if self._wake_timer is not None:
+                self._wake_timer.cancel()
         self._executor.shutdown(wait=True, cancel_futures=True)
 
     def deliver_due(self, max_batches: int = 20) -> DeliveryStats:
@@ -260,7 +374,9 @@ class OutboxWorker:
                 outcome_unknown = message.attempts > 1 and (
                     previous_error is None or previous_error.startswith(TRANSPORT_ERROR)
                 )
-                self._deliver_one(batch, message, outcome_unknown, stats)
+                # A row that waited for its channel's slot (or its Retry-After) holds that slot.
+                held = message.next_attempt_at if previous_error in (PACED, RATE_LIMITED) else None
+                self._deliver_one(batch, message, outcome_unknown, stats, held_slot=held)
             if batch.outcome is not None:
                 with session.begin():
                     batch.record_outcome()
@@ -286,6 +402,8 @@ class OutboxWorker:
         message: OutboxMessage,
         outcome_unknown: bool,
         stats: DeliveryStats,
+        *,
+        held_slot: datetime | None = None,
     ) -> None:
         session = batch.session
         with session.begin():
@@ -306,7 +424,7 @@ class OutboxWorker:
                 delivery = renderer(session, message)
             except NotReady as exc:
                 wait = min(MAX_NOT_READY_WAIT, timedelta(seconds=2 * message.attempts))
-                self._retry_later(message, f"not_ready: {exc}", wait, stats)
+                self._retry_later(message, f"{NOT_READY}{exc}", wait, stats)
                 return
             except Exception:
                 # A bug in one renderer must not hold up every other delivery; the row waits
@@ -314,6 +432,13 @@ class OutboxWorker:
                 log.exception("outbox %s (%s): rendering failed", message.id, message.kind)
                 self._retry_later(message, "render_error", self._backoff(message), stats)
                 return
+            if isinstance(delivery, Post):
+                slot = self._pacer.slot(delivery.channel, self._clock.now(), held_slot)
+                if slot is not None:
+                    # Not an attempt: the row waits for the channel's next free second.
+                    message.attempts = max(0, message.attempts - 1)
+                    self._retry_later(message, PACED, slot - self._clock.now(), stats)
+                    return
         # The outcome is recorded in the next row's transaction (or the batch's last one):
         # one transaction per row instead of two. Until then the row stays `sending` with no
         # error, which a crash turns into "outcome unknown": the retry looks the post up first.
@@ -321,7 +446,10 @@ class OutboxWorker:
             channel, ts = self._send(delivery, message.id, outcome_unknown, stats)
         except SlackApiError as exc:
             api_error = exc
-            batch.outcome = lambda inner: self._record_slack_error(message, api_error, stats, inner)
+            retry_at = self._paced_retry(delivery, exc)
+            batch.outcome = lambda inner: self._record_slack_error(
+                message, api_error, stats, inner, retry_at
+            )
             return
         except DeliveryFailed as exc:
             failed = exc
@@ -427,16 +555,30 @@ class OutboxWorker:
                 return str(item["ts"])
         return None
 
+    def _paced_retry(self, delivery: Delivery, exc: SlackApiError) -> datetime | None:
+        """For a 429 on a post: the channel is paced from now on (before the batch's next row
+        is sent), and the refused post gets its slot. None for any other error."""
+        if not _rate_limited(exc) or not isinstance(delivery, Post):
+            return None
+        now = self._clock.now()
+        return self._pacer.limited(delivery.channel, now, _retry_after(exc))
+
     def _record_slack_error(
-        self, message: OutboxMessage, exc: SlackApiError, stats: DeliveryStats, session: Session
+        self,
+        message: OutboxMessage,
+        exc: SlackApiError,
+        stats: DeliveryStats,
+        session: Session,
+        retry_at: datetime | None = None,
     ) -> None:
         error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
         self._metrics.slack_error(error)
-        if exc.response.status_code == 429 or error == "ratelimited":
-            retry_after = int(exc.response.headers.get("Retry-After", "1") or 1)
+        if _rate_limited(exc):
+            now = self._clock.now()
+            delay = retry_at - now if retry_at is not None else _retry_after(exc)
             # A rate limit is Slack asking us to wait, not a failed attempt.
             message.attempts = max(0, message.attempts - 1)
-            self._retry_later(message, "ratelimited", timedelta(seconds=retry_after), stats)
+            self._retry_later(message, RATE_LIMITED, max(delay, timedelta(0)), stats)
             return
         self._record_failure(
             message, error, permanent=error in PERMANENT_ERRORS, stats=stats, session=session
@@ -497,3 +639,17 @@ class OutboxWorker:
         message.claimed_until = None
         message.next_attempt_at = self._clock.now() + delay
         stats.retried += 1
+        if error in (PACED, RATE_LIMITED) or error.startswith(NOT_READY):
+            self._wake_at(message.next_attempt_at)
+
+
+def _rate_limited(exc: SlackApiError) -> bool:
+    return bool(exc.response.status_code == 429 or exc.response.get("error") == RATE_LIMITED)
+
+
+def _retry_after(exc: SlackApiError) -> timedelta:
+    header = exc.response.headers.get("Retry-After", "1") or "1"
+    try:
+        return timedelta(seconds=max(1, int(header)))
+    except ValueError:
+        return timedelta(seconds=1)

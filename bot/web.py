@@ -12,8 +12,9 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import Engine
 
@@ -38,6 +39,8 @@ READY_PATH = "/readyz"
 METRICS_PATH = "/metrics"
 
 WsgiApp = Callable[["WSGIEnvironment", "StartResponse"], Iterable[bytes]]
+# The WSGI environ key under which the guard hands Bolt the body it has parsed already.
+PARSED_BODY = "harassment_desk.parsed_body"
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +91,28 @@ def make_health_app(health: Health, metrics: Metrics | None = None) -> WsgiApp:
     return application
 
 
+class ParsedOnceHandler(SlackRequestHandler):
+    """Bolt's WSGI handler, given the body the guard parsed: Bolt would parse it again, and
+    for a report form that is a tenth of the request's CPU. Bolt still verifies the signature
+    over the raw body, as for any HTTP request; without a parsed body it parses as usual."""
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        parsed = request.environ.get(PARSED_BODY)
+        if parsed is None:
+            return super().dispatch(request)
+        # BoltRequest takes a parsed body only in its Socket Mode form; after construction it
+        # is made an HTTP request again, raw body included, so that RequestVerification runs.
+        bolt_request = BoltRequest(
+            body=parsed,
+            query=request.query_string,
+            headers=request.get_headers(),
+            mode="socket_mode",
+        )
+        bolt_request.raw_body = request.get_body()
+        bolt_request.mode = "http"
+        return self.app.dispatch(bolt_request)
+
+
 def make_wsgi_app(
     app: App,
     engine: Engine,
@@ -98,7 +123,7 @@ def make_wsgi_app(
 ) -> WsgiApp:
     """The WSGI app. With `signing_secret`, requests are verified and their shape checked before
     Bolt dispatches them, so malformed input gets 400/401/413 instead of a listener's 500."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    slack = ParsedOnceHandler(app, path=EVENTS_PATH)
 
     def guarded(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         assert signing_secret is not None
@@ -114,12 +139,12 @@ def make_wsgi_app(
         timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP")
         try:
             verify_signature(signing_secret, body, timestamp, environ.get("HTTP_X_SLACK_SIGNATURE"))
-            kind = check_body(body, environ.get("CONTENT_TYPE", ""))
+            checked = check_body(body, environ.get("CONTENT_TYPE", ""))
         except Rejected as exc:
             log.info("refused a request to %s: %s", EVENTS_PATH, exc.reason)
             status = {400: "400 Bad Request", 401: "401 Unauthorized"}[exc.status]
             return _answer(start_response, status, json.dumps({"error": exc.reason}).encode())
-        shielded = shield_form_from_bolt(body.decode("utf-8"))
+        shielded = shield_form_from_bolt(checked.text, checked.form)
         if shielded is not None:
             # Verified above; Bolt verifies again, so the rewritten body is signed again with
             # the same secret and the same timestamp.
@@ -128,11 +153,13 @@ def make_wsgi_app(
                 timestamp=str(timestamp), body=shielded
             )
             environ["HTTP_X_SLACK_SIGNATURE"] = signature or ""
+        else:
+            environ[PARSED_BODY] = checked.parsed
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         answer = slack(environ, start_response)
         if metrics is not None:
-            metrics.ack(kind, time.perf_counter() - started)
+            metrics.ack(checked.kind, time.perf_counter() - started)
         return answer
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:

@@ -9,7 +9,9 @@ workers separately (several of each on PostgreSQL: claims keep every row to one 
 A worker delivers within a second of the commit: it looks for due rows every
 `POLL_INTERVAL` with one indexed read that takes no write lock (on SQLite a WAL read, which
 neither waits for nor blocks the web process's writes), and kicks a delivery run when there
-are any. The regular ticks (retries, check-ins, SLA, clean-up) run here too.
+are any. On PostgreSQL it looks at once when the web process wakes it after a commit
+(`storage.wakeups`: LISTEN/NOTIFY), and the poll is the fallback. The regular ticks
+(retries, check-ins, SLA, clean-up) run here too.
 """
 
 from __future__ import annotations
@@ -55,10 +57,24 @@ def run_worker(
     """Tick and deliver until `stop` is set (or the parent process is gone)."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from storage.db import is_sqlite
+    from storage.wakeups import Listener
+
+    listener = None if is_sqlite(deps.core.engine) else Listener(deps.settings.database_url)
     ticker.start()
-    log.info("worker started: deliveries polled every %ss", POLL_INTERVAL)
+    log.info(
+        "worker started: deliveries polled every %ss%s",
+        POLL_INTERVAL,
+        "" if listener is None else ", and woken by each commit (LISTEN/NOTIFY)",
+    )
     try:
-        while not stop.wait(POLL_INTERVAL):
+        while not stop.is_set():
+            if listener is not None:
+                listener.wait(POLL_INTERVAL)
+            elif stop.wait(POLL_INTERVAL):
+                break
+            if stop.is_set():
+                break
             if parent_pid is not None and os.getppid() != parent_pid:
                 log.info("the web process is gone: stopping")
                 return
@@ -71,6 +87,8 @@ def run_worker(
             if due:
                 deps.outbox.kick()
     finally:
+        if listener is not None:
+            listener.close()
         deps.outbox.shutdown()
         ticker.shutdown()
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, Connection, Table, and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -37,17 +37,22 @@ def enqueue(
         "next_attempt_at": not_before or now,
         "created_at": now,
     }
-    statement = _insert_unless_present(session.get_bind().dialect.name)
+    session.flush()  # what the ORM's autoflush did: rows this one refers to exist first
+    connection = session.connection()
+    statement = _insert_unless_present(connection.dialect.name)
     # rowcount is not reliable for ON CONFLICT DO NOTHING across drivers; RETURNING is.
-    return session.execute(statement, values).scalar_one_or_none() is not None
+    return connection.execute(statement, values).scalar_one_or_none() is not None
 
 
 @functools.cache
 def _insert_unless_present(dialect: str) -> Any:
     """The enqueue statement, built once per dialect (values are bound per call): building it
-    for every row was a third of the cost of an enqueue."""
+    for every row was a third of the cost of an enqueue. It is a Core statement on the table,
+    run on the session's connection: no outbox object is wanted back, and the ORM's bulk-insert
+    path and autoflush were two thirds of what was left (py-spy over `python -m bench`)."""
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    return insert(OutboxMessage).on_conflict_do_nothing().returning(OutboxMessage.id)
+    table = cast(Table, OutboxMessage.__table__)
+    return insert(table).on_conflict_do_nothing().returning(table.c.id)
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
