@@ -58,11 +58,21 @@ def limited_burst(
 ) -> LimitedBurst:
     """Send `bodies` (one report by each of `reporters`) with the per-channel limit on; then
     wait up to `wait_s` for the DMs and the case messages. The limit is off again on return."""
+    refusals: list[str] = []
+
+    def counted(answer: SenderResponse) -> bool:
+        good = ok(answer)
+        if not good:
+            refusals.append(f"HTTP {answer.status}: {answer.text[:200]}")
+        return good
+
     calls_before = len(slack.calls_to("chat.postMessage"))
     desk_before = len(slack.messages(DESK_CHANNEL))
     slack.rate_limit_per_channel(1, 1.0)
     try:
-        load = run_load(sender, bodies, CONCURRENCY, ok)
+        load = run_load(sender, bodies, CONCURRENCY, counted)
+        for refusal in sorted(set(refusals)):
+            print(f"limited burst: {refusals.count(refusal)} answered {refusal}")
         acked = time.perf_counter()
 
         def dms_in() -> int:

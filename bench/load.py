@@ -80,4 +80,8 @@ def run_load(
     finally:
         wall = time.perf_counter() - started
         gc.enable()
+        # Each thread kept its connection open; a run's 20 threads are gone now. Left open,
+        # a benchmark's runs reached waitress's limit of 100 connections, and the next run's
+        # requests waited in the accept queue until they timed out.
+        sender.close()
     return LoadResult(latencies, failures, wall)

@@ -94,12 +94,11 @@ def refresh_case_message(session: Session, case: Case, now: datetime, reason: st
 # --- scheduling ------------------------------------------------------------------------------
 
 
-def schedule_for_report(
-    session: Session, case: Case, now: datetime, policy: CheckinPolicy
-) -> list[CheckIn]:
-    """The report hook: one row per offset, each at a humane hour in the reporter's zone."""
+def schedule_for_report(session: Session, case: Case, now: datetime, policy: CheckinPolicy) -> int:
+    """The report hook: one row per offset, each at a humane hour in the reporter's zone;
+    returns how many."""
     if not case.checkins_wanted or not policy.offsets:
-        return []
+        return 0
     zone = _reporter_zone(session, case.reporter_user_id, policy)
     return checkins_repo.add_many(
         session,
