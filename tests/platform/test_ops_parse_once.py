@@ -76,8 +76,13 @@ def test_bolt_still_checks_the_signature_of_a_body_handed_over_parsed(
     trigger = slack.new_trigger_id(REPORTER_JA)
     fields = app.sender.command_payload("/harassment", "", user_id=REPORTER_JA, trigger_id=trigger)
     statuses: list[str] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], *exc: object) -> Any:
+        statuses.append(status)
+        return lambda data: None
+
     environ = environ_for(urlencode(fields), signed_with=secret, parsed=dict(fields))
-    b"".join(handler(environ, lambda status, headers: statuses.append(status)))
+    b"".join(handler(environ, start_response))
     if secret != SIGNING_SECRET:
         assert statuses == ["401 Unauthorized"]
         assert not [c for c in slack.calls_to("views.open") if c.args["trigger_id"] == trigger]
