@@ -45,6 +45,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
 
 
 @pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A temporary database on the PostgreSQL server, for tests of PostgreSQL alone."""
+    server = postgres_server_url()
+    assert server
+    with temporary_postgres_database(server) as url:
+        yield url
+
+
+@pytest.fixture
 def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'desk.db'}"
 

@@ -6,14 +6,11 @@ import json
 import socket
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from storage.models import Case, CheckIn
-from tests.conftest import postgres_server_url
 from tests.harness import (
     DESK_CHANNEL,
     REPORTER_EN,
@@ -21,7 +18,6 @@ from tests.harness import (
     AppHarness,
     AppProcess,
     base_env,
-    temporary_postgres_database,
 )
 from tests.slack_standin import SlackStandIn
 
@@ -114,14 +110,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def postgres_url() -> Any:
-    server = postgres_server_url()
-    assert server
-    with temporary_postgres_database(server) as url:
-        yield url
 
 
 def test_two_app_processes_on_postgresql_send_each_checkin_once(

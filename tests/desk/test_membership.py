@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.db import make_engine, migrate
 from storage.models import Case, CaseEvent, CaseStatus
-from tests.conftest import postgres_server_url
 from tests.desk_support import click_payload, open_modal, report, submit
 from tests.harness import (
     DESK_CHANNEL,
@@ -24,7 +23,6 @@ from tests.harness import (
     base_env,
     free_port,
     report_values,
-    temporary_postgres_database,
 )
 from tests.home.test_home import home_text, open_home, wait_home
 from tests.slack_standin import SlackRequestSender, SlackStandIn
@@ -139,14 +137,6 @@ def test_the_bot_is_never_staff(app: AppHarness) -> None:
 
 
 # --- two replicas on one PostgreSQL ------------------------------------------------------------
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    server = postgres_server_url()
-    assert server
-    with temporary_postgres_database(server) as url:
-        yield url
 
 
 def test_a_leave_seen_by_one_replica_counts_on_the_other(

@@ -9,7 +9,6 @@ the narrative, the note text and the reporter's id: 0 lines each.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,7 +16,6 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot.desk import ids as desk_ids
-from tests.conftest import postgres_server_url
 from tests.harness import (
     DESK_CHANNEL,
     DESK_STAFF,
@@ -27,7 +25,6 @@ from tests.harness import (
     free_port,
     populate_workspace,
     report_values,
-    temporary_postgres_database,
 )
 from tests.slack_standin import SlackRequestSender, SlackStandIn
 
@@ -35,14 +32,6 @@ REPORTER = "U0SECRET77"
 NARRATIVE = "KIWI-NARRATIVE-5521 he threw the tray at me"
 NOTE = "MANGO-NOTE-8830 called the store manager"
 NUL_NARRATIVE = "PLUM-NUL-6604 before\x00after"
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    server = postgres_server_url()
-    assert server
-    with temporary_postgres_database(server) as url:
-        yield url
 
 
 def set_read_only(url: str, read_only: bool) -> None:
