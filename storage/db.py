@@ -9,12 +9,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -205,6 +206,10 @@ def make_session_factory(engine: Engine) -> SessionFactory:
 
 
 def alembic_config(engine: Engine) -> Config:
+    # Imported here, not at the top: alembic (with mako, and pygments where installed) is 7 to
+    # 12 MB that only a process which migrates needs; `run`'s worker never does.
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
@@ -219,6 +224,8 @@ MIGRATION_LOCK_KEY = 0x68646D6967726174
 def migrate(engine: Engine) -> None:
     """Upgrade the schema to the newest Alembic revision (on PostgreSQL under an advisory lock,
     taken in `storage/migrations/env.py`, so that concurrent upgrades run one after another)."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), "head")
 
 
