@@ -157,6 +157,7 @@ class Update:
     ts: str
     text: str
     blocks: list[dict[str, Any]]
+    on_delivered: OnDelivered | None = None
 
 
 @dataclass(frozen=True)
@@ -483,7 +484,7 @@ class OutboxWorker:
         message.result_channel = channel or None
         message.result_ts = ts or None
         if (isinstance(delivery, Post) and delivery.on_delivered and channel and ts) or (
-            isinstance(delivery, Perform) and delivery.on_delivered
+            isinstance(delivery, Perform | Update) and delivery.on_delivered
         ):
             delivery.on_delivered(session, channel, ts)
         if not isinstance(delivery, Skip):

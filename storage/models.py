@@ -95,6 +95,8 @@ class Case(Base):
     resolution: Mapped[str | None] = mapped_column(String(32))
     desk_channel_id: Mapped[str] = mapped_column(String(32))
     desk_message_ts: Mapped[str | None] = mapped_column(String(32))
+    # sha256 of the case message as Slack last took it (bot.report.renderers.message_digest)
+    desk_message_digest: Mapped[str | None] = mapped_column(String(64))
     sla_stage: Mapped[int] = mapped_column(Integer, default=0)
     sla_due_at: Mapped[datetime | None]
     sla_claimed_until: Mapped[datetime | None]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -38,6 +40,12 @@ class ReportRendering:
     desk_hours: DeskHours = field(default_factory=DeskHours)
 
 
+def message_digest(text: str, blocks: Sequence[bk.Block]) -> str:
+    """What identifies a message's content: equal digests, equal messages in Slack."""
+    content = json.dumps([text, list(blocks)], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
 def render_case_message(session: Session, case: Case, rendering: ReportRendering) -> Post:
     extra = [
         block
@@ -59,12 +67,32 @@ def render_case_message(session: Session, case: Case, rendering: ReportRendering
         extra_blocks=extra,
     )
 
-    def remember_ts(inner: Session, channel: str, ts: str) -> None:
+    digest = message_digest(message.text, message.blocks)
+
+    def remember(inner: Session, channel: str, ts: str) -> None:
         stored = cases_repo.get(inner, case.id)
         if stored is not None:
             stored.desk_message_ts = ts
+            stored.desk_message_digest = digest
 
-    return Post(case.desk_channel_id, message.text, message.blocks, on_delivered=remember_ts)
+    return Post(case.desk_channel_id, message.text, message.blocks, on_delivered=remember)
+
+
+def update_case_message(case: Case, post: Post) -> Delivery:
+    """The chat.update that brings the case message up to date, or nothing when Slack shows
+    this content already: several changes in a row (a check-in sent, a message read, the SLA
+    line) often render the same message, and each update is a call of Slack's Tier 3."""
+    assert case.desk_message_ts is not None
+    digest = message_digest(post.text, post.blocks)
+    if digest == case.desk_message_digest:
+        return Skip("unchanged")
+
+    def remember(inner: Session, channel: str, ts: str) -> None:
+        stored = cases_repo.get(inner, case.id)
+        if stored is not None:
+            stored.desk_message_digest = digest
+
+    return Update(post.channel, case.desk_message_ts, post.text, post.blocks, on_delivered=remember)
 
 
 def _case(session: Session, message: OutboxMessage) -> Case | None:
@@ -78,7 +106,7 @@ def report_renderers(rendering: ReportRendering) -> dict[str, Renderer]:
             return Skip("case deleted")
         post = render_case_message(session, case, rendering)
         if case.desk_message_ts:
-            return Update(post.channel, case.desk_message_ts, post.text, post.blocks)
+            return update_case_message(case, post)
         return post
 
     def desk_update(session: Session, message: OutboxMessage) -> Delivery:
@@ -87,8 +115,7 @@ def report_renderers(rendering: ReportRendering) -> dict[str, Renderer]:
             return Skip("case deleted")
         if not case.desk_message_ts:
             raise NotReady("the case message has not been posted yet")
-        post = render_case_message(session, case, rendering)
-        return Update(post.channel, case.desk_message_ts, post.text, post.blocks)
+        return update_case_message(case, render_case_message(session, case, rendering))
 
     def receipt(session: Session, case: Case) -> SlackMessage:
         locale = case.reporter_locale
