@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from bot.audit import record_refusal
 from bot.clock import Clock
 from bot.desk import DeskLeads, LeadsUnavailable
 from bot.export import ids
@@ -45,25 +46,20 @@ def request_export(
 ) -> Queued | Answer:
     now = clock.now()
     if not is_staff(user_id):
-        with sessions.begin() as session:
-            cases_repo.record_event(
-                session, case_id=None, actor_user_id=user_id, action=ids.AUDIT_DENIED, now=now
-            )
+        record_refusal(sessions, actor_user_id=user_id, action=ids.AUDIT_DENIED, now=now)
         return Answer("export.denied")
     try:
         span, with_text = parse_export_args(args, today)
     except RangeError as problem:
         return Answer(problem.code)
     if with_text and not is_lead(user_id):
-        with sessions.begin() as session:
-            cases_repo.record_event(
-                session,
-                case_id=None,
-                actor_user_id=user_id,
-                action=ids.AUDIT_DENIED_TEXT,
-                now=now,
-                after={"range": str(span)},
-            )
+        record_refusal(
+            sessions,
+            actor_user_id=user_id,
+            action=ids.AUDIT_DENIED_TEXT,
+            now=now,
+            after={"range": str(span)},
+        )
         return Answer("export.error.text_leads_only")
     detail = {"range": str(span), "with_text": with_text}
     with sessions.begin() as session:

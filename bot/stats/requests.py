@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from bot.audit import record_refusal
 from bot.clock import Clock
 from bot.deskhours import DeskHours
 from bot.stats import ids
@@ -49,10 +50,7 @@ def request_report(
 ) -> Queued | Answer:
     now = clock.now()
     if not is_staff(user_id):
-        with sessions.begin() as session:
-            cases_repo.record_event(
-                session, case_id=None, actor_user_id=user_id, action=ids.AUDIT_DENIED, now=now
-            )
+        record_refusal(sessions, actor_user_id=user_id, action=ids.AUDIT_DENIED, now=now)
         return Answer("stats.denied")
     try:
         month = parse_month(args, today)
