@@ -51,7 +51,10 @@ def test_an_unchanged_case_message_is_not_updated_and_a_changed_one_is(app: AppH
     app.slack.wait_for(lambda: updates_of(app, str(case.desk_message_ts)), timeout=20)
     after = case_message(app, case)
     assert after["blocks"] != before["blocks"]
-    assert load(app, case.id).desk_message_digest != stored.desk_message_digest
+    # The new digest is written with the delivery's outcome, a moment after Slack took it.
+    app.slack.wait_for(
+        lambda: load(app, case.id).desk_message_digest != stored.desk_message_digest, timeout=20
+    )
 
     # The same content again, after the change: still nothing more is sent.
     sent = len(updates_of(app, case.desk_message_ts))
