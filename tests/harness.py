@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from sqlalchemy.engine import make_url
 from waitress.server import create_server
 
 from bot.app import Runtime, build_runtime
-from bot.clock import Clock
+from bot.clock import Clock, SystemClock
 from bot.config import Settings, load_settings
 from bot.health import SLACK_AUTHENTICATED
 from bot.web import make_wsgi_app
@@ -194,7 +195,10 @@ class AppHarness:
         headers: Mapping[str, str] | None = None,
     ) -> Any:
         """Submit the report modal with `values` merged over a valid minimal report."""
-        payload = self.sender.view_submission(view, report_values(**(values or {})), user_id)
+        now = self.runtime.deps.core.clock.now()
+        payload = self.sender.view_submission(
+            view, report_values(now=now, **(values or {})), user_id
+        )
         if headers:
             import json
             from urllib.parse import urlencode
@@ -207,13 +211,15 @@ class AppHarness:
         return self.sender.interaction(payload)
 
 
-def report_values(**overrides: Any) -> dict[str, Any]:
-    """State values for the report modal, by block id (see `build_state_values`)."""
+def report_values(now: datetime | None = None, **overrides: Any) -> dict[str, Any]:
+    """State values for the report modal, by block id (see `build_state_values`); the time of
+    the incident is ten minutes before `now`, which must be the app's clock when it is frozen."""
+    moment = now or SystemClock().now()
     values: dict[str, Any] = {
         "in_danger": "no",
         "narrative": "The customer shouted at me for twenty minutes.",
         "categories": ["mental"],
-        "occurred_at": int(time.time()) - 600,
+        "occurred_at": int(moment.timestamp()) - 600,
         "contact_channel": "face_to_face",
         "customer_type": "customer",
         "identity": "named",

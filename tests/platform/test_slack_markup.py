@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from bot.slack.markup import known_names, names_from, slack_text_to_plain
 from bot.slack.mrkdwn import quote
-
-PAYLOADS = Path("/work/shared/slack/payloads")
+from tests.shared_data import shared_file
 
 
 def _payload(name: str) -> dict:
-    path = PAYLOADS / name
-    if not path.exists():  # the shared folder is not part of a clean checkout
-        pytest.skip(f"{name} not available")
-    return json.loads(path.read_text())["payload"]
+    return json.loads(shared_file(f"slack/payloads/{name}").read_text())["payload"]
 
 
 def test_message_shortcut_payload_user_mention_becomes_a_name_or_the_id() -> None:

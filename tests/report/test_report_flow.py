@@ -148,7 +148,7 @@ def test_bad_input_gets_field_errors_and_nothing_is_stored(app: AppHarness) -> N
     assert empty["response_action"] == "errors"
     assert "narrative" in empty["errors"]
     future = app.submit_report(
-        view, {"occurred_at": int(time.time()) + 7200}, user_id=REPORTER_EN
+        view, {"occurred_at": int(app.deps.clock.now().timestamp()) + 7200}, user_id=REPORTER_EN
     ).json()
     assert future["errors"] == {"occurred_at": "This time is in the future. When did it happen?"}
     too_long = app.submit_report(view, {"narrative": "x" * 3001}, user_id=REPORTER_EN).json()
