@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import (
@@ -14,6 +14,7 @@ from storage.models import (
     CaseEvent,
     CaseMessage,
     CheckIn,
+    CheckInStatus,
     HomeViewer,
     OutboxMessage,
     OutboxStatus,
@@ -40,10 +41,12 @@ def expired_case_ids(session: Session, *, cutoff: datetime, limit: int) -> list[
     recent_message = exists().where(
         CaseMessage.case_id == Case.id, CaseMessage.created_at >= cutoff
     )
+    # A cancelled check-in (a withdrawn or stopped case) will never be sent: its due time is
+    # no activity, or a withdrawal would keep the case for up to the last offset more.
     recent_checkin = exists().where(
         CheckIn.case_id == Case.id,
         or_(
-            CheckIn.due_at >= cutoff,
+            and_(CheckIn.due_at >= cutoff, CheckIn.status != CheckInStatus.CANCELLED),
             CheckIn.sent_at >= cutoff,
             CheckIn.responded_at >= cutoff,
         ),
