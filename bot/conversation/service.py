@@ -21,6 +21,7 @@ from bot.conversation.evidence.service import Refused, accept_files, as_stored, 
 from bot.conversation.text import is_blank, slack_text_to_plain
 from bot.home import enqueue_home_refreshes
 from bot.report import DESK_UPDATE, RECEIPT_UPDATE
+from bot.slack.limits import MESSAGE_TEXT_MAX
 from bot.slack.staff import DeskStaff
 from storage.db import SessionFactory
 from storage.models import Case, CaseMessage, CaseStatus
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 COUNTS_DELAY = timedelta(seconds=1)
 OPEN_STATUSES = (CaseStatus.NEW, CaseStatus.ACKNOWLEDGED, CaseStatus.ESCALATED)
 DENIED_PREFIX = "denied:"
+DM_TEXT_MAX = MESSAGE_TEXT_MAX
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,9 @@ class IncomingDm:
 class DmOutcome:
     """What became of a DM: `relayed` to a case, `asked` which case, or told why not."""
 
-    status: str  # relayed | asked | duplicate | no_case | withdrawn | unknown_thread | empty
+    # relayed | asked | duplicate | no_case | withdrawn | unknown_thread | empty | too_long
+    # | not_own_dm
+    status: str
     case_id: int | None = None
     message_id: int | None = None
 
@@ -97,6 +101,10 @@ class ConversationService:
     def _receive_dm(self, dm: IncomingDm) -> DmOutcome:
         now = self._clock.now()
         with self._sessions.begin() as session:
+            if not conversation_repo.is_own_dm(session, dm.user_id, dm.channel):
+                # Only a signed forgery names a channel that is not the writer's DM with the
+                # bot; answering there would post into whatever channel it named.
+                return DmOutcome("not_own_dm")
             if conversation_repo.by_source(session, dm.channel, dm.ts) is not None:
                 return DmOutcome("duplicate")  # Slack retried the event: stored once
             in_thread = dm.thread_ts is not None and dm.thread_ts != dm.ts
@@ -111,6 +119,9 @@ class ConversationService:
                 self._notice(session, dm, "conv.dm.withdrawn", reply_to, now, case=case)
                 return DmOutcome("withdrawn", case.id)
             text = slack_text_to_plain(dm.text)
+            if len(text) > DM_TEXT_MAX:
+                self._notice(session, dm, "conv.dm.too_long", reply_to, now, case=case)
+                return DmOutcome("too_long", case.id if case else None)
             files = offered_files(dm.files)
             if is_blank(text) and not files:
                 self._notice(session, dm, "conv.dm.empty", reply_to, now, case=case)
@@ -179,31 +190,49 @@ class ConversationService:
             )
             return ReporterOutcome(None, case.reference, case.reporter_locale)
 
-    def edit_dm(self, channel: str, ts: str, text: str) -> bool:
-        """The reporter edited a relayed message: the case thread's copy follows."""
+    def edit_dm(self, user_id: str, channel: str, ts: str, text: str) -> bool:
+        """The reporter edited a relayed message: the case thread's copy follows. Only the
+        person who wrote it, in their own DM, can change it; an edit past Slack's own length
+        limit keeps the text the desk already has."""
         now = self._clock.now()
+        plain = slack_text_to_plain(text)
         with self._sessions.begin() as session:
-            message = conversation_repo.by_source(session, channel, ts)
-            if message is None or message.deleted_at is not None:
+            message = self._own_message(session, user_id, channel, ts)
+            if message is None or len(plain) > DM_TEXT_MAX:
                 return False
-            message.text = slack_text_to_plain(text)
+            message.text = plain
             message.revision += 1
             message.edited_at = now
             self._mirror(session, message, "conversation.edited", now)
             return True
 
-    def delete_dm(self, channel: str, ts: str) -> bool:
+    def delete_dm(self, user_id: str, channel: str, ts: str) -> bool:
         """The reporter deleted a relayed message: its text is dropped, the copy says so."""
         now = self._clock.now()
         with self._sessions.begin() as session:
-            message = conversation_repo.by_source(session, channel, ts)
-            if message is None or message.deleted_at is not None:
+            message = self._own_message(session, user_id, channel, ts)
+            if message is None:
                 return False
             message.text = ""
             message.revision += 1
             message.deleted_at = now
             self._mirror(session, message, "conversation.deleted", now)
             return True
+
+    @staticmethod
+    def _own_message(session: Session, user_id: str, channel: str, ts: str) -> CaseMessage | None:
+        """The live message `user_id` wrote in their own DM at `ts`, else None."""
+        if not conversation_repo.is_own_dm(session, user_id, channel):
+            return None
+        message = conversation_repo.by_source(session, channel, ts)
+        if (
+            message is None
+            or message.deleted_at is not None
+            or message.direction != "in"
+            or message.reporter_user_id != user_id
+        ):
+            return None
+        return message
 
     # ----------------------------------------------------------------- desk -> reporter
     def authorise(self, actor: str, action: str, case_id: int | None) -> bool:

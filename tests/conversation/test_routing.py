@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from bot.conversation import ids
+from bot.conversation.service import ConversationService, IncomingDm
 from bot.retention.service import purge
 from tests.conversation_support import (
     click_dm_button,
@@ -20,7 +21,7 @@ from tests.conversation_support import (
     wait_thread_text,
 )
 from tests.desk_support import thread
-from tests.harness import DESK_STAFF, REPORTER_EN, REPORTER_JA, AppHarness
+from tests.harness import DESK_CHANNEL, DESK_STAFF, REPORTER_EN, REPORTER_JA, AppHarness
 from tests.platform.test_retention import age_case
 
 STAFF = DESK_STAFF[0]
@@ -179,3 +180,56 @@ def test_a_dm_about_a_purged_case_is_answered_plainly(app: AppHarness) -> None:
     app.sender.send_dm(REPORTER_JA, "まだ対応中ですか", thread_ts=root["ts"])
     wait_dm_text(app, "保存期間を過ぎたため記録が削除されており", root["ts"])
     assert messages_of(app) == []
+
+
+def test_a_dm_longer_than_slack_allows_is_refused_with_a_message(app: AppHarness) -> None:
+    case = file_report(app)
+    root = receipt(app)
+    app.sender.send_dm(REPORTER_JA, "あ" * 40_001, thread_ts=root["ts"])
+    wait_dm_text(app, "40,000文字", root["ts"])
+    assert messages_of(app, case.id) == []
+    app.sender.send_dm(REPORTER_JA, "あ" * 40_000, thread_ts=root["ts"])
+    app.slack.wait_for(lambda: len(messages_of(app, case.id)) == 1, timeout=30)
+
+
+def test_edits_and_deletions_only_by_the_writer_in_their_own_dm(app: AppHarness) -> None:
+    case = file_report(app)
+    root = receipt(app)
+    _, sent = app.sender.send_dm(REPORTER_JA, "本人の文章です", thread_ts=root["ts"])
+    wait_thread_text(app, case, "本人の文章です")
+    service = app.deps.service(ConversationService)
+    # Signed forgeries: another person as the editor, or the writer in a channel not their DM.
+    assert not service.edit_dm(REPORTER_EN, dm_channel(), sent["ts"], "書き換え")
+    assert not service.edit_dm(REPORTER_JA, DESK_CHANNEL, sent["ts"], "書き換え")
+    assert not service.delete_dm(REPORTER_EN, dm_channel(), sent["ts"])
+    [stored] = messages_of(app, case.id)
+    assert stored.text == "本人の文章です" and stored.deleted_at is None
+    # Through Slack's path, an edit event whose author is someone else changes nothing either;
+    # the writer's own edit that follows it is mirrored.
+    forged = app.sender.message_changed_event(dm_channel(), sent["ts"], "書き換え")
+    forged["message"]["user"] = REPORTER_EN
+    assert app.sender.event(forged).status == 200
+    own = app.sender.message_changed_event(dm_channel(), sent["ts"], "本人の訂正です")
+    assert app.sender.event(own).status == 200
+    wait_thread_text(app, case, "本人の訂正です")
+    assert "書き換え" not in json.dumps(thread(app, case), ensure_ascii=False)
+
+
+def test_a_dm_naming_a_channel_that_is_not_the_writers_dm_is_not_answered(
+    app: AppHarness,
+) -> None:
+    file_report(app)
+    receipt(app)
+    service = app.deps.service(ConversationService)
+    posts_before = len(app.slack.calls_to("chat.postMessage"))
+    for user, channel in ((REPORTER_JA, DESK_CHANNEL), (REPORTER_EN, dm_channel())):
+        dm = IncomingDm(
+            user_id=user,
+            channel=channel,
+            ts="1700000000.000100",
+            thread_ts=None,
+            text="どこにでも答えさせる",
+        )
+        assert service.receive_dm(dm).status == "not_own_dm"
+    assert app.runtime.health.backlog().waiting == 0
+    assert len(app.slack.calls_to("chat.postMessage")) == posts_before
