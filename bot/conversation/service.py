@@ -140,7 +140,7 @@ class ConversationService:
                     outbox_repo.enqueue(
                         session,
                         kind=ids.ROUTE_QUESTION,
-                        dedupe_key=f"conv:{message.id}:route",
+                        dedupe_key=_route_question_key(message.id),
                         payload={
                             "message_id": message.id,
                             "user_id": dm.user_id,
@@ -161,16 +161,23 @@ class ConversationService:
             return DmOutcome("relayed", case.id, message.id)
 
     def route(
-        self, user_id: str, message_id: int, case_id: int, question: tuple[str, str]
+        self, user_id: str, message_id: int, case_id: int, clicked_on: tuple[str, str]
     ) -> ReporterOutcome:
-        """The reporter picked the case a DM outside any thread is about."""
+        """The reporter picked the case a DM outside any thread is about. The click counts only
+        on the question the bot posted for that DM: the answer rewrites that message, and a
+        forged click naming another message would rewrite it and take its buttons away."""
         now = self._clock.now()
         with self._sessions.begin() as session:
             message = conversation_repo.message(session, message_id)
             case = cases_repo.get(session, case_id)
             if message is None or case is None:
                 return ReporterOutcome("conv.error.gone")
-            if message.reporter_user_id != user_id or case.reporter_user_id != user_id:
+            question = outbox_repo.delivered_by_key(session, _route_question_key(message.id))
+            if (
+                message.reporter_user_id != user_id
+                or case.reporter_user_id != user_id
+                or question != clicked_on
+            ):
                 self._deny(session, user_id, "route", case_id, now)
                 return ReporterOutcome("conv.error.not_yours", locale=case.reporter_locale)
             if message.case_id is not None:
@@ -729,6 +736,10 @@ class ConversationService:
             now=now,
         )
         log.info("denied conversation action %s on case %s to %s", action, case_id, actor)
+
+
+def _route_question_key(message_id: int) -> str:
+    return f"conv:{message_id}:route"
 
 
 def accept_form_evidence(

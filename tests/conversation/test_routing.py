@@ -233,3 +233,29 @@ def test_a_dm_naming_a_channel_that_is_not_the_writers_dm_is_not_answered(
         assert service.receive_dm(dm).status == "not_own_dm"
     assert app.runtime.health.backlog().waiting == 0
     assert len(app.slack.calls_to("chat.postMessage")) == posts_before
+
+
+def test_a_route_click_acts_only_on_the_question_it_came_from(app: AppHarness) -> None:
+    first = file_report(app)
+    second = file_report(app)
+    app.sender.send_dm(REPORTER_JA, "どの件かは後で")
+    question = wait_dm_text(app, "どのご報告に関するご連絡でしょうか")
+    [pending] = messages_of(app)
+    root = receipt(app)
+    # A signed forgery from the reporter: the right buttons' value, another message as origin.
+    forged = app.sender.block_actions(
+        f"{ids.ROUTE_ACTION}_0",
+        value=f"{pending.id}:{second.id}",
+        user_id=REPORTER_JA,
+        channel_id=dm_channel(),
+        message_ts=root["ts"],
+    )
+    assert app.sender.interaction(forged).status == 200
+    app.slack.wait_for(
+        lambda: [c for c in app.slack.calls_to("response_url") if "ご本人のみ" in str(c.args)],
+        timeout=30,
+    )
+    assert [m.case_id for m in messages_of(app)] == [None]
+    click_dm_button(app, question, f"{ids.ROUTE_ACTION}_1")
+    wait_thread_text(app, first, "どの件かは後で")
+    assert not [c for c in app.slack.calls_to("chat.update") if c.args.get("ts") == root["ts"]]
