@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import text
 
 from bot.conversation import ids
 from bot.conversation.service import ConversationService, IncomingDm
 from bot.retention.service import purge
+from storage.models import ProcessedEvent
 from tests.conversation_support import (
     click_dm_button,
     dm_channel,
@@ -259,3 +264,63 @@ def test_a_route_click_acts_only_on_the_question_it_came_from(app: AppHarness) -
     click_dm_button(app, question, f"{ids.ROUTE_ACTION}_1")
     wait_thread_text(app, first, "どの件かは後で")
     assert not [c for c in app.slack.calls_to("chat.update") if c.args.get("ts") == root["ts"]]
+
+
+@contextmanager
+def failing_message_store(app: AppHarness) -> Iterator[None]:
+    """Every insert of a conversation message fails, as in a database failover, while the
+    rest of the database (the event-id claim among it) still works."""
+    engine = app.deps.core.engine
+    postgres = engine.dialect.name == "postgresql"
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE failover_gone (x INTEGER)"))
+        if postgres:
+            connection.execute(
+                text(
+                    "CREATE FUNCTION failover() RETURNS trigger LANGUAGE plpgsql AS "
+                    "$$ BEGIN INSERT INTO failover_gone VALUES (1); RETURN NEW; END $$"
+                )
+            )
+            connection.execute(
+                text(
+                    "CREATE TRIGGER failover BEFORE INSERT ON case_messages "
+                    "FOR EACH ROW EXECUTE FUNCTION failover()"
+                )
+            )
+        else:
+            connection.execute(
+                text(
+                    "CREATE TRIGGER failover BEFORE INSERT ON case_messages "
+                    "BEGIN INSERT INTO failover_gone VALUES (1); END"
+                )
+            )
+        connection.execute(text("DROP TABLE failover_gone"))
+    try:
+        yield
+    finally:
+        with engine.begin() as connection:
+            connection.execute(
+                text("DROP TRIGGER failover" + (" ON case_messages" if postgres else ""))
+            )
+            if postgres:
+                connection.execute(text("DROP FUNCTION failover()"))
+
+
+def test_a_dm_whose_storing_failed_is_stored_from_slacks_retry(app: AppHarness) -> None:
+    case = file_report(app)
+    root = receipt(app)
+    message = app.slack.post_user_message(REPORTER_JA, "障害中の連絡です", thread_ts=root["ts"])
+    event = app.sender.dm_event(message)
+
+    def claimed() -> bool:
+        with app.deps.sessions() as session:
+            return session.get(ProcessedEvent, "EvFAILOVER") is not None
+
+    with failing_message_store(app):
+        assert app.sender.event(event, event_id="EvFAILOVER").status == 200
+        assert claimed()  # the claim happens before the ack
+        app.slack.wait_for(lambda: not claimed(), timeout=30)  # released when storing failed
+    assert messages_of(app, case.id) == []
+    assert app.sender.event(event, event_id="EvFAILOVER", retry_num=1).status == 200
+    wait_thread_text(app, case, "障害中の連絡です")
+    assert len(messages_of(app, case.id)) == 1
