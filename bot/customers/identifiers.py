@@ -1,10 +1,18 @@
-"""Identifier normalisation for matching customers (pure).
+"""Identifier normalisation and extraction for matching customers (pure).
 
 Staff write the same customer many ways: 「ﾔﾏﾀﾞ ﾀﾛｳ」, 「やまだ たろう」, 「ヤマダタロウ」;
 `090-1234-5678`, `０９０ １２３４ ５６７８`, `+81 90 1234 5678`; `A-12345` and `a12345`. The
 normalised form folds all of those to one key: NFKC (full-width and half-width forms), hiragana to
-katakana, case, and no spaces, hyphens or dots. A phone number (only digits and phone punctuation,
-at least 7 digits) keeps its digits, with a leading +81 read as the domestic 0.
+katakana, case, and no spaces, hyphens or dots. A phone number keeps its digits, with +81 read as
+the domestic 0.
+
+Reporters write several identifiers in one box, most often a name and a number on one line
+(`山田太郎 ０９０１２３４５６７８`). `extract_identifiers` takes phone numbers, e-mail addresses and
+membership or order numbers out of the text first (after NFKC); what is left between them is a
+name, kept whole. Each becomes its own identifier with its own key.
+
+Every step is linear in the input: the expressions below have no nested or overlapping
+repetition, and phone numbers are found by libphonenumber's matcher, which is bounded too.
 """
 
 from __future__ import annotations
@@ -13,16 +21,55 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import phonenumbers
+
 MAX_IDENTIFIER = 200
 KIND_PHONE = "phone"
 KIND_EMAIL = "email"
-KIND_TEXT = "text"
+KIND_NUMBER = "number"  # a membership, order or other account number
+KIND_TEXT = "text"  # a name (of a person or a company): two customers may share one
+# A match on one of these names the customer; a match on a name alone may be a namesake.
+STRONG_KINDS = frozenset({KIND_PHONE, KIND_EMAIL, KIND_NUMBER})
+
+PHONE_REGION = "JP"  # numbers written without +country are read as Japanese
+_JAPAN = 81
 
 # Spaces, hyphens and dashes of every width, dots and middle dots (・) that separate parts.
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−－_.・･/]+")
-_PHONE = re.compile(r"^\+?[\d\s\-‐‑‒–—―−()]+$")
+_PHONE = re.compile(r"^\+?[\d\s\-‐‑‒–—―−ー()]+$")
 _HIRAGANA_START, _HIRAGANA_END = 0x3041, 0x3096
 _KANA_OFFSET = 0x60
+
+# What separates identifiers that are not found by their shape: lines, commas, semicolons.
+_PARTS = re.compile(r"[\n,、，;；]+")
+# An e-mail address. It may start only where a run of address characters starts, so a long run
+# without an @ is read once, not once per starting position.
+_EMAIL = re.compile(
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+", re.ASCII
+)
+# Words that introduce an identifier ("会員番号:", "TEL", "order no."); they are not a name.
+_LABELS = re.compile(
+    r"(?:会員|注文|オーダー|予約|お客様|顧客|伝票|受付|契約|管理|カード|ポイントカード)"
+    r"(?:番号|No\.?|ID|コード)"
+    r"|電話番号|携帯番号|携帯電話|携帯|電話|メールアドレス|メアド|メール"
+    r"|\b(?:tel|phone|mobile|e-?mail|mail"
+    r"|(?:order|member(?:ship)?|customer|account|booking|reservation) ?(?:no\b\.?|number|id|#))\b"
+    r"[:.]?",
+    re.IGNORECASE,
+)
+_LABEL_MARK = "\x00"
+# A run of text between spaces, brackets and the other marks that end a word.
+_CHUNK = re.compile(r"[^\s()\[\]{}<>「」『』【】〈〉《》〔〕:;,、。\x00\x01]+")
+# One name: the rest of a part between two cut-outs is still one name ("山田 太郎").
+_NAME_PART = re.compile(r"[^\n,、，;；]+")
+# A membership or order number: ASCII letters and digits in groups joined by - _ . /
+_CODE = re.compile(r"#?[A-Za-z0-9]+(?:[-_./][A-Za-z0-9]+)*", re.ASCII)
+_DATE = re.compile(r"\d{2,4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?", re.ASCII)  # a date is no identifier
+_CODE_PREFIX = re.compile(r"^(?:#|no\.?(?=\d))", re.IGNORECASE)
+_CODE_MIN_DIGITS = 3  # fewer, and only after a label: 山田 3世 is a name
+# Courtesy titles after a name: 山田太郎様 and 山田太郎 are one name.
+_HONORIFICS = ("様", "さま", "さん", "殿", "御中")
+_EMPTY_BRACKETS = re.compile(r"[(\[{<「『【〈《〔]\s*[)\]}>」』】〉》〕]")
 
 
 class IdentifierError(ValueError):
@@ -39,6 +86,10 @@ class Identifier:
     kind: str
     normalized: str
 
+    @property
+    def strong(self) -> bool:
+        return self.kind in STRONG_KINDS
+
 
 def _katakana(text: str) -> str:
     return "".join(
@@ -47,15 +98,31 @@ def _katakana(text: str) -> str:
     )
 
 
+def _phone_key(number: phonenumbers.PhoneNumber) -> str:
+    """Domestic form for Japan (0 + national number), country code + number otherwise: the digits
+    the register has always stored for `090-1234-5678` and `+1 415 555 1234`."""
+    national = phonenumbers.national_significant_number(number)
+    return "0" + national if number.country_code == _JAPAN else f"{number.country_code}{national}"
+
+
 def phone_digits(text: str) -> str | None:
-    """The digits of a phone number, or None when `text` is not one."""
+    """The matching key of `text` when all of it is one phone number, else None."""
     folded = unicodedata.normalize("NFKC", text).strip()
     if not _PHONE.match(folded):
         return None
     digits = re.sub(r"\D", "", folded)
-    if folded.startswith("+81"):
-        digits = "0" + digits[2:]
-    return digits if len(digits) >= 7 else None
+    if len(digits) < 7:
+        return None
+    if folded.startswith("+"):
+        # International form: the library knows each country's trunk prefix ("+81 (0)90 …").
+        try:
+            number = phonenumbers.parse(folded, PHONE_REGION)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is not None and phonenumbers.is_possible_number(number):
+            return _phone_key(number)
+        return "0" + digits[2:] if folded.startswith("+81") else digits
+    return digits  # domestic form: its digits are the key (as written, with the leading 0)
 
 
 def normalize(text: str) -> str:
@@ -69,15 +136,33 @@ def normalize(text: str) -> str:
     return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LNM" or ch == "@")
 
 
+def name_key(text: str) -> str:
+    """The key of a name: as `normalize`, without a courtesy title at the end."""
+    folded = unicodedata.normalize("NFKC", text).rstrip()
+    for title in _HONORIFICS:
+        if folded.endswith(title):
+            return normalize(folded[: -len(title)]) or normalize(folded)
+    return normalize(folded)
+
+
+def number_key(text: str) -> str:
+    """The key of a membership or order number: `No.12345`, `#12345` and `12345` are one."""
+    return normalize(_CODE_PREFIX.sub("", unicodedata.normalize("NFKC", text).strip()))
+
+
+def _matchable(text: str) -> bool:
+    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+
+
 def parse_identifier(text: str) -> Identifier:
-    """Validate and classify one identifier; raises `IdentifierError` with a message code."""
+    """Validate and classify one identifier as a whole; raises `IdentifierError` with a code."""
     cleaned = text.strip()
     if not cleaned:
         raise IdentifierError("customer.error.identifier_empty")
     if len(cleaned) > MAX_IDENTIFIER:
         raise IdentifierError("customer.error.identifier_long")
     key = normalize(cleaned)
-    if not any(unicodedata.category(ch)[0] in "LN" for ch in key):
+    if not _matchable(key):
         raise IdentifierError("customer.error.identifier_punctuation")
     if phone_digits(cleaned) is not None:
         kind = KIND_PHONE
@@ -92,3 +177,152 @@ def split_identifiers(text: str) -> list[str]:
     """The customer field may hold several identifiers, one per line or separated by commas."""
     parts = re.split(r"[\n,、，]+", text)
     return [part.strip() for part in parts if part.strip()]
+
+
+# Extraction -------------------------------------------------------------------------------
+
+_USED, _LABEL = 1, 2  # what a written character was taken as
+_MARKS = {_USED: "\x01", _LABEL: "\x00"}
+
+
+class _Folded:
+    """`text` after NFKC, character by character, remembering which written character each
+    folded one came from, so a span found in the folded text is cut from the text as written."""
+
+    def __init__(self, text: str) -> None:
+        pieces: list[str] = []
+        owner: list[int] = []
+        for index, ch in enumerate(text):
+            folded = unicodedata.normalize("NFKC", ch)
+            pieces.append(folded)
+            owner.extend([index] * len(folded))
+        self.written = text
+        self.text = "".join(pieces)
+        self._owner = owner
+        self.taken = bytearray(len(text))
+
+    def _span(self, start: int, end: int) -> tuple[int, int]:
+        return self._owner[start], self._owner[end - 1] + 1
+
+    def take(self, start: int, end: int, mark: int = _USED) -> tuple[int, str]:
+        """Mark the folded span [start, end) as taken; its position and text as written."""
+        first, last = self._span(start, end)
+        self.taken[first:last] = bytes([mark]) * (last - first)
+        return first, self.written[first:last].strip()
+
+    def is_free(self, start: int, end: int) -> bool:
+        first, last = self._span(start, end)
+        return not any(self.taken[first:last])
+
+    def masked(self) -> str:
+        """The folded text with every taken character replaced by its mark (lengths kept)."""
+        return "".join(
+            _MARKS[self.taken[self._owner[i]]] if self.taken[self._owner[i]] else ch
+            for i, ch in enumerate(self.text)
+        )
+
+    def rest(self) -> str:
+        """The written text without the taken characters; a cut leaves a space behind."""
+        out: list[str] = []
+        for ch, used in zip(self.written, self.taken, strict=True):
+            if not used:
+                out.append(ch)
+            elif out and out[-1] != " ":
+                out.append(" ")
+        return "".join(out)
+
+
+Found = list[tuple[int, Identifier]]
+
+
+def _emails(folded: _Folded) -> Found:
+    found = []
+    for match in _EMAIL.finditer(folded.text):
+        at, written = folded.take(match.start(), match.end())
+        found.append((at, Identifier(text=written, kind=KIND_EMAIL, normalized=normalize(written))))
+    return found
+
+
+def _phones(folded: _Folded) -> Found:
+    text = folded.masked()
+    found = []
+    for match in phonenumbers.PhoneNumberMatcher(text, PHONE_REGION, phonenumbers.Leniency.VALID):
+        # The matcher keeps an opening bracket in its raw string: "(0312345678", "(03)1234-5678".
+        start, end = match.start, match.end
+        if ")" not in match.raw_string:
+            while start < end and not text[start].isdigit() and text[start] != "+":
+                start += 1
+        if start == end or not folded.is_free(start, end):
+            continue
+        at, written = folded.take(start, end)
+        key = _phone_key(match.number)
+        found.append((at, Identifier(text=written, kind=KIND_PHONE, normalized=key)))
+    return found
+
+
+def _after_label(text: str, start: int) -> bool:
+    index = start - 1
+    while index >= 0 and text[index] in " \t:":
+        index -= 1
+    return index >= 0 and text[index] == _MARKS[_LABEL]
+
+
+def _numbers(folded: _Folded) -> Found:
+    # Labels first: they are no part of a name, and a short code right after one is a number.
+    for match in _LABELS.finditer(folded.masked()):
+        folded.take(match.start(), match.end(), _LABEL)
+    text = folded.masked()
+    found = []
+    for match in _CHUNK.finditer(text):
+        chunk = match.group()
+        if not _CODE.fullmatch(chunk) or _DATE.fullmatch(chunk):
+            continue
+        digits = sum(ch.isdigit() for ch in chunk)
+        if digits >= _CODE_MIN_DIGITS or (digits and _after_label(text, match.start())):
+            at, written = folded.take(match.start(), match.end())
+            key = number_key(written)
+            found.append((at, Identifier(text=written, kind=KIND_NUMBER, normalized=key)))
+    return found
+
+
+_PAIRS = {"(": ")", "（": "）", "「": "」", "『": "』", "【": "】", "[": "]", "［": "］"}
+
+
+def _tidy_name(text: str) -> str:
+    text = " ".join(_EMPTY_BRACKETS.sub(" ", text).split())
+    start, end = 0, len(text)
+    while start < end and not _matchable(text[start]):
+        start += 1
+    while end > start and not _matchable(text[end - 1]):
+        end -= 1
+    name = text[start:end]
+    # 山田(ヤマダ) keeps its closing bracket.
+    for opening, closing in _PAIRS.items():
+        if name.count(opening) > name.count(closing) and text[end : end + 1] == closing:
+            name += closing
+    return name
+
+
+def _names(rest: str) -> Found:
+    found = []
+    for match in _NAME_PART.finditer(rest):
+        name = _tidy_name(match.group())
+        key = name_key(name) if name else ""
+        if _matchable(key):
+            found.append((match.start(), Identifier(text=name, kind=KIND_TEXT, normalized=key)))
+    return found
+
+
+def extract_identifiers(text: str) -> list[Identifier]:
+    """Every identifier in free text: for each line or comma-separated part, the name left once
+    e-mail addresses, phone numbers and membership or order numbers (found by their shape) are
+    taken out, then those in the order written. One identifier per key."""
+    unique: dict[str, Identifier] = {}
+    for part in _PARTS.split(text):
+        if not part.strip():
+            continue
+        folded = _Folded(part)
+        shaped = [*_emails(folded), *_phones(folded), *_numbers(folded)]
+        for _, identifier in [*_names(folded.rest()), *sorted(shaped, key=lambda f: f[0])]:
+            unique.setdefault(identifier.normalized, identifier)
+    return list(unique.values())
