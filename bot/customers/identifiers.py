@@ -62,8 +62,8 @@ _LABEL_MARK = "\x00"
 _CHUNK = re.compile(r"[^\s()\[\]{}<>「」『』【】〈〉《》〔〕:;,、。\x00\x01]+")
 # One name: the rest of a part between two cut-outs is still one name ("山田 太郎").
 _NAME_PART = re.compile(r"[^\n,、，;；]+")
-# A membership or order number: ASCII letters and digits in groups joined by - _ . /
-_CODE = re.compile(r"#?[A-Za-z0-9]+(?:[-_./][A-Za-z0-9]+)*", re.ASCII)
+# A membership or order number: ASCII letters and digits in groups joined by - _ . / or a dash
+_CODE = re.compile(r"#?[A-Za-z0-9]+(?:[-_./‐‑‒–—―−ー][A-Za-z0-9]+)*")
 _DATE = re.compile(r"\d{2,4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?", re.ASCII)  # a date is no identifier
 _CODE_PREFIX = re.compile(r"^(?:#|no\.?(?=\d))", re.IGNORECASE)
 _CODE_MIN_DIGITS = 3  # fewer, and only after a label: 山田 3世 is a name
@@ -138,7 +138,11 @@ def normalize(text: str) -> str:
 
 def name_key(text: str) -> str:
     """The key of a name: as `normalize`, without a courtesy title at the end."""
-    folded = unicodedata.normalize("NFKC", text).rstrip()
+    folded = unicodedata.normalize("NFKC", text)
+    end = len(folded)
+    while end and _mark_only(folded[end - 1]):
+        end -= 1
+    folded = folded[:end]  # 山田(様) is 山田様
     for title in _HONORIFICS:
         if folded.endswith(title):
             return normalize(folded[: -len(title)]) or normalize(folded)
@@ -150,8 +154,13 @@ def number_key(text: str) -> str:
     return normalize(_CODE_PREFIX.sub("", unicodedata.normalize("NFKC", text).strip()))
 
 
+def _mark_only(ch: str) -> bool:
+    """Punctuation or space, even after NFKC (a voiced sound mark ﾞ belongs to its letter)."""
+    return not any(unicodedata.category(c)[0] in "LNM" for c in unicodedata.normalize("NFKC", ch))
+
+
 def _matchable(text: str) -> bool:
-    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+    return any(unicodedata.category(ch)[0] in "LN" for ch in unicodedata.normalize("NFKC", text))
 
 
 def parse_identifier(text: str) -> Identifier:
@@ -186,23 +195,29 @@ _MARKS = {_USED: "\x01", _LABEL: "\x00"}
 
 
 class _Folded:
-    """`text` after NFKC, character by character, remembering which written character each
-    folded one came from, so a span found in the folded text is cut from the text as written."""
+    """`text` after NFKC, a character (with the marks that follow it: ﾀﾞ) at a time, remembering
+    which written characters each folded one came from, so a span found in the folded text is
+    cut from the text as written."""
 
     def __init__(self, text: str) -> None:
         pieces: list[str] = []
-        owner: list[int] = []
-        for index, ch in enumerate(text):
-            folded = unicodedata.normalize("NFKC", ch)
+        owner: list[tuple[int, int]] = []  # folded character -> written [first, last)
+        index = 0
+        while index < len(text):
+            last = index + 1
+            while last < len(text) and _joins_previous(text[last]):
+                last += 1
+            folded = unicodedata.normalize("NFKC", text[index:last])
             pieces.append(folded)
-            owner.extend([index] * len(folded))
+            owner.extend([(index, last)] * len(folded))
+            index = last
         self.written = text
         self.text = "".join(pieces)
         self._owner = owner
         self.taken = bytearray(len(text))
 
     def _span(self, start: int, end: int) -> tuple[int, int]:
-        return self._owner[start], self._owner[end - 1] + 1
+        return self._owner[start][0], self._owner[end - 1][1]
 
     def take(self, start: int, end: int, mark: int = _USED) -> tuple[int, str]:
         """Mark the folded span [start, end) as taken; its position and text as written."""
@@ -216,9 +231,9 @@ class _Folded:
 
     def masked(self) -> str:
         """The folded text with every taken character replaced by its mark (lengths kept)."""
+        marks = (self.taken[first] for first, _ in self._owner)
         return "".join(
-            _MARKS[self.taken[self._owner[i]]] if self.taken[self._owner[i]] else ch
-            for i, ch in enumerate(self.text)
+            _MARKS[mark] if mark else ch for mark, ch in zip(marks, self.text, strict=True)
         )
 
     def rest(self) -> str:
@@ -233,6 +248,11 @@ class _Folded:
 
 
 Found = list[tuple[int, Identifier]]
+
+
+def _joins_previous(ch: str) -> bool:
+    """A combining mark, or a half-width voiced sound mark (ﾞ ﾟ): NFKC joins it to the letter."""
+    return ch in "\uff9e\uff9f" or unicodedata.category(ch).startswith("M")
 
 
 def _emails(folded: _Folded) -> Found:
@@ -252,12 +272,20 @@ def _phones(folded: _Folded) -> Found:
         if ")" not in match.raw_string:
             while start < end and not text[start].isdigit() and text[start] != "+":
                 start += 1
+        while end > start and not text[end - 1].isdigit():  # "090-1234-5678ー 2026…"
+            end -= 1
         if start == end or not folded.is_free(start, end):
             continue
         at, written = folded.take(start, end)
         key = _phone_key(match.number)
         found.append((at, Identifier(text=written, kind=KIND_PHONE, normalized=key)))
     return found
+
+
+def _is_code(chunk: str, min_digits: int = _CODE_MIN_DIGITS) -> bool:
+    if not _CODE.fullmatch(chunk) or _DATE.fullmatch(chunk):
+        return False
+    return sum(ch.isdigit() for ch in chunk) >= min_digits
 
 
 def _after_label(text: str, start: int) -> bool:
@@ -275,42 +303,71 @@ def _numbers(folded: _Folded) -> Found:
     found = []
     for match in _CHUNK.finditer(text):
         chunk = match.group()
-        if not _CODE.fullmatch(chunk) or _DATE.fullmatch(chunk):
-            continue
-        digits = sum(ch.isdigit() for ch in chunk)
-        if digits >= _CODE_MIN_DIGITS or (digits and _after_label(text, match.start())):
+        if _is_code(chunk) or (_is_code(chunk, 1) and _after_label(text, match.start())):
             at, written = folded.take(match.start(), match.end())
             key = number_key(written)
             found.append((at, Identifier(text=written, kind=KIND_NUMBER, normalized=key)))
     return found
 
 
-_PAIRS = {"(": ")", "（": "）", "「": "」", "『": "』", "【": "】", "[": "]", "［": "］"}
+_PAIRS = {"(": ")", "[": "]", "「": "」", "『": "』", "【": "】"}  # after NFKC
 
 
 def _tidy_name(text: str) -> str:
     text = " ".join(_EMPTY_BRACKETS.sub(" ", text).split())
     start, end = 0, len(text)
-    while start < end and not _matchable(text[start]):
+    while start < end and _mark_only(text[start]):
         start += 1
-    while end > start and not _matchable(text[end - 1]):
+    while end > start and _mark_only(text[end - 1]):
         end -= 1
     name = text[start:end]
     # 山田(ヤマダ) keeps its closing bracket.
+    folded, following = unicodedata.normalize("NFKC", name), text[end : end + 1]
     for opening, closing in _PAIRS.items():
-        if name.count(opening) > name.count(closing) and text[end : end + 1] == closing:
-            name += closing
+        if folded.count(opening) > folded.count(closing) and _fold(following) == closing:
+            name += following
+            break
     return name
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
 
 
 def _names(rest: str) -> Found:
     found = []
     for match in _NAME_PART.finditer(rest):
         name = _tidy_name(match.group())
+        if _is_code(unicodedata.normalize("NFKC", name)):  # "000@": marks hid a number
+            found.append((match.start(), Identifier(name, KIND_NUMBER, number_key(name))))
+            continue
         key = name_key(name) if name else ""
         if _matchable(key):
             found.append((match.start(), Identifier(text=name, kind=KIND_TEXT, normalized=key)))
     return found
+
+
+_SETTLE_ROUNDS = 3  # each round reads a shorter name; real text settles in one
+
+
+def _part(part: str, *, rounds: int = _SETTLE_ROUNDS) -> list[Identifier]:
+    folded = _Folded(part)
+    shaped = [*_emails(folded), *_phones(folded), *_numbers(folded)]
+    names = [name for _, name in _names(folded.rest())]
+    if rounds:
+        # A name is what the desk's modal shows on a line of its own: read alone, it must stay
+        # what it is. Context can hide a number in it ("5678#" after a phone the matcher
+        # refused): then the name stands for what it holds, read once more.
+        settled: list[Identifier] = []
+        for name in names:
+            again = _part(name.text, rounds=rounds - 1)
+            settled += [name] if _same(again, name) else again
+        names = settled
+    return [*names, *(identifier for _, identifier in sorted(shaped, key=lambda f: f[0]))]
+
+
+def _same(found: list[Identifier], identifier: Identifier) -> bool:
+    return [(i.kind, i.normalized) for i in found] == [(identifier.kind, identifier.normalized)]
 
 
 def extract_identifiers(text: str) -> list[Identifier]:
@@ -319,10 +376,7 @@ def extract_identifiers(text: str) -> list[Identifier]:
     taken out, then those in the order written. One identifier per key."""
     unique: dict[str, Identifier] = {}
     for part in _PARTS.split(text):
-        if not part.strip():
-            continue
-        folded = _Folded(part)
-        shaped = [*_emails(folded), *_phones(folded), *_numbers(folded)]
-        for _, identifier in [*_names(folded.rest()), *sorted(shaped, key=lambda f: f[0])]:
-            unique.setdefault(identifier.normalized, identifier)
+        if part.strip():
+            for identifier in _part(part):
+                unique.setdefault(identifier.normalized, identifier)
     return list(unique.values())
