@@ -57,11 +57,8 @@ _LABELS = re.compile(
     r"[:.]?",
     re.IGNORECASE,
 )
-_LABEL_MARK = "\x00"
 # A run of text between spaces, brackets and the other marks that end a word.
 _CHUNK = re.compile(r"[^\s()\[\]{}<>「」『』【】〈〉《》〔〕:;,、。\x00\x01]+")
-# One name: the rest of a part between two cut-outs is still one name ("山田 太郎").
-_NAME_PART = re.compile(r"[^\n,、，;；]+")
 # A membership or order number: ASCII letters and digits in groups joined by - _ . / or a dash
 _CODE = re.compile(r"#?[A-Za-z0-9]+(?:[-_./‐‑‒–—―−ー][A-Za-z0-9]+)*")
 _DATE = re.compile(r"\d{2,4}[-/.]\d{1,2}(?:[-/.]\d{1,2})?", re.ASCII)  # a date is no identifier
@@ -322,29 +319,25 @@ def _tidy_name(text: str) -> str:
         end -= 1
     name = text[start:end]
     # 山田(ヤマダ) keeps its closing bracket.
-    folded, following = unicodedata.normalize("NFKC", name), text[end : end + 1]
+    folded = unicodedata.normalize("NFKC", name)
+    following = text[end : end + 1]
     for opening, closing in _PAIRS.items():
-        if folded.count(opening) > folded.count(closing) and _fold(following) == closing:
+        if folded.count(opening) > folded.count(closing) and (
+            unicodedata.normalize("NFKC", following) == closing
+        ):
             name += following
             break
     return name
 
 
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
-
-
-def _names(rest: str) -> Found:
-    found = []
-    for match in _NAME_PART.finditer(rest):
-        name = _tidy_name(match.group())
-        if _is_code(unicodedata.normalize("NFKC", name)):  # "000@": marks hid a number
-            found.append((match.start(), Identifier(name, KIND_NUMBER, number_key(name))))
-            continue
-        key = name_key(name) if name else ""
-        if _matchable(key):
-            found.append((match.start(), Identifier(text=name, kind=KIND_TEXT, normalized=key)))
-    return found
+def _name(rest: str) -> Identifier | None:
+    """What is left of a part once the rest is taken out: one name, however many words
+    ("山田 090-… 太郎" is 山田 太郎)."""
+    name = _tidy_name(rest)
+    if _is_code(unicodedata.normalize("NFKC", name)):  # "000@": marks hid a number
+        return Identifier(text=name, kind=KIND_NUMBER, normalized=number_key(name))
+    key = name_key(name) if name else ""
+    return Identifier(text=name, kind=KIND_TEXT, normalized=key) if _matchable(key) else None
 
 
 _SETTLE_ROUNDS = 3  # each round reads a shorter name; real text settles in one
@@ -353,7 +346,8 @@ _SETTLE_ROUNDS = 3  # each round reads a shorter name; real text settles in one
 def _part(part: str, *, rounds: int = _SETTLE_ROUNDS) -> list[Identifier]:
     folded = _Folded(part)
     shaped = [*_emails(folded), *_phones(folded), *_numbers(folded)]
-    names = [name for _, name in _names(folded.rest())]
+    name = _name(folded.rest())
+    names = [name] if name else []
     if rounds:
         # A name is what the desk's modal shows on a line of its own: read alone, it must stay
         # what it is. Context can hide a number in it ("5678#" after a phone the matcher
