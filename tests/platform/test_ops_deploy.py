@@ -208,8 +208,9 @@ def test_the_app_connects_with_the_compose_url_and_a_password_it_could_not_hold(
     compose = yaml.safe_load((PROJECT_ROOT / "compose.yaml").read_text())
     url = make_url(compose["services"]["app-1"]["environment"]["DATABASE_URL"])
     here = make_url(server)
-    local = url.set(host=here.host, port=here.port, username=here.username)
-    local = local.set(database=here.database).render_as_string(hide_password=False)
+    local = url.set(
+        host=here.host, port=here.port, username=here.username, database=here.database
+    ).render_as_string(hide_password=False)
     probe = (
         "import os\n"
         "from bot.config import load_settings\n"
