@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import stat
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -23,16 +25,31 @@ ENV = {
 }
 
 
+def same_clock() -> dict[str, str]:
+    """What moves this process's date (libfaketime, for the runs a year ahead and back), so the
+    command's "this month" is the test's."""
+    names = ("LD_PRELOAD", "FAKETIME", "FAKETIME_NO_CACHE", "DONT_FAKE_MONOTONIC")
+    return {name: os.environ[name] for name in names if name in os.environ}
+
+
 def run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", "export", *args],
         cwd=PROJECT_ROOT,
-        env={**ENV, "DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
+        env={**ENV, "DATABASE_URL": url, "PATH": "/usr/bin:/bin", **same_clock()},
         capture_output=True,
         text=True,
         timeout=120,
         umask=0o022,  # a usual login shell's: the CSV's own mode must keep narratives private
     )
+
+
+def recent_range(moment: datetime) -> list[str]:
+    """`--from LAST-MONTH --to THIS-MONTH` in the desk's default time zone: it holds `moment`
+    (an hour ago, say) on any date the tests run."""
+    local = moment.astimezone(ZoneInfo("Asia/Tokyo"))
+    before = local.replace(day=1) - timedelta(days=1)
+    return ["--from", f"{before:%Y-%m}", "--to", f"{local:%Y-%m}"]
 
 
 def one_line(result: subprocess.CompletedProcess[str]) -> str:
@@ -67,11 +84,15 @@ def test_the_command_line_export_writes_the_csv_and_is_audited(
         assert reversed_range.returncode == 2 and "backwards" in reversed_range.stderr
 
 
+AN_HOUR_AGO = datetime.now(UTC) - timedelta(hours=1)
+RECENT = recent_range(AN_HOUR_AGO)
+
+
 def test_an_unmigrated_database_is_refused_and_no_database_file_is_made(
     database_url: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "cases.csv"
-    missing = run(database_url, "--from", "2026-11", "--out", str(out))
+    missing = run(database_url, *RECENT, "--out", str(out))
     line = one_line(missing)
     assert line.startswith("harassment-desk: DATABASE_URL: ")
     assert line.endswith("run harassment-desk migrate first, with the same settings")
@@ -80,7 +101,7 @@ def test_an_unmigrated_database_is_refused_and_no_database_file_is_made(
         assert "there is no database at" in line
         assert not (tmp_path / "desk.db").exists()  # no empty database left behind
         (tmp_path / "desk.db").touch()  # e.g. one an older version left: still not migrated
-        again = one_line(run(database_url, "--from", "2026-11", "--out", str(out)))
+        again = one_line(run(database_url, *RECENT, "--out", str(out)))
         assert "never migrated" in again and again.endswith("with the same settings")
     else:
         assert "never migrated" in line
@@ -91,13 +112,13 @@ def test_an_out_path_that_cannot_be_written_is_one_line_and_not_audited(
 ) -> None:
     with database(database_url) as (_engine, sessions):
         with sessions.begin() as session:
-            add_case(session, datetime(2026, 11, 3, 2, 0, tzinfo=UTC))
-        line = one_line(run(database_url, "--from", "2026-11", "--out", "/nonexistent/x.csv"))
+            add_case(session, AN_HOUR_AGO)
+        line = one_line(run(database_url, *RECENT, "--out", "/nonexistent/x.csv"))
         assert line == (
             "harassment-desk: --out /nonexistent/x.csv: cannot write the file (No such file or "
             "directory): create the folder /nonexistent or choose another --out"
         )
-        folder = one_line(run(database_url, "--from", "2026-11", "--out", str(tmp_path)))
+        folder = one_line(run(database_url, *RECENT, "--out", str(tmp_path)))
         assert folder.startswith(f"harassment-desk: --out {tmp_path}: cannot write the file")
         with sessions() as session:
             audit = session.scalars(select(CaseEvent).where(CaseEvent.action == "export")).all()
@@ -107,9 +128,9 @@ def test_an_out_path_that_cannot_be_written_is_one_line_and_not_audited(
 def test_a_csv_with_narratives_is_created_private(database_url: str, tmp_path: Path) -> None:
     with database(database_url) as (_engine, sessions):
         with sessions.begin() as session:
-            add_case(session, datetime(2026, 11, 3, 2, 0, tzinfo=UTC))
+            add_case(session, AN_HOUR_AGO)
         private = tmp_path / "with-text.csv"
-        done = run(database_url, "--from", "2026-11", "--with-text", "--out", str(private))
+        done = run(database_url, *RECENT, "--with-text", "--out", str(private))
         assert done.returncode == 0, done.stderr
         assert "土下座" in private.read_text(encoding="utf-8-sig")
         assert stat.S_IMODE(private.stat().st_mode) == 0o600
@@ -117,12 +138,12 @@ def test_a_csv_with_narratives_is_created_private(database_url: str, tmp_path: P
         existing = tmp_path / "existing.csv"
         existing.write_bytes(b"")
         existing.chmod(0o644)
-        again = run(database_url, "--from", "2026-11", "--with-text", "--out", str(existing))
+        again = run(database_url, *RECENT, "--with-text", "--out", str(existing))
         assert again.returncode == 0, again.stderr
         assert stat.S_IMODE(existing.stat().st_mode) == 0o600
         # Without narratives the umask decides (here 022); standard output is unaffected.
         plain = tmp_path / "plain.csv"
-        assert run(database_url, "--from", "2026-11", "--out", str(plain)).returncode == 0
+        assert run(database_url, *RECENT, "--out", str(plain)).returncode == 0
         assert stat.S_IMODE(plain.stat().st_mode) == 0o644
-        piped = run(database_url, "--from", "2026-11", "--with-text", "--out", "-")
+        piped = run(database_url, *RECENT, "--with-text", "--out", "-")
         assert piped.returncode == 0 and "土下座" in piped.stdout

@@ -19,9 +19,8 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -142,13 +141,6 @@ def admin(
     )
 
 
-def tokyo_months(moment: datetime) -> tuple[str, str]:
-    """(last month, this month) in the desk's default time zone, as `export` takes them."""
-    local = moment.astimezone(ZoneInfo("Asia/Tokyo"))
-    first = local.replace(day=1) - timedelta(days=1)
-    return f"{first:%Y-%m}", f"{local:%Y-%m}"
-
-
 def test_admin_commands_open_the_services_database_not_the_callers(
     installed: Path, tmp_path: Path
 ) -> None:
@@ -167,19 +159,19 @@ def test_admin_commands_open_the_services_database_not_the_callers(
     assert "database is at the newest schema" in migrated.stdout
     assert str(service_db) in migrated.stderr  # `migrate` names the file it upgraded
     assert (service_db.stat().st_mode & 0o777) == 0o600  # the unit's UMask=0077
-    now = datetime.now(UTC)
+    # The wrapper gives the command a clean environment (no libfaketime either): a month long
+    # past is not in the future on any date the test may run under.
     with database(f"sqlite:///{service_db}") as (_, sessions), sessions.begin() as session:
-        add_case(session, now - timedelta(hours=1), location="渋谷店")
-    first, last = tokyo_months(now)
+        add_case(session, datetime(2020, 1, 15, 3, 0, tzinfo=UTC), location="渋谷店")
     exported = admin(
-        installed, "export", "--from", first, "--to", last, "--out", "-", env=stray, cwd=elsewhere
+        installed, "export", "--from", "2020-01", "--out", "-", env=stray, cwd=elsewhere
     )
     assert exported.returncode == 0, exported.stderr
     rows = list(csv.DictReader(io.StringIO(exported.stdout.lstrip("\ufeff"))))
     assert [row["location"] for row in rows] == ["渋谷店"]
     purge = admin(installed, "purge", "--dry-run", env=stray, cwd=elsewhere)
     assert purge.returncode == 0, purge.stderr
-    assert purge.stdout.startswith("purge: would delete 0 cases")  # reported an hour ago
+    assert purge.stdout.startswith("purge: would delete 1 cases")  # past RETENTION=1095d
     assert sorted(p.name for p in elsewhere.iterdir()) == [".env"]  # no other database made
 
 
