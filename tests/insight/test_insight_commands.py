@@ -155,7 +155,16 @@ def test_stats_posts_the_report_and_a_chart_in_the_desk_channel(app: AppHarness)
     assert "土下座" not in text
 
 
-def test_the_uploaded_chart_counts_cases_and_hides_counts_under_3(app: AppHarness) -> None:
+@pytest.fixture
+def december(slack: SlackStandIn, database_url: str) -> Iterator[AppHarness]:
+    # The app's clock in December 2026, so that "stats 2026-11" is last month on any real date.
+    clock = FrozenClock(datetime(2026, 12, 7, 10, 0, tzinfo=TOKYO).astimezone(UTC))
+    with AppHarness(slack, database_url, clock=clock) as harness:
+        yield harness
+
+
+def test_the_uploaded_chart_counts_cases_and_hides_counts_under_3(december: AppHarness) -> None:
+    app = december
     seed(app)  # November: 1 case in one category, 3 cases in two categories each
     command(app, "stats 2026-11", DESK)
     files = app.slack.wait_for(lambda: desk_files(app.slack, DESK_CHANNEL) or None, timeout=20)
