@@ -117,6 +117,9 @@ def test_compose_file_is_valid_with_postgresql_and_two_http_replicas(tmp_path: P
         assert app["command"] == ["run", "--http"]
         assert app["environment"]["DATABASE_URL"].startswith("postgresql://desk")
         assert app["depends_on"]["db"]["condition"] == "service_healthy"
+        # Container defaults where .env says nothing (a setting in .env wins: see below).
+        assert app["environment"]["LOG_FORMAT"] == "json"
+        assert app["environment"]["DATABASE_WAIT"] == "120s"
     # .env copied from .env.example as it is: the file refuses to render, naming the missing one.
     example = (PROJECT_ROOT / ".env.example").read_text()
     missing = render_compose(tmp_path, example)
