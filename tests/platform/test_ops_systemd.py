@@ -30,6 +30,8 @@ from tests.insight.support import add_case, database
 UNIT = PROJECT_ROOT / "deploy" / "harassment-desk.service"
 WRAPPER = PROJECT_ROOT / "deploy" / "harassment-desk-admin"
 BINARY = Path(sys.executable).parent / "harassment-desk"
+# Restart back-off keys of systemd 254 and later: Debian 12's systemd 252 warns and ignores them.
+NEWER_THAN_DEBIAN_12 = {"RestartSteps", "RestartMaxDelaySec"}
 SLACK = (
     "SLACK_BOT_TOKEN=xoxb-1\n"
     "SLACK_SIGNING_SECRET=0123456789abcdef0123456789abcdef\n"
@@ -106,7 +108,16 @@ def test_the_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
         UNIT.read_text().replace("/opt/harassment-desk/bin/harassment-desk", str(BINARY))
     )
     result = subprocess.run([analyze, "verify", str(unit)], capture_output=True, text=True)
-    assert result.returncode == 0 and result.stderr == "", result.stderr  # no unknown keys
+    assert result.returncode == 0, result.stderr
+    # No warnings, except for keys newer than the systemd here (which it ignores, as documented).
+    unknown = re.compile(r"Unknown key '(\w+)' in section \[Service\], ignoring\.$")
+    warnings = [line for line in result.stderr.splitlines() if line.strip()]
+    not_newer = [
+        line
+        for line in warnings
+        if not ((m := unknown.search(line)) and m.group(1) in NEWER_THAN_DEBIAN_12)
+    ]
+    assert not_newer == [], result.stderr
 
 
 def test_the_wrapper_is_valid_posix_sh() -> None:
