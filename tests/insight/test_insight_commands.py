@@ -16,11 +16,11 @@ from sqlalchemy import select
 from bot.clock import FrozenClock
 from bot.deskhours.hours import parse_timezone
 from bot.export.csvfile import COLUMNS
+from bot.standin import SlackStandIn
 from storage.models import CaseEvent, CaseStatus
 from storage.repositories import customers as customers_repo
 from tests.harness import DESK_CHANNEL, DESK_STAFF, OUTSIDER, AppHarness
 from tests.insight.support import add_case
-from tests.slack_standin import SlackStandIn
 
 TOKYO = parse_timezone("Asia/Tokyo")
 DESK = DESK_STAFF[0]

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 
+from bot.standin import SlackStandIn
 from storage.models import Base, Case, CaseEvent, CaseMessage, CheckIn, OutboxMessage
 from tests.desk_support import click, report, wait_private_reply, wait_thread
 from tests.harness import (
@@ -25,7 +26,6 @@ from tests.harness import (
     base_env,
 )
 from tests.home.test_home import open_home, wait_home
-from tests.slack_standin import SlackStandIn
 
 NARRATIVE = "Kasuhara narrative 7f3a: he said he knows where I live."
 KEPT = "Held narrative 91bc: kept for the court case."
