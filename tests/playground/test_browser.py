@@ -110,3 +110,30 @@ def test_report_acknowledge_converse_checkin_and_home(playground: Playground, br
     expect(home).to_contain_text("相談窓口")
     expect(home).to_contain_text("対応中の案件")
     shot(page, "home")
+
+
+def test_typed_text_shortcuts_and_private_answers_look_as_in_slack(
+    playground: Playground, browser: Any
+) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 860}, locale="en-US")
+    page.goto(playground.url)
+    act_as(page, "Alex Morgan")
+    page.get_by_role("button", name="# general").click()
+
+    # What a person types is shown as typed: markup formats, HTML stays text.
+    say(page, "<b>not bold</b> & *bold* _slanted_")
+    typed = message_with(page, "<b>not bold</b> &")
+    expect(typed.locator("b")).to_have_text("bold")
+    expect(typed.locator("i")).to_have_text("slanted")
+
+    # The app's answer to a command is shown to the one who typed it only.
+    say(page, "/harassment help")
+    expect(page.locator("main .ephemeral")).to_contain_text("Only visible to you")
+
+    # The message shortcut on a colleague's message opens the form, filled in from it.
+    colleague = message_with(page, "先ほどのお客様")
+    colleague.hover()
+    colleague.get_by_role("button", name="More actions").click()
+    page.get_by_role("menuitem", name="Report this harassment").click()
+    form = page.get_by_role("dialog", name="Report harassment")
+    expect(form).to_contain_text("Filled in from")

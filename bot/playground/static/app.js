@@ -354,9 +354,9 @@ function author(m) {
 }
 function messageBody(m, ctx) {
   if (m.subtype === "tombstone") return $("div", { class: "bk-hint" }, tr("deleted"));
-  const rich = (m.blocks || []).some((b) => b.type !== "rich_text");
-  if (rich) return blocks(m.blocks, ctx);
-  if ((m.blocks || []).length) return blocks(m.blocks, ctx);
+  // A person's message: Slack's composer turns *bold* and friends into rich text as they type,
+  // which is what rendering its wire text as mrkdwn shows.
+  if ((m.blocks || []).some((b) => b.type !== "rich_text")) return blocks(m.blocks, ctx);
   return $("div", { class: "mrkdwn", html: mrkdwn(m.text) });
 }
 function messageNode(m, channel, inThread) {
