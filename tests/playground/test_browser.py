@@ -137,3 +137,12 @@ def test_typed_text_shortcuts_and_private_answers_look_as_in_slack(
     page.get_by_role("menuitem", name="Report this harassment").click()
     form = page.get_by_role("dialog", name="Report harassment")
     expect(form).to_contain_text("Filled in from")
+
+    # The app's own check answers with response_action errors, shown under the field.
+    form.get_by_label("When did it happen?").fill("2099-01-01T10:00")
+    form.get_by_role("button", name="Send report").click()
+    in_the_future = "This time is in the future. When did it happen?"
+    expect(form.get_by_role("alert")).to_have_text(in_the_future)
+    form.get_by_label("When did it happen?").fill("")
+    form.get_by_role("button", name="Send report").click()
+    expect(form).to_contain_text("on its way to the consultation desk")

@@ -507,6 +507,8 @@ function modal() {
       $("footer", {}, $("button", { type: "button", class: "bk-button", onclick: close }, plain(view.close) || tr(view.submit ? "cancel" : "close")), view.submit ? submit : null)));
   overlay._ctx = ctx;
   if (old) old.replaceWith(overlay); else document.body.append(overlay);
+  const firstError = overlay.querySelector(".bk-error, .problem");
+  if (firstError) firstError.scrollIntoView({ block: "center" });
 }
 
 function render(force) {
