@@ -301,6 +301,12 @@ class ClientSide:
             event["view"] = _copy(home)
         self.sender.event(event)
 
+    def upload(self, user_id: Any, name: str, mimetype: str, content: bytes) -> dict[str, Any]:
+        """A file chosen in a modal's file_input: Slack stores it first and puts the file object
+        in the submission's state."""
+        user = self._person(user_id).id
+        return self.slack.add_file(user, name, content, mimetype=mimetype or None)
+
     def fast_forward(self, seconds: float) -> None:
         if not 0 < seconds <= 90 * 86400:
             raise RefusedInput("fast-forward by up to 90 days")

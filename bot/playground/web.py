@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import html
 import json
 from collections.abc import Callable, Iterable
@@ -21,8 +23,14 @@ STATIC = {
     "/app.css": ("app.css", "text/css; charset=utf-8"),
 }
 STRINGS_PREFIX = "playground."
+UPLOAD_PATH = "/api/upload"
 FONT_FILE = "ipaexg.ttf"
 MAX_BODY = 256 * 1024
+# A file from the computer arrives base64-encoded in JSON. Slack takes far larger files; the
+# playground keeps them in memory, so it stops at a size that still shows the app's own refusal
+# of evidence over 10 MB.
+MAX_UPLOAD_BYTES = 15 * 1024 * 1024
+MAX_UPLOAD_BODY = MAX_UPLOAD_BYTES * 4 // 3 + 64 * 1024
 # The page is served to this machine's browser only; nothing else may frame or script it.
 SECURITY_HEADERS = [
     ("X-Content-Type-Options", "nosniff"),
@@ -101,7 +109,19 @@ def _routes(client: ClientSide) -> dict[str, Callable[[dict[str, Any]], None]]:
         ),
         "/api/home": lambda b: client.open_home(b.get("user")),
         "/api/forward": lambda b: client.fast_forward(float(b.get("seconds") or 0)),
+        UPLOAD_PATH: lambda b: None,  # answered with the file object (see _serve)
     }
+
+
+def _upload(client: ClientSide, body: dict[str, Any]) -> dict[str, Any]:
+    try:
+        content = base64.b64decode(str(body.get("data") or ""), validate=True)
+    except binascii.Error:
+        raise RefusedInput("the file could not be read") from None
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise RefusedInput("too_large")
+    name = _text(body, "name")[:255]
+    return client.upload(body.get("user"), name, str(body.get("mimetype") or ""), content)
 
 
 class PageApp:
@@ -167,11 +187,13 @@ def _serve(
             if not environ.get("CONTENT_TYPE", "").startswith("application/json"):
                 return _json(start_response, "415 Unsupported Media Type", {"ok": False})
             length = int(environ.get("CONTENT_LENGTH") or 0)
-            if length > MAX_BODY:
+            if length > (MAX_UPLOAD_BODY if path == UPLOAD_PATH else MAX_BODY):
                 return _json(start_response, "413 Payload Too Large", {"ok": False})
             body = json.loads(environ["wsgi.input"].read(length) or b"{}")
             if not isinstance(body, dict):
                 raise RefusedInput("the body must be a JSON object")
+            if path == UPLOAD_PATH:
+                return _json(start_response, "200 OK", {"ok": True, "file": _upload(client, body)})
             routes[path](body)
             return _json(start_response, "200 OK", {"ok": True})
     except (RefusedInput, ValueError, KeyError) as exc:

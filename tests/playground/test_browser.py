@@ -11,6 +11,7 @@ from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
+from tests.conversation_support import png_bytes
 from tests.playground.conftest import SCREENSHOTS, Playground
 
 # A busy 2-core machine: the app may take a while, but each wait ends as soon as the text shows.
@@ -144,5 +145,16 @@ def test_typed_text_shortcuts_and_private_answers_look_as_in_slack(
     in_the_future = "This time is in the future. When did it happen?"
     expect(form.get_by_role("alert")).to_have_text(in_the_future)
     form.get_by_label("When did it happen?").fill("")
+
+    # A file from the computer goes with the report and reaches the case thread.
+    form.get_by_label("Evidence (screenshots, recordings, documents)").set_input_files(
+        files=[{"name": "counter.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
+    expect(form).to_contain_text("📎 counter.png")
     form.get_by_role("button", name="Send report").click()
     expect(form).to_contain_text("on its way to the consultation desk")
+    form.get_by_role("button", name="Close").last.click()
+    act_as(page, "Sam Lee")
+    case = message_with(page, "先ほどのお客様")
+    case.get_by_role("button", name=re.compile("replies")).click()
+    expect(page.get_by_role("complementary", name="Thread")).to_contain_text("📎 counter.png")

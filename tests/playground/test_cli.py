@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 import socket
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import psutil
 import requests
 
+from bot.playground.web import MAX_UPLOAD_BYTES
 from tests.harness import PROJECT_ROOT, free_port
 from tests.playground.conftest import Playground
 
@@ -84,3 +86,21 @@ def test_a_browser_without_javascript_gets_a_plain_message(playground: Playgroun
     assert "The playground needs JavaScript" in text
     assert page.text.index("<noscript>") < page.text.index("<script")
     assert "Slack には接続していません" in page.text  # the banner is there without the script
+
+
+def test_a_file_larger_than_the_playground_takes_is_refused(playground: Playground) -> None:
+    too_large = base64.b64encode(b"\0" * (MAX_UPLOAD_BYTES + 1)).decode()
+    answer = requests.post(
+        f"{playground.url}api/upload",
+        json={"user": "U0PGEMPEN1", "name": "huge.bin", "mimetype": "", "data": too_large},
+        timeout=60,
+    )
+    assert answer.status_code == 400
+    assert answer.json() == {"ok": False, "error": "too_large"}
+    fits = base64.b64encode(b"evidence").decode()
+    answer = requests.post(
+        f"{playground.url}api/upload",
+        json={"user": "U0PGEMPEN1", "name": "note.txt", "mimetype": "text/plain", "data": fits},
+        timeout=60,
+    )
+    assert answer.ok and answer.json()["file"]["name"] == "note.txt"

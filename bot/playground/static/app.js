@@ -69,6 +69,16 @@ function toast(text) {
   setTimeout(() => node.remove(), 4000);
 }
 
+const MAX_UPLOAD_BYTES = 15 * 1024 * 1024;
+function base64(file) {
+  return new Promise((done, fail) => {
+    const reader = new FileReader();
+    reader.onload = () => done(String(reader.result).split(",", 2)[1] || "");
+    reader.onerror = () => fail(reader.error);
+    reader.readAsDataURL(file);
+  });
+}
+
 // ------------------------------------------------------------------ time
 function zoned(epoch, zone) {
   const parts = {};
@@ -295,8 +305,31 @@ function element(ctx, block, el, inInput) {
       register(ctx, block, el, get, (v) => { input.value = v || ""; });
       return input;
     }
-    case "file_input":
-      return $("div", { class: "bk-file" }, tr("file_unavailable"));
+    case "file_input": {
+      // Chosen files are stored in the stand-in first, as Slack uploads them before the
+      // submission; the submission's state then carries their file objects.
+      const max = el.max_files || 10;
+      const input = $("input", { type: "file", multiple: max > 1, "aria-label": plain(block.label) || "file" });
+      if (el.filetypes) input.accept = el.filetypes.map((t) => `.${t}`).join(",");
+      const list = $("ul", { class: "bk-files" });
+      let files = [];
+      const show = () => list.replaceChildren(...files.map((f) => $("li", {}, `📎 ${f.name}`)));
+      input.addEventListener("change", async () => {
+        for (const file of [...input.files].slice(0, Math.max(0, max - files.length))) {
+          if (file.size > MAX_UPLOAD_BYTES) { toast(tr("file_too_large", { name: file.name })); continue; }
+          const res = await fetch("/api/upload", {
+            method: "POST", headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ user: S.me, name: file.name, mimetype: file.type, data: await base64(file) }),
+          });
+          if (res.ok) files.push((await res.json()).file);
+          else toast(tr("request_failed", { detail: res.status }));
+        }
+        input.value = "";
+        show();
+      });
+      register(ctx, block, el, () => files, (v) => { files = v || []; show(); });
+      return $("div", { class: "bk-file" }, input, list);
+    }
     case "image":
       return $("span", { class: "bk-image" }, tr("image", { alt: el.alt_text || "" }));
     default:
@@ -356,8 +389,9 @@ function messageBody(m, ctx) {
   if (m.subtype === "tombstone") return $("div", { class: "bk-hint" }, tr("deleted"));
   // A person's message: Slack's composer turns *bold* and friends into rich text as they type,
   // which is what rendering its wire text as mrkdwn shows.
-  if ((m.blocks || []).some((b) => b.type !== "rich_text")) return blocks(m.blocks, ctx);
-  return $("div", { class: "mrkdwn", html: mrkdwn(m.text) });
+  const files = (m.files || []).map((f) => $("div", { class: "bk-files" }, `📎 ${f.name || f.title || f.id}`));
+  if ((m.blocks || []).some((b) => b.type !== "rich_text")) return $("div", {}, blocks(m.blocks, ctx), files);
+  return $("div", {}, $("div", { class: "mrkdwn", html: mrkdwn(m.text) }), files);
 }
 function messageNode(m, channel, inThread) {
   const who = author(m);
