@@ -18,6 +18,7 @@ from tests.playground.conftest import SCREENSHOTS, Playground
 expect.set_options(timeout=45_000)
 
 NARRATIVE = "レジでお客様に30分以上大声で怒鳴られ、「顔を覚えたからな」と言われました。"
+MENTAL_ABUSE = "精神的な攻撃(脅迫・中傷・名誉毀損・侮辱・暴言)"
 DESK_MESSAGE = "ご報告ありがとうございます。今日お話しできる時間はありますか。"
 REPORTER_ANSWER = "15時以降なら大丈夫です。"
 
@@ -56,6 +57,8 @@ def test_report_acknowledge_converse_checkin_and_home(playground: Playground, br
     form.get_by_role("button", name="送信する").click()
     expect(form.get_by_role("alert").first).to_contain_text("この項目は必須です")
     form.get_by_role("textbox", name="何があったか").fill(NARRATIVE)
+    form.get_by_label("行為の種類(当てはまるものすべて)").select_option(label=MENTAL_ABUSE)
+    form.get_by_label("どのような場面で").select_option(label="対面")
     form.get_by_label("後日DMで様子を聞いてほしい").check()
     shot(page, "form")
     form.get_by_role("button", name="送信する").click()

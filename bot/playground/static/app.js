@@ -245,7 +245,7 @@ function element(ctx, block, el, inInput) {
     case "multi_static_select": case "multi_users_select": {
       const multi = el.type.startsWith("multi");
       const users = el.type.includes("users");
-      const sel = $("select", { class: "bk-select", multiple: multi, "aria-label": plain(el.placeholder) || plain(block.label) || tr("select") });
+      const sel = $("select", { class: "bk-select", multiple: multi, "aria-label": (inInput && plain(block.label)) || plain(el.placeholder) || tr("select") });
       if (!multi) sel.append($("option", { value: "" }, plain(el.placeholder) || tr(users ? "select_person" : "select")));
       const opts = users
         ? S.state.people.map((p) => ({ value: p.id, text: { text: p.real_name } }))
@@ -284,7 +284,7 @@ function element(ctx, block, el, inInput) {
     }
     case "datepicker": case "timepicker": case "datetimepicker": {
       const type = { datepicker: "date", timepicker: "time", datetimepicker: "datetime-local" }[el.type];
-      const input = $("input", { type, class: "bk-picker", "aria-label": plain(el.placeholder) || plain(block.label) || el.type });
+      const input = $("input", { type, class: "bk-picker", "aria-label": (inInput && plain(block.label)) || plain(el.placeholder) || el.type });
       if (el.type === "datepicker" && el.initial_date) input.value = el.initial_date;
       if (el.type === "timepicker" && el.initial_time) input.value = el.initial_time;
       if (el.type === "datetimepicker" && el.initial_date_time) input.value = epochToWall(el.initial_date_time);
@@ -570,13 +570,18 @@ function render(force) {
   modal();
 }
 async function refresh() {
-  const res = await fetch(`/api/state?user=${encodeURIComponent(S.me)}`);
+  const who = S.me;
+  const res = await fetch(`/api/state?user=${encodeURIComponent(who)}`);
+  // A poll for the person acted as before a switch must not paint over the new person's view.
+  if (who !== S.me) return;
   if (res.status === 503 && !S.state) {
     document.getElementById("root").replaceChildren($("p", { class: "hint", role: "status" }, S.strings.starting[document.body.dataset.lang]));
     return;
   }
   if (!res.ok) return;
-  S.state = await res.json();
+  const state = await res.json();
+  if (who !== S.me) return;
+  S.state = state;
   if (S.view) render(false);
 }
 function switchTo(id) {
