@@ -365,7 +365,14 @@ function blocks(list, ctx) {
       case "rich_text": out.append(richText(block)); break;
       case "input": {
         const error = ctx.errors && ctx.errors[block.block_id];
-        out.append($("div", { class: `bk-input${error ? " invalid" : ""}` },
+        // As in Slack, an error goes away once the person changes that field.
+        const clear = (ev) => {
+          const field = ev.currentTarget;
+          field.classList.remove("invalid");
+          field.querySelectorAll(".bk-error").forEach((e) => e.remove());
+          if (ctx.view_id && S.localErrors[ctx.view_id]) delete S.localErrors[ctx.view_id][block.block_id];
+        };
+        out.append($("div", { class: `bk-input${error ? " invalid" : ""}`, oninput: clear, onchange: clear },
           $("div", { class: "bk-label" }, plain(block.label), block.optional ? $("span", { class: "opt" }, tr("optional")) : null),
           element(ctx, block, block.element, true),
           block.hint ? $("div", { class: "bk-hint" }, plain(block.hint)) : null,
