@@ -1,4 +1,4 @@
-"""Slack's Block Kit limits (tests/slack_standin/data/blockkit_limits.json has the sources) and a
+"""Slack's Block Kit limits (bot/standin/data/blockkit_limits.json has the sources) and a
 check of blocks against them, for content that operators write (guidance)."""
 
 from __future__ import annotations

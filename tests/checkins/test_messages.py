@@ -14,8 +14,8 @@ from bot.checkins.messages import (
     status_line,
     talk_post,
 )
+from bot.standin import validate_message_blocks
 from storage.models import Case, CheckIn
-from tests.slack_standin import validate_message_blocks
 
 NOW = datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
 

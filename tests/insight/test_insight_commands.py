@@ -18,6 +18,7 @@ from bot.deskhours.hours import parse_timezone
 from bot.export import Labels
 from bot.export.csvfile import COLUMNS
 from bot.guidance import load_guidance
+from bot.standin import SlackStandIn
 from bot.stats.chart import FEW, FEW_HEIGHT, SEVERAL, Bar, Segment
 from bot.stats.figures import Month
 from bot.stats.service import chart_png
@@ -25,7 +26,6 @@ from storage.models import CaseEvent, CaseStatus
 from storage.repositories import customers as customers_repo
 from tests.harness import DESK_CHANNEL, DESK_STAFF, OUTSIDER, AppHarness
 from tests.insight.support import add_case
-from tests.slack_standin import SlackStandIn
 
 TOKYO = parse_timezone("Asia/Tokyo")
 DESK = DESK_STAFF[0]

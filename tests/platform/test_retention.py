@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 
+from bot.standin import SlackStandIn
 from storage.models import Base, Case, CaseEvent, CaseMessage, CheckIn, OutboxMessage
 from storage.repositories import awareness as awareness_repo
 from storage.repositories import customers as customers_repo
@@ -27,7 +28,6 @@ from tests.harness import (
     base_env,
 )
 from tests.home.test_home import open_home, wait_home
-from tests.slack_standin import SlackStandIn
 
 NARRATIVE = "Kasuhara narrative 7f3a: he said he knows where I live."
 KEPT = "Held narrative 91bc: kept for the court case."
