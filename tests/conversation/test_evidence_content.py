@@ -11,7 +11,7 @@ import resource
 import threading
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -48,7 +48,15 @@ def settled(app: AppHarness, case, count: int) -> list:
     return app.slack.wait_for(done, timeout=60)
 
 
-def send_files(app: AppHarness, case, files: list[tuple[str, bytes, str | None]]) -> None:
+def copies_when(app: AppHarness, case, count: int) -> list[dict[str, Any]]:
+    def found() -> list[dict[str, Any]] | None:
+        copies = bot_copies(app, case)
+        return copies if len(copies) == count else None
+
+    return app.slack.wait_for(found, timeout=30)
+
+
+def send_files(app: AppHarness, case, files: Sequence[tuple[str, bytes, str | None]]) -> None:
     root = receipt(app)
     objects = [
         app.slack.add_file(REPORTER_JA, name, data, mimetype=mimetype)
@@ -75,7 +83,7 @@ def test_an_iphone_heic_and_an_untyped_jpeg_reach_the_desk_without_gps(app: AppH
     assert [r.status for r in rows] == ["copied", "copied"] and all(
         r.metadata_stripped for r in rows
     )
-    copies = app.slack.wait_for(lambda: len(bot_copies(app, case)) == 2 and bot_copies(app, case))
+    copies = copies_when(app, case, 2)
     assert sorted(c["name"] for c in copies) == ["evidence-1.jpg", "evidence-2.jpg"]
     for copy in copies:
         data = app.slack.file_bytes(copy["id"])
@@ -117,7 +125,7 @@ def test_pdf_author_audio_tags_and_file_names_never_reach_the_desk_of_an_anonymo
     rows = settled(app, case, 5)
     assert [r.status for r in rows] == ["copied"] * 4 + ["refused"]
     assert rows[-1].refusal == "type"  # Office files carry authors, revisions, comments
-    copies = app.slack.wait_for(lambda: len(bot_copies(app, case)) == 4 and bot_copies(app, case))
+    copies = copies_when(app, case, 4)
     names = sorted(c["name"] for c in copies)
     assert names == ["evidence-1.pdf", "evidence-2.mp3", "evidence-3.png", "evidence-4.wav"]
     for copy in copies:
