@@ -57,6 +57,24 @@ def pdf_with_author() -> bytes:
     return out.getvalue()
 
 
+def pdf_with_a_photo() -> bytes:
+    """A PDF whose page shows a phone photo embedded as the whole JPEG file, EXIF and GPS too
+    (what "print to PDF" from a photo viewer makes)."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(64, 48))
+    photo = pikepdf.Stream(pdf, jpeg_with_gps())
+    photo.Type, photo.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+    photo.Width, photo.Height, photo.BitsPerComponent = 64, 48, 8
+    photo.ColorSpace, photo.Filter = pikepdf.Name.DeviceRGB, pikepdf.Name.DCTDecode
+    page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=photo))
+    page.Contents = pdf.make_stream(b"q 64 0 0 48 0 0 cm /Im0 Do Q")
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
 def _mp3_frames(count: int = 20) -> bytes:
     # MPEG-1 Layer III, 128 kbit/s, 44.1 kHz, no padding: 417-byte frames of silence.
     header = bytes([0xFF, 0xFB, 0x90, 0x64])

@@ -26,6 +26,7 @@ from tests.evidence_files import (
     heic_with_gps,
     jpeg_with_gps,
     mp3_with_tags,
+    pdf_with_a_photo,
     pdf_with_author,
     png_bomb,
     wav_with_info,
@@ -119,19 +120,20 @@ def test_pdf_author_audio_tags_and_file_names_never_reach_the_desk_of_an_anonymo
             ("alex.carter_voice_memo.mp3", mp3_with_tags(), "audio/mpeg"),
             ("Screenshot 2026-12-01 at 15.01.58.png", screenshot.getvalue(), "image/png"),
             ("alex.carter_call.wav", wav_with_info(), "audio/wav"),
+            ("scan.pdf", pdf_with_a_photo(), "application/pdf"),
             ("alex.carter_notes.docx", office_document(), None),
         ],
     )
-    rows = settled(app, case, 5)
-    assert [r.status for r in rows] == ["copied"] * 4 + ["refused"]
+    rows = settled(app, case, 6)
+    assert [r.status for r in rows] == ["copied"] * 5 + ["refused"]
     assert rows[-1].refusal == "type"  # Office files carry authors, revisions, comments
-    copies = copies_when(app, case, 4)
+    copies = copies_when(app, case, 5)
     names = sorted(c["name"] for c in copies)
-    assert names == ["evidence-1.pdf", "evidence-2.mp3", "evidence-3.png", "evidence-4.wav"]
+    assert names == [f"evidence-{n}" for n in ("1.pdf", "2.mp3", "3.png", "4.wav", "5.pdf")]
     for copy in copies:
         data = app.slack.file_bytes(copy["id"])
         assert data is not None and not any(marker in data for marker in IDENTIFYING), copy
-    app.slack.wait_for(lambda: "evidence-5" in desk_text(app, case))
+    app.slack.wait_for(lambda: "evidence-6" in desk_text(app, case))
     shown = desk_text(app, case)
     assert "alex.carter" not in shown and "15.01.58" not in shown
     reply = wait_dm_text(app, "alex.carter_notes.docx")  # the reporter hears of their own file

@@ -13,7 +13,8 @@ the type the sender's device claimed:
 - photos (JPEG, PNG, GIF, WebP, HEIC/HEIF): the pixels are re-encoded into a new image, which
   carries no EXIF, XMP, IPTC, comments or text chunks; HEIC/HEIF become JPEG;
 - PDF: the document information dictionary, every XMP stream, application data (/PieceInfo),
-  the authors and dates of comments, scripts, open actions and embedded files are removed;
+  the authors and dates of comments, scripts, open actions and embedded files are removed, and
+  photos placed in it as whole JPEG files (with their EXIF) are re-encoded;
 - audio (MP3, M4A, Ogg, FLAC, WAV): every tag (ID3, APEv2, MP4 atoms, Vorbis comments, cover
   pictures) is removed; WAV keeps only its sound;
 - plain text (UTF-8 or Shift_JIS, no markup): it has no metadata and is copied as it is.
@@ -253,11 +254,39 @@ def _pdf(data: bytes) -> Cleaned:
                     for key in _ANNOT_PERSONAL:
                         if key in obj:
                             del obj[key]
+            if obj.get("/Subtype") == pikepdf.Name.Image and isinstance(obj, pikepdf.Stream):
+                _pdf_photo(obj)
         out = io.BytesIO()
         # Only objects reachable from the new trailer are written: the old /Info and earlier
         # incremental updates are gone; the file ID is recomputed from the content.
         pdf.save(out, deterministic_id=True, fix_metadata_version=False)
     return Cleaned("application/pdf", "pdf", out.getvalue(), True)
+
+
+_JPEG_METADATA = (b"Exif\x00", b"http://ns.adobe.com/xap", b"Photoshop 3.0", b"ICC_PROFILE")
+
+
+def _pdf_photo(stream: object) -> None:
+    """A photo placed in a PDF as a whole JPEG file keeps its EXIF (GPS and all): re-encode
+    its pixels. Other image encodings hold pixels only."""
+    import pikepdf
+    from PIL import Image
+
+    assert isinstance(stream, pikepdf.Stream)
+    if stream.get("/Filter") != pikepdf.Name.DCTDecode:
+        return
+    raw = stream.read_raw_bytes()
+    if not any(marker in raw[:65536] for marker in _JPEG_METADATA[:3]):
+        return
+    with Image.open(io.BytesIO(raw)) as photo:
+        if photo.width * photo.height > MAX_PIXELS:
+            raise Refused("too_complex")
+        if photo.mode not in ("RGB", "L"):
+            raise Refused("metadata")  # CMYK re-encoding would change the colours
+        clean = Image.frombytes(photo.mode, photo.size, photo.tobytes())
+    out = io.BytesIO()
+    clean.save(out, format="JPEG", quality=95)
+    stream.write(out.getvalue(), filter=pikepdf.Name.DCTDecode)
 
 
 # ----------------------------------------------------------------------------- audio
