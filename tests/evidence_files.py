@@ -92,6 +92,37 @@ def mp3_with_tags() -> bytes:
     return buffer.getvalue()
 
 
+def _atom(kind: bytes, payload: bytes, version: int | None = None) -> bytes:
+    if version is not None:
+        payload = struct.pack(">I", version << 24) + payload
+    return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+
+def m4a_with_tags(place: bool = False) -> bytes:
+    """A voice-memo-like M4A (an audio track of silence) with an artist tag added by mutagen;
+    with `place`, QuickTime's recording location atom (©xyz) as a phone writes it."""
+    from mutagen.mp4 import MP4
+
+    mvhd = _atom(b"mvhd", struct.pack(">IIII", 0, 0, 1000, 1000) + bytes(80), 0)
+    mdhd = _atom(b"mdhd", struct.pack(">IIIIHH", 0, 0, 44100, 44100, 0, 0), 0)
+    hdlr = _atom(b"hdlr", bytes(4) + b"soun" + bytes(13), 0)
+    stbl = _atom(b"stbl", _atom(b"stsd", struct.pack(">I", 0), 0))
+    trak = _atom(b"trak", _atom(b"mdia", mdhd + hdlr + _atom(b"minf", stbl)))
+    where = b"+35.6895+139.6917/"
+    xyz = _atom(b"udta", _atom(b"\xa9xyz", struct.pack(">HH", len(where), 0) + where))
+    moov = _atom(b"moov", mvhd + trak + (xyz if place else b""))
+    buffer = io.BytesIO(
+        _atom(b"ftyp", b"M4A \0\0\0\0M4A mp42isom") + moov + _atom(b"mdat", bytes(64))
+    )
+    audio = MP4(buffer)
+    audio.add_tags()
+    assert audio.tags is not None
+    audio.tags["\xa9ART"] = [AUTHOR]
+    buffer.seek(0)
+    audio.save(buffer)
+    return buffer.getvalue()
+
+
 def wav_with_info() -> bytes:
     out = io.BytesIO()
     with wave.open(out, "wb") as target:

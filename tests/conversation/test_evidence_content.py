@@ -25,6 +25,7 @@ from tests.evidence_files import (
     gif_bomb,
     heic_with_gps,
     jpeg_with_gps,
+    m4a_with_tags,
     mp3_with_tags,
     pdf_with_a_photo,
     pdf_with_author,
@@ -117,23 +118,28 @@ def test_pdf_author_audio_tags_and_file_names_never_reach_the_desk_of_an_anonymo
         case,
         [
             ("alex.carter_statement.pdf", pdf_with_author(), "application/pdf"),
-            ("alex.carter_voice_memo.mp3", mp3_with_tags(), "audio/mpeg"),
+            ("alex.carter_voice_memo.m4a", m4a_with_tags(), "audio/mp4"),
+            ("alex.carter_at_the_shop.mp3", mp3_with_tags(), "audio/mpeg"),
             ("Screenshot 2026-12-01 at 15.01.58.png", screenshot.getvalue(), "image/png"),
             ("alex.carter_call.wav", wav_with_info(), "audio/wav"),
             ("scan.pdf", pdf_with_a_photo(), "application/pdf"),
             ("alex.carter_notes.docx", office_document(), None),
+            ("recording.m4a", m4a_with_tags(place=True), "audio/mp4"),
         ],
     )
-    rows = settled(app, case, 6)
-    assert [r.status for r in rows] == ["copied"] * 5 + ["refused"]
-    assert rows[-1].refusal == "type"  # Office files carry authors, revisions, comments
-    copies = copies_when(app, case, 5)
+    rows = settled(app, case, 8)
+    assert [(r.status, r.refusal) for r in rows] == [("copied", None)] * 6 + [
+        ("refused", "type"),  # Office files carry authors, revisions, comments
+        ("refused", "metadata"),  # the place of recording outside the tags mutagen clears
+    ]
+    copies = copies_when(app, case, 6)
     names = sorted(c["name"] for c in copies)
-    assert names == [f"evidence-{n}" for n in ("1.pdf", "2.mp3", "3.png", "4.wav", "5.pdf")]
+    expected = ("1.pdf", "2.m4a", "3.mp3", "4.png", "5.wav", "6.pdf")
+    assert names == [f"evidence-{n}" for n in expected]
     for copy in copies:
         data = app.slack.file_bytes(copy["id"])
         assert data is not None and not any(marker in data for marker in IDENTIFYING), copy
-    app.slack.wait_for(lambda: "evidence-6" in desk_text(app, case))
+    app.slack.wait_for(lambda: "evidence-8" in desk_text(app, case))
     shown = desk_text(app, case)
     assert "alex.carter" not in shown and "15.01.58" not in shown
     reply = wait_dm_text(app, "alex.carter_notes.docx")  # the reporter hears of their own file
