@@ -18,6 +18,7 @@ import pytest
 from PIL import Image
 
 from bot.conversation.evidence import transfer
+from bot.conversation.evidence.rules import safe_name
 from tests.conversation_support import evidence_of, file_report, receipt, text_of, wait_dm_text
 from tests.desk_support import thread
 from tests.evidence_files import (
@@ -265,3 +266,16 @@ def test_which_file_urls_get_the_token(url: str, allowed: bool) -> None:
     assert transfer.is_slack_file_url(url, "https://slack.com/api/") is (
         allowed and "files.slack.com" in url
     )
+
+
+@pytest.mark.parametrize(
+    ("sent", "shown"),
+    [
+        ("report\u202efdp.html", "reportfdp.html"),  # right-to-left override
+        ("a\u200bb\u2066c\u2069\x07.png", "abc.png"),  # zero-width, isolates, a bell
+        ("line\nbreak\t.txt", "linebreak.txt"),
+        ("\u202e\u200f", ""),  # nothing left: the file id stands in
+    ],
+)
+def test_names_lose_control_and_bidi_characters(sent: str, shown: str) -> None:
+    assert safe_name(sent) == shown
