@@ -59,6 +59,8 @@ def conversation_feature(core: Core) -> Feature:
             desk_locale=core.settings.default_locale,
             locale_of=cached_locale,
             clock=core.clock,
+            sessions=core.sessions,
+            api_url=core.settings.slack_api_url,
             download_timeout=core.settings.evidence_download_timeout.total_seconds(),
         ),
         outbox_kinds=ids.OUTBOX_KINDS,

@@ -8,6 +8,7 @@ message exists; posts into the reporter's DM thread until the receipt DM does.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,11 +20,17 @@ from bot.clock import Clock
 from bot.conversation import ids
 from bot.conversation import messages as msg
 from bot.conversation.evidence import transfer
-from bot.conversation.evidence.rules import offered, refusal
-from bot.conversation.evidence.scrub import UnreadableImage
+from bot.conversation.evidence.rules import (
+    neutral_name,
+    offered,
+    refusal,
+    safe_name,
+    with_extension,
+)
 from bot.i18n import t
-from bot.outbox import Delivery, DeliveryFailed, NotReady, Perform, Post, Renderer, Skip, Update
+from bot.outbox import Delivery, NotReady, Perform, Post, Renderer, Skip, Update
 from bot.slack.mrkdwn import escape
+from storage.db import SessionFactory
 from storage.models import Case, CaseMessage, ConversationThread, EvidenceFile, OutboxMessage
 from storage.repositories import cases as cases_repo
 from storage.repositories import conversation as conversation_repo
@@ -55,13 +62,34 @@ def _message(session: Session, row: OutboxMessage) -> CaseMessage | None:
     return conversation_repo.message(session, int(message_id)) if message_id else None
 
 
-def relay_of(case: Case, message: CaseMessage) -> msg.RelayToDesk:
+@dataclass(frozen=True)
+class _CopyContext:
+    """What an evidence copy needs besides its row: a session of its own (to record an upload
+    before it completes), the Slack host files may come from, the download timeout."""
+
+    sessions: SessionFactory
+    api_url: str
+    timeout: float
+    desk_locale: str
+    clock: Clock
+
+
+def relay_of(session: Session, case: Case, message: CaseMessage) -> msg.RelayToDesk:
+    named = case.identity == "named"
+    places = (
+        {} if named or not message.files else conversation_repo.evidence_ordinals(session, case.id)
+    )
     return msg.RelayToDesk(
         text=message.text,
         reference=case.reference,
         kind=message.kind,
         named_user=case.reporter_user_id if case.identity == "named" else None,
-        files=[str(f.get("name") or f.get("id")) for f in message.files],
+        files=[
+            safe_name(str(f.get("name") or f.get("id")))
+            if named
+            else neutral_name(places.get(str(f.get("id")), index))
+            for index, f in enumerate(message.files, start=1)
+        ],
         edited=message.revision > 0 and message.deleted_at is None,
         deleted=message.deleted_at is not None,
     )
@@ -72,14 +100,18 @@ def conversation_renderers(
     desk_locale: str,
     locale_of: LocaleOf,
     clock: Clock,
+    sessions: SessionFactory,
+    api_url: str,
     download_timeout: float = transfer.DOWNLOAD_TIMEOUT_S,
 ) -> dict[str, Renderer]:
+    copying = _CopyContext(sessions, api_url, download_timeout, desk_locale, clock)
+
     def to_desk(session: Session, row: OutboxMessage) -> Delivery:
         case, message = _case(session, row), _message(session, row)
         if case is None or message is None:
             return Skip("case or message deleted")
         channel, thread_ts = _desk_thread(case)
-        rendered = msg.to_desk(relay_of(case, message), desk_locale)
+        rendered = msg.to_desk(relay_of(session, case, message), desk_locale)
         message_id, source = message.id, (message.source_channel, message.source_ts)
 
         def remember(inner: Session, posted_channel: str, ts: str) -> None:
@@ -128,7 +160,7 @@ def conversation_renderers(
             return Skip("case or message deleted")
         if not message.copy_channel or not message.copy_ts:
             raise NotReady("the relay has not been posted yet")
-        rendered = msg.to_desk(relay_of(case, message), desk_locale)
+        rendered = msg.to_desk(relay_of(session, case, message), desk_locale)
         return Update(message.copy_channel, message.copy_ts, rendered.text, rendered.blocks)
 
     def to_reporter(session: Session, row: OutboxMessage) -> Delivery:
@@ -286,8 +318,8 @@ def conversation_renderers(
             return Skip("case or file deleted")
         if evidence.status != "pending":
             return Skip(f"already {evidence.status}")
-        channel, thread_ts = _desk_thread(case)
-        return _copy_job(evidence, channel, thread_ts, desk_locale, clock, download_timeout)
+        ordinal = conversation_repo.evidence_ordinals(session, case.id)[evidence.source_file_id]
+        return _copy_job(evidence, case, ordinal, copying)
 
     def purge_file(session: Session, row: OutboxMessage) -> Delivery:
         file_id = str(row.payload["file"])
@@ -337,14 +369,17 @@ def conversation_renderers(
 
 def _copy_job(
     evidence: EvidenceFile,
-    channel: str,
-    thread_ts: str,
-    desk_locale: str,
-    clock: Clock,
-    timeout: float,
+    case: Case,
+    ordinal: int,
+    job: _CopyContext,
 ) -> Perform:
-    """Download (files.info first for a stub), strip, upload; the bytes never touch storage."""
+    """Download (files.info first for a stub), type and clean in a capped child, upload; the
+    bytes never touch storage. An anonymous reporter's file reaches the desk as
+    `evidence-<n>.<ext>`; the upload's file id is recorded before the copy is shared."""
     evidence_id, file_id = evidence.id, evidence.source_file_id
+    started_id = evidence.copy_file_id  # an upload begun before a crash, if any
+    anonymous = case.identity != "named"
+    channel, thread_ts = _desk_thread(case)
     known: dict[str, Any] = {
         "name": evidence.name,
         "mimetype": evidence.mimetype,
@@ -352,6 +387,14 @@ def _copy_job(
         "url": evidence.source_url,
     }
     result: dict[str, Any] = {}
+
+    def record_started(upload_id: str) -> None:
+        # Committed before completeUploadExternal: a crash after Slack shared the copy leaves
+        # its id here, for the retry to find and the purge to delete.
+        with job.sessions.begin() as session:
+            stored = conversation_repo.evidence(session, evidence_id)
+            if stored is not None:
+                stored.copy_file_id, stored.copy_channel = upload_id, channel
 
     def run(client: WebClient) -> tuple[str, str]:
         details = dict(known)
@@ -361,31 +404,41 @@ def _copy_job(
                 result["refused"] = "unavailable"
                 return "", ""
             details.update(name=info.name, mimetype=info.mimetype, size=info.size, url=info.url)
-            details["filetype"] = info.filetype
             reason = refusal(info.name, info.filetype, info.size or 0)
             if reason:
                 result.update(refused=reason, details=details)
                 return "", ""
-        name = str(details["name"] or file_id)
-        filetype = str(details.get("filetype") or name.rsplit(".", 1)[-1]).lower()
-        token = client.token or ""
-        data = transfer.download(str(details["url"]), token, timeout)
+        if not transfer.is_slack_file_url(str(details["url"]), job.api_url):
+            # Never send the token to a host an event names: only Slack's own file host.
+            result.update(refused="unavailable", details=details)
+            return "", ""
+        data = transfer.download(str(details["url"]), client.token or "", job.timeout)
         if not data:
             result.update(refused="empty", details=details)
             return "", ""
         try:
-            prepared = transfer.prepare(
-                data, name=name, filetype=filetype, mimetype=str(details["mimetype"])
-            )
-        except UnreadableImage:
-            result.update(refused="unreadable", details=details)
+            prepared = transfer.prepare(data)
+        except transfer.Unacceptable as exc:
+            result.update(refused=exc.reason, details=details)
             return "", ""
+        original = str(details["name"] or file_id)
+        name = (
+            neutral_name(ordinal, prepared.ext)
+            if anonymous
+            else with_extension(original, prepared.ext)
+        )
+        done = {"prepared": prepared, "size": len(data), "details": details}
+        if started_id and transfer.shared_in(client, started_id, channel):
+            result.update(copy_id=started_id, **done)
+            return channel, ""
+        if started_id:
+            transfer.forget_upload(client, started_id)
         comment = msg.evidence_comment(
             name=name,
             size=len(data),
             sha256=prepared.sha256,
             stripped=prepared.stripped,
-            locale=desk_locale,
+            locale=job.desk_locale,
         )
         copy_id = transfer.upload(
             client,
@@ -394,12 +447,9 @@ def _copy_job(
             name=name,
             data=prepared.data,
             comment=comment,
+            started=record_started,
         )
-        if not copy_id:
-            raise DeliveryFailed("upload_without_file_id")
-        result.update(
-            copy_id=copy_id, prepared=prepared, size=len(data), details=details, name=name
-        )
+        result.update(copy_id=copy_id, **done)
         return channel, ""
 
     def record(session: Session, _channel: str, _ts: str) -> None:
@@ -411,18 +461,19 @@ def _copy_job(
             stored.name = str(details.get("name") or stored.name)[:255]
             stored.mimetype = str(details.get("mimetype") or stored.mimetype)[:128]
             stored.size = int(details.get("size") or stored.size)
-        now = clock.now()
+        now = job.clock.now()
         if "refused" in result:
             stored.status, stored.refusal = "refused", str(result["refused"])
-            lines = [{"name": stored.name or stored.source_file_id, "reason": stored.refusal}]
+            shown = neutral_name(ordinal) if anonymous else stored.name or stored.source_file_id
             outbox_repo.enqueue(
                 session,
                 kind=ids.DESK_LINE,
                 dedupe_key=f"evidence:{evidence_id}:refused:desk",
                 case_id=stored.case_id,
-                payload={"refused": lines},
+                payload={"refused": [{"name": shown, "reason": stored.refusal}]},
                 now=now,
             )
+            lines = [{"name": stored.name or stored.source_file_id, "reason": stored.refusal}]
             _tell_reporter_refused(session, stored, lines, now)
             return
         prepared: transfer.PreparedCopy = result["prepared"]

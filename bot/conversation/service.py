@@ -587,6 +587,7 @@ class ConversationService:
                 message_id=message.id,
                 files=offered_files(message.files),
                 now=now,
+                anonymous=case.identity != "named",
             )
         if refused:
             lines = [{"name": r.name, "reason": r.reason} for r in refused]
@@ -615,7 +616,7 @@ class ConversationService:
                 kind=ids.DESK_LINE,
                 dedupe_key=f"conv:{message.id}:files_refused_desk",
                 case_id=case.id,
-                payload={"refused": lines},
+                payload={"refused": [{"name": r.desk_name, "reason": r.reason} for r in refused]},
                 now=now,
             )
         cases_repo.record_event(
@@ -748,7 +749,12 @@ def accept_form_evidence(
     """The report form's files (a report hook: inside the report's own transaction). Refusals
     are answered in the case's DM thread once the receipt is there, and told to the desk."""
     refused = accept_files(
-        session, case_id=case.id, message_id=None, files=offered_files(files), now=now
+        session,
+        case_id=case.id,
+        message_id=None,
+        files=offered_files(files),
+        now=now,
+        anonymous=case.identity != "named",
     )
     if not refused:
         return
@@ -772,7 +778,7 @@ def accept_form_evidence(
         kind=ids.DESK_LINE,
         dedupe_key=f"conv:case:{case.id}:form_files_refused_desk",
         case_id=case.id,
-        payload={"refused": lines},
+        payload={"refused": [{"name": r.desk_name, "reason": r.reason} for r in refused]},
         now=now,
     )
 

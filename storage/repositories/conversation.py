@@ -182,6 +182,17 @@ def evidence(session: Session, evidence_id: int) -> EvidenceFile | None:
     return session.get(EvidenceFile, evidence_id)
 
 
+def evidence_ordinals(session: Session, case_id: int) -> dict[str, int]:
+    """Each of the case's files (by Slack file id) and its place among them, from 1: the
+    number in the neutral name the desk sees (`evidence-3.jpg`)."""
+    ids = session.scalars(
+        select(EvidenceFile.source_file_id)
+        .where(EvidenceFile.case_id == case_id)
+        .order_by(EvidenceFile.id)
+    ).all()
+    return {file_id: place for place, file_id in enumerate(ids, start=1)}
+
+
 def evidence_of(session: Session, case_id: int) -> Sequence[EvidenceFile]:
     return session.scalars(
         select(EvidenceFile).where(EvidenceFile.case_id == case_id).order_by(EvidenceFile.id)

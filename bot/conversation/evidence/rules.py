@@ -1,8 +1,13 @@
-"""What evidence is accepted: Slack's file_input limits (10 files, 10 MB each) and a short list
-of refused types (programs and scripts, which no desk should open)."""
+"""What evidence is accepted: Slack's file_input limits (10 files, 10 MB each), names a person
+can read safely, and the limits of the work done on a file's bytes.
+
+The names and types Slack reports are only used to refuse early (an empty file, one over 10 MB,
+a program by its name): what a file is gets decided by its bytes, in `clean.py`.
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,8 +17,10 @@ REFUSED_TYPES = frozenset(
     {"exe", "bat", "cmd", "com", "msi", "scr", "js", "vbs", "ps1", "sh", "jar", "apk", "dll",
      "app", "dmg", "pkg", "deb", "rpm", "lnk", "hta", "wsf", "reg", "iso"}
 )  # fmt: skip
-IMAGE_FORMATS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "gif": "GIF", "webp": "WEBP",
-                 "tiff": "TIFF", "tif": "TIFF", "bmp": "BMP"}  # fmt: skip
+# The child that types and cleans a file: its address space and its time. A 50 Mpx photo
+# decodes, transposes and re-encodes in ~700 MB; the bombs are refused from their headers.
+WORK_MEMORY_BYTES = 1536 * 1024 * 1024
+WORK_TIMEOUT_S = 30
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,7 @@ def offered(raw: dict[str, Any]) -> OfferedFile | None:
         return None
     if raw.get("file_access") == "check_file_info" or "size" not in raw:
         return OfferedFile(file_id, "", "", "", None, None)
-    name = str(raw.get("name") or raw.get("title") or file_id)
+    name = safe_name(str(raw.get("name") or raw.get("title") or "")) or file_id
     url = raw.get("url_private_download") or raw.get("url_private")
     return OfferedFile(
         file_id=file_id,
@@ -65,11 +72,20 @@ def refusal(name: str, filetype: str, size: int) -> str | None:
     return None
 
 
-def image_format(name: str, filetype: str, mimetype: str) -> str | None:
-    """The Pillow format of an image we must strip, or None for other files."""
-    for key in (filetype, extension(name)):
-        if key in IMAGE_FORMATS:
-            return IMAGE_FORMATS[key]
-    if mimetype.startswith("image/"):
-        return IMAGE_FORMATS.get(mimetype.split("/", 1)[1].lower())
-    return None
+def safe_name(name: str) -> str:
+    """The name without control or format characters: a right-to-left override would show
+    `report\u202efdp.html` as `reportlmth.pdf`, and zero-width characters hide what is there."""
+    kept = "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co"))
+    return " ".join(kept.split())
+
+
+def neutral_name(ordinal: int, ext: str = "") -> str:
+    """What the desk sees of an anonymous reporter's file: a file name can carry their name, the
+    device's clock (a screenshot's time, so their time zone) or where it was taken."""
+    return f"evidence-{ordinal}.{ext}" if ext else f"evidence-{ordinal}"
+
+
+def with_extension(name: str, ext: str) -> str:
+    """The name with the extension of what the file is (its bytes), not what it was called."""
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{stem or 'evidence'}.{ext}"

@@ -10,7 +10,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.conversation import ids
-from bot.conversation.evidence.rules import MAX_FILES, OfferedFile, offered, refusal
+from bot.conversation.evidence.rules import (
+    MAX_FILES,
+    OfferedFile,
+    neutral_name,
+    offered,
+    refusal,
+)
 from storage.models import EvidenceFile
 from storage.repositories import conversation as conversation_repo
 from storage.repositories import outbox as outbox_repo
@@ -18,8 +24,9 @@ from storage.repositories import outbox as outbox_repo
 
 @dataclass(frozen=True)
 class Refused:
-    name: str
+    name: str  # as the reporter named it (control and bidi characters removed)
     reason: str  # catalogue suffix under evidence.refusal.
+    desk_name: str  # what the desk sees: `evidence-<n>` on an anonymous case
 
 
 def offered_files(raw_files: Iterable[Any]) -> list[OfferedFile]:
@@ -49,6 +56,7 @@ def accept_files(
     message_id: int | None,
     files: Sequence[OfferedFile],
     now: datetime,
+    anonymous: bool,
 ) -> list[Refused]:
     """Record each file and queue its copy into the case thread; refuse (and say why) what is
     empty, over 10 MB, of a refused type or beyond the 10th. Stubs are checked at copy time."""
@@ -76,7 +84,12 @@ def accept_files(
         if row is None:
             continue  # the same file again (a retried event): one record, one copy
         if reason:
-            refused.append(Refused(file.name or file.file_id, reason))
+            name = file.name or file.file_id
+            if anonymous:
+                place = conversation_repo.evidence_ordinals(session, case_id)[file.file_id]
+                refused.append(Refused(name, reason, neutral_name(place)))
+            else:
+                refused.append(Refused(name, reason, name))
             continue
         outbox_repo.enqueue(
             session,
