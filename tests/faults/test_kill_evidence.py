@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.standin import SlackRequestSender, SlackStandIn
 from storage.db import make_engine
 from storage.models import EvidenceFile
 from storage.repositories import conversation as conversation_repo
@@ -24,7 +25,6 @@ from tests.harness import (
     populate_workspace,
     report_values,
 )
-from tests.slack_standin import SlackRequestSender, SlackStandIn
 
 pytestmark = pytest.mark.faults
 
