@@ -241,6 +241,20 @@ def _check_sqlite_url(raw: str, url: URL) -> None:
         )
 
 
+def database_url_setting(env: Mapping[str, str]) -> str:
+    """DATABASE_URL alone (for plain `alembic`, which needs no Slack settings), normalised, or the
+    default file; a `SettingsError` says what is wrong."""
+    raw = _optional(env, "DATABASE_URL")
+    if raw is None:
+        # Without a home folder (a bare service account) the file is in the working folder;
+        # `run` and `migrate` print the absolute path they use either way.
+        return default_database_url(env) or f"sqlite:///{DATABASE_FILE_NAME}"
+    try:
+        return normalise_database_url(raw)
+    except ValueError as exc:
+        raise SettingsError([f"DATABASE_URL{exc}"]) from None
+
+
 def is_loopback(host: str | None) -> bool:
     if not host:
         return False
@@ -301,16 +315,10 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
     raw_host = _optional(env, "HOST")
     if raw_host is not None:
         values["host"] = raw_host
-    raw_database = _optional(env, "DATABASE_URL")
-    if raw_database is None:
-        # Without a home folder (a bare service account) the file is in the working folder;
-        # `run` and `migrate` print the absolute path they use either way.
-        values["database_url"] = default_database_url(env) or f"sqlite:///{DATABASE_FILE_NAME}"
-    else:
-        try:
-            values["database_url"] = normalise_database_url(raw_database)
-        except ValueError as exc:
-            problems.append(f"DATABASE_URL{exc}")
+    try:
+        values["database_url"] = database_url_setting(env)
+    except SettingsError as exc:
+        problems.extend(exc.problems)
     api_url = _optional(env, "SLACK_API_URL")
     if api_url is not None:
         parts = urlsplit(api_url)
