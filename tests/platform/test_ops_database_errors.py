@@ -5,6 +5,7 @@ work (exit 2). Each case runs the real `harassment-desk` process."""
 
 from __future__ import annotations
 
+import configparser
 import os
 import shutil
 import socket
@@ -230,3 +231,14 @@ def test_a_wrong_postgresql_password_is_said_at_once_and_never_shown() -> None:
         '"desk"); not retried, as waiting will not change it: check the user name and password '
         "in DATABASE_URL (percent-encode @ # / in them: %40 %23 %2F)"
     )
+
+
+def test_the_systemd_unit_restarts_exit_75_with_a_back_off_and_not_exit_2() -> None:
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.optionxform = str  # type: ignore[assignment,method-assign]
+    unit.read(PROJECT_ROOT / "deploy" / "harassment-desk.service")
+    service = unit["Service"]
+    assert service["Restart"] == "on-failure"  # any non-zero status, 75 included
+    assert service["RestartPreventExitStatus"].split() == ["2"]
+    assert service["RestartSec"] == "5"
+    assert (service["RestartSteps"], service["RestartMaxDelaySec"]) == ("10", "5min")
