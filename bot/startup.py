@@ -103,11 +103,6 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database).absolute()
 
 
-def sqlite_folder(url: str) -> Path | None:
-    path = sqlite_path(url)
-    return None if path is None else path.parent
-
-
 def _this_user() -> str:
     try:
         return pwd.getpwuid(os.geteuid()).pw_name

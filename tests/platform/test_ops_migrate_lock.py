@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from filelock import FileLock
 from sqlalchemy import create_engine, text
 
 from tests.conftest import postgres_server_url
@@ -96,3 +97,45 @@ def test_four_migrations_at_once_on_one_new_sqlite_file_all_succeed_10_of_10(
         engine.dispose()
     print(f"\nexit codes of the four SQLite migrations, {ROUNDS} rounds: {outcomes}")
     assert outcomes == [(0, 0, 0, 0)] * ROUNDS
+
+
+def test_a_migration_waits_for_the_lock_file_beside_the_sqlite_database(tmp_path: Path) -> None:
+    """The race itself is rare (a second process must take SQLite's write lock between two
+    steps of the first); this holds the lock file as a first migration would and watches the
+    second one wait for it, touching nothing, then finish once it is free."""
+    database = tmp_path / "desk.db"
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "SLACK_BOT_TOKEN": "xoxb-1",
+        "SLACK_SIGNING_SECRET": "0123456789abcdef0123456789abcdef",
+        "DESK_CHANNEL_ID": DESK_CHANNEL,
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    lock = FileLock(tmp_path / "desk.db.migrate-lock")
+    lock.acquire()
+    child = subprocess.Popen(
+        [sys.executable, "-m", "bot", "migrate"],
+        env=env,
+        cwd=PROJECT_ROOT / "tests" / "data",
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stderr is not None
+        seen = []
+        for line in child.stderr:
+            seen.append(line)
+            if "another migration of this database is running: waiting for it" in line:
+                break
+        assert child.poll() is None, "".join(seen)
+        engine = create_engine(f"sqlite:///{database}")
+        with engine.connect() as connection:
+            tables = connection.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))
+            assert tables.all() == []
+        engine.dispose()
+    finally:
+        lock.release()
+    out, err = child.communicate(timeout=120)
+    assert child.returncode == 0, "".join(seen) + err
+    assert "database is at the newest schema" in out
