@@ -231,7 +231,8 @@ def migrate_or_fail(settings: Settings, engine: Engine, target: str | None = Non
         return "database is at the newest schema"
     if before == after:
         return f"database schema already at {short_revision(after)}"
-    return f"database schema moved from {short_revision(before)} to {short_revision(after)}"
+    origin = short_revision(before) if before is not None else "an empty database"
+    return f"database schema moved from {origin} to {short_revision(after)}"
 
 
 def check_database(settings: Settings) -> list[str]:
