@@ -15,8 +15,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.config import Settings
 from bot.slack.client import interactive_client
-from bot.startup import database_location, public_channel_problem, sqlite_folder
-from storage.db import database_problem, make_engine
+from bot.startup import check_database, public_channel_problem
 
 DEFAULT_API_URL = "https://slack.com/api/"
 
@@ -57,19 +56,7 @@ def describe_network_error(settings: Settings, exc: BaseException) -> str:
 
 
 def run_checks(settings: Settings) -> list[str]:
-    problems: list[str] = []
-    folder = sqlite_folder(settings.database_url)
-    if folder is not None:
-        try:  # the default location, as `run` would create it
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        except OSError as exc:
-            problems.append(f"DATABASE_URL: cannot create the folder {folder} ({exc.strerror})")
-    engine = make_engine(settings.database_url)
-    problem = database_problem(engine)
-    engine.dispose()
-    if problem is not None:
-        where = database_location(settings.database_url)
-        problems.append(f"DATABASE_URL: cannot connect to {where} ({problem})")
+    problems: list[str] = check_database(settings)
     client = interactive_client(settings)
     try:
         auth = client.auth_test()

@@ -56,7 +56,7 @@ def _ready_database(settings: Settings, *, migrate_schema: bool) -> Engine:
 
     engine = open_database(settings)
     if migrate_schema:
-        migrate_or_fail(engine)
+        migrate_or_fail(settings, engine)
     return engine
 
 
@@ -92,11 +92,25 @@ def cmd_guidance_check(env: Mapping[str, str], args: argparse.Namespace) -> int:
     return 0
 
 
+def add_migrate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--to",
+        metavar="REVISION",
+        help="move the schema up or down to this revision (e.g. 0008) instead of the newest",
+    )
+    parser.set_defaults(handler=cmd_migrate)
+
+
 def cmd_migrate(env: Mapping[str, str], args: argparse.Namespace) -> int:
+    from bot.startup import migrate_or_fail, open_database
+
     settings = _settings_or_exit(env)
     configure_logging(settings.log_level, settings.log_format)
-    _ready_database(settings, migrate_schema=True).dispose()
-    print("database is at the newest schema")
+    engine = open_database(settings)
+    try:
+        print(migrate_or_fail(settings, engine, args.to))
+    finally:
+        engine.dispose()
     return 0
 
 
@@ -236,7 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     # Set by `run` for the worker it starts: stop when that process is gone (even after kill -9).
     worker.add_argument("--parent", type=int, help=argparse.SUPPRESS)
     worker.set_defaults(handler=cmd_worker)
-    sub.add_parser("migrate", help="upgrade the database schema").set_defaults(handler=cmd_migrate)
+    add_migrate_arguments(sub.add_parser("migrate", help="upgrade (or step back) the schema"))
     sub.add_parser("check", help="validate settings and Slack access").set_defaults(
         handler=cmd_check
     )
@@ -284,9 +298,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         env = read_environment(args.env_file)
         return int(args.handler(env, args))
     except StartupError as exc:
-        # A dependency that is down, refused or misconfigured: one line naming what to fix.
+        # A dependency that is down, refused or misconfigured: one line naming what to fix;
+        # exit 75 for one that is not up yet (restarted by systemd), 2 for the rest.
         print(f"harassment-desk: {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_status
 
 
 if __name__ == "__main__":

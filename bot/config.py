@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.awareness.schedule import WeeklySlot, parse_on_off, parse_schedule
@@ -161,29 +161,98 @@ def default_database_url(env: Mapping[str, str]) -> str | None:
     return f"sqlite:///{Path(data_home) / 'harassment-desk' / DATABASE_FILE_NAME}"
 
 
+DATABASE_URL_FORMS = "use sqlite:///path/to/desk.db or postgresql://user:password@host:5432/dbname"
+SQLITE_URL_FORMS = (
+    "sqlite:///desk.db for a file relative to the working folder, "
+    "sqlite:////absolute/path/desk.db for an absolute path"
+)
+# Characters that end the user name or password part of a URL early (or start the path, the
+# query or the fragment): inside a password they must be written as %XX.
+_URL_DELIMITERS = frozenset("@#/?[] \t")
+
+
+def masked_database_url(raw: str) -> str:
+    """`raw` with everything between the user name and the last `@` shown as `***`: the whole
+    password, wherever a stray `@`, `#` or `/` in it would make a URL parser cut it."""
+    scheme, separator, rest = raw.partition("://")
+    if not separator or "@" not in rest:
+        return raw
+    userinfo, _, place = rest.rpartition("@")
+    user, has_password, _ = userinfo.partition(":")
+    return f"{scheme}://{user}{':***' if has_password else ''}@{place}"
+
+
+def _userinfo_problem(raw: str) -> str | None:
+    _, separator, rest = raw.partition("://")
+    if not separator or "@" not in rest:
+        return None
+    userinfo = rest.rpartition("@")[0]
+    found = sorted({char for char in userinfo if char in _URL_DELIMITERS})
+    if not found:
+        return None
+    shown = " ".join("space" if char == " " else repr(char) for char in found)
+    return (
+        f": the user name or password in {masked_database_url(raw)} holds {shown}, which a URL "
+        "must carry percent-encoded (@ as %40, # as %23, / as %2F, ? as %3F, space as %20): "
+        "encode it, e.g. python3 -c 'import sys, urllib.parse; "
+        "print(urllib.parse.quote(sys.argv[1], safe=\"\"))' 'the password'"
+    )
+
+
 def normalise_database_url(raw: str) -> str:
     """`postgres://` and `postgresql://` (what providers print) mean psycopg 3, the driver we ship;
-    SQLite and PostgreSQL are the only databases the app is built and tested for."""
+    SQLite and PostgreSQL are the only databases the app is built and tested for.
+
+    A `ValueError` says what is wrong and shows the right form; its text never holds any part
+    of a password."""
+    if not raw.startswith("sqlite"):
+        userinfo = _userinfo_problem(raw)
+        if userinfo is not None:
+            raise ValueError(userinfo)
     try:
         url = make_url(raw)
     except ArgumentError:
+        raise ValueError(f" is not a database URL; {DATABASE_URL_FORMS}") from None
+    except ValueError:  # sqlalchemy's int() of a port that is not a number
         raise ValueError(
-            "is not a database URL; use sqlite:///path/to/desk.db or "
-            "postgresql://user:password@host:5432/dbname"
+            f": the port in {masked_database_url(raw)} is not a number; {DATABASE_URL_FORMS}"
         ) from None
     backend = url.get_backend_name()
     if backend in ("postgres", "postgresql"):
         url = url.set(drivername="postgresql+psycopg")
     elif backend != "sqlite":
-        raise ValueError(
-            f"scheme {url.drivername!r} is not supported; use sqlite:///path/to/desk.db or "
-            "postgresql://user:password@host:5432/dbname"
-        )
+        raise ValueError(f" scheme {url.drivername!r} is not supported; {DATABASE_URL_FORMS}")
     elif url.get_driver_name() not in ("pysqlite", ""):
         raise ValueError(
-            f"SQLite driver {url.get_driver_name()!r} is not supported; use sqlite:///"
+            f" SQLite driver {url.get_driver_name()!r} is not supported; use sqlite:///"
         )
+    else:
+        _check_sqlite_url(raw, url)
     return url.render_as_string(hide_password=False)
+
+
+def _check_sqlite_url(raw: str, url: URL) -> None:
+    """SQLite takes a path, not a host: `sqlite://desk.db` (two slashes) names a host `desk.db`
+    and no file, which SQLAlchemy refuses only when the engine is made."""
+    if url.host or url.port or url.username or url.password:
+        raise ValueError(
+            f": {masked_database_url(raw)} names a host, not a file (SQLite URLs have three "
+            f"slashes before the path); use {SQLITE_URL_FORMS}"
+        )
+
+
+def database_url_setting(env: Mapping[str, str]) -> str:
+    """DATABASE_URL alone (for plain `alembic`, which needs no Slack settings), normalised, or the
+    default file; a `SettingsError` says what is wrong."""
+    raw = _optional(env, "DATABASE_URL")
+    if raw is None:
+        # Without a home folder (a bare service account) the file is in the working folder;
+        # `run` and `migrate` print the absolute path they use either way.
+        return default_database_url(env) or f"sqlite:///{DATABASE_FILE_NAME}"
+    try:
+        return normalise_database_url(raw)
+    except ValueError as exc:
+        raise SettingsError([f"DATABASE_URL{exc}"]) from None
 
 
 def is_loopback(host: str | None) -> bool:
@@ -246,16 +315,10 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
     raw_host = _optional(env, "HOST")
     if raw_host is not None:
         values["host"] = raw_host
-    raw_database = _optional(env, "DATABASE_URL")
-    if raw_database is None:
-        # Without a home folder (a bare service account) the file is in the working folder;
-        # `run` and `migrate` print the absolute path they use either way.
-        values["database_url"] = default_database_url(env) or f"sqlite:///{DATABASE_FILE_NAME}"
-    else:
-        try:
-            values["database_url"] = normalise_database_url(raw_database)
-        except ValueError as exc:
-            problems.append(f"DATABASE_URL {exc}")
+    try:
+        values["database_url"] = database_url_setting(env)
+    except SettingsError as exc:
+        problems.extend(exc.problems)
     api_url = _optional(env, "SLACK_API_URL")
     if api_url is not None:
         parts = urlsplit(api_url)

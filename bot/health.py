@@ -1,8 +1,9 @@
 """Liveness and readiness: what `GET /healthz` and `GET /readyz` answer, in both modes.
 
-Ready means the app can do its job now: the database answers, Slack accepted the bot token
-(`auth.test` at start), Socket Mode is connected (in that mode), and the outbox is not stuck
-(the oldest waiting delivery is younger than `READY_MAX_BACKLOG`). The bodies carry states and
+Ready means the app can do its job now: the database answers and holds the schema this version
+needs (not an older one left by `run --no-migrate`), Slack accepted the bot token (`auth.test` at
+start), Socket Mode is connected (in that mode), and the outbox is not stuck (the oldest waiting
+delivery is younger than `READY_MAX_BACKLOG`). The bodies carry states and
 counts only, never an id or a text.
 """
 
@@ -18,13 +19,14 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import Clock
-from storage.db import SessionFactory, database_problem
+from storage.db import SessionFactory, database_problem, known_revisions, schema_state
 from storage.repositories import outbox as outbox_repo
 
 SLACK_PENDING = "pending"
 SLACK_AUTHENTICATED = "authenticated"
 SLACK_UNREACHABLE = "unreachable"
 SLACK_REFUSED = "refused"
+SCHEMA_CURRENT = "current"
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class Health:
         self._lock = threading.Lock()
         self._slack = SLACK_PENDING
         self._socket_connected: Callable[[], bool] | None = None
+        self._known_revisions: tuple[str, ...] | None = None
+        self._schema_current = False
 
     def set_slack(self, state: str) -> None:
         with self._lock:
@@ -64,6 +68,22 @@ class Health:
     def watch_socket(self, is_connected: Callable[[], bool]) -> None:
         """Socket Mode: readiness also needs a live connection to Slack."""
         self._socket_connected = is_connected
+
+    def schema(self) -> str:
+        """`current`, or why not (`behind`, `ahead`, `empty`). Read from the database until it
+        is current (one small query: an operator's `migrate` makes the process ready without a
+        restart), then trusted: the schema of a running version does not go back by itself."""
+        with self._lock:
+            if self._schema_current:
+                return SCHEMA_CURRENT
+            if self._known_revisions is None:
+                self._known_revisions = known_revisions()
+            known = self._known_revisions
+        status = schema_state(self._engine, known).status
+        if status == SCHEMA_CURRENT:
+            with self._lock:
+                self._schema_current = True
+        return status
 
     def backlog(self) -> Backlog:
         now = self._clock.now()
@@ -93,11 +113,14 @@ class Health:
             ready = ready and connected
         if database_up:
             try:
+                body["schema"] = self.schema()
                 backlog = self.backlog()
-            except SQLAlchemyError:  # the database went away between the two queries
+            except SQLAlchemyError:  # the database went away between the queries
                 ready = False
+                body.setdefault("schema", "unknown")
                 body["outbox"] = "unknown"
             else:
+                ready = ready and body["schema"] == SCHEMA_CURRENT
                 stuck = backlog.oldest_age_s > self._max_backlog.total_seconds()
                 body["outbox"] = {
                     "waiting": backlog.waiting,

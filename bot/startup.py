@@ -1,14 +1,19 @@
 """Start-up steps that fail with one line naming what to fix, or wait sensibly.
 
-Every failure is a `StartupError` (the CLI prints `harassment-desk: <message>` and exits 2):
-a database that does not come up within `DATABASE_WAIT`, a migration that fails, a bot token
-Slack refuses, a public desk channel, an app-level token Slack refuses. A Slack that cannot be
-reached is retried in the background while `/readyz` answers "not ready".
+Every failure is a `StartupError`: the CLI prints `harassment-desk: <message>` and exits with
+its `exit_status`. 2 (`EXIT_SETTING`) is for what someone must fix: a database this user cannot
+write, a refused database login, a migration that fails, a bot token Slack refuses, a public desk
+channel, an app-level token Slack refuses. 75 (`EXIT_NOT_READY`, EX_TEMPFAIL) is for a database
+that did not come up within `DATABASE_WAIT`: the systemd unit restarts the service on it, with
+a back-off. A Slack that cannot be reached is retried in the background while `/readyz` answers
+"not ready".
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import pwd
 import sys
 import threading
 import time
@@ -23,7 +28,23 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
 from bot.health import SLACK_AUTHENTICATED, SLACK_REFUSED, SLACK_UNREACHABLE
-from storage.db import database_problem, describe_database_error, make_engine, migrate
+from storage.db import (
+    CANNOT_OPEN,
+    LOGIN_REFUSED,
+    NO_SUCH_DATABASE,
+    NOT_PERMITTED,
+    READ_ONLY,
+    SQLITE_COMPANIONS,
+    DatabaseFailure,
+    UnknownRevision,
+    classify_database_error,
+    database_failure,
+    known_revisions,
+    make_engine,
+    migrate_to,
+    schema_state,
+    short_revision,
+)
 
 if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -39,8 +60,21 @@ REFUSED_TOKEN_ERRORS = frozenset(
 SLACK_RETRY_MAX_S = 60.0
 
 
+EXIT_SETTING = 2
+EXIT_NOT_READY = 75  # EX_TEMPFAIL: try again later
+
+
 class StartupError(Exception):
     """One line for the operator: the setting or dependency, what went wrong, what to do."""
+
+    exit_status = EXIT_SETTING
+
+
+class NotReadyError(StartupError):
+    """A dependency that is not up yet (the database past DATABASE_WAIT): a later start may
+    work, so the service manager restarts on this exit status and not on `EXIT_SETTING`."""
+
+    exit_status = EXIT_NOT_READY
 
 
 def say(message: str) -> None:
@@ -52,40 +86,118 @@ def database_location(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def sqlite_folder(url: str) -> Path | None:
+def without_password(url: str, text: str) -> str:
+    """`text` with the URL's password, should a driver ever echo it, replaced by `***`."""
+    password = make_url(url).password
+    if password and len(str(password)) >= 4:
+        return text.replace(str(password), "***")
+    return text
+
+
+def sqlite_path(url: str) -> Path | None:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
         return None
     if parsed.database.startswith((":memory:", "file:")):
         return None
-    return Path(parsed.database).absolute().parent
+    return Path(parsed.database).absolute()
+
+
+def _this_user() -> str:
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:
+        return f"uid {os.geteuid()}"
+
+
+def _writable(path: Path, mode: int) -> bool:
+    return os.access(path, mode, effective_ids=os.access in os.supports_effective_ids)
+
+
+def sqlite_access_problem(path: Path) -> str | None:
+    """Can this user create and write the SQLite file and its companions? SQLite writes `-wal`
+    and `-shm` beside the database, so the folder must be writable as well as the file. Creates
+    the folder (0700) when it is missing, as `run` always has."""
+    folder, user = path.parent, _this_user()
+    elsewhere = "or point DATABASE_URL at a folder this user can write"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        return (
+            f"DATABASE_URL: cannot create the folder {folder} ({exc.strerror}): create it for "
+            f"user {user} (mkdir -p {folder} && chown {user} {folder}), {elsewhere}"
+        )
+    if not _writable(folder, os.W_OK | os.X_OK):
+        return (
+            f"DATABASE_URL: the folder {folder} is not writable by user {user} (SQLite writes "
+            f"its -wal and -shm files beside {path.name}): chown {user} {folder}, {elsewhere}"
+        )
+    for suffix in SQLITE_COMPANIONS:
+        file = path.with_name(path.name + suffix)
+        if file.exists() and not _writable(file, os.R_OK | os.W_OK):
+            return (
+                f"DATABASE_URL: the database file {file} is read-only for user {user}: "
+                f"chown {user} {file} && chmod 600 {file}, {elsewhere}"
+            )
+    return None
+
+
+def database_failure_message(settings: Settings, failure: DatabaseFailure) -> str | None:
+    """The line for a failure that waiting cannot fix, None for one that may pass."""
+    url = settings.database_url
+    where = database_location(url)
+    reason = without_password(url, failure.reason)
+    if failure.kind == LOGIN_REFUSED:
+        return (
+            f"DATABASE_URL: {where} refused the login ({reason}); not retried, as waiting will "
+            "not change it: check the user name and password in DATABASE_URL (percent-encode "
+            "@ # / in them: %40 %23 %2F)"
+        )
+    if failure.kind == NO_SUCH_DATABASE:
+        return (
+            f"DATABASE_URL: {where}: the database does not exist ({reason}): create it "
+            "(createdb) or correct its name in DATABASE_URL"
+        )
+    if failure.kind in (READ_ONLY, CANNOT_OPEN, NOT_PERMITTED):
+        return (
+            f"DATABASE_URL: {where} cannot be written by user {_this_user()} ({reason}): "
+            "give this user write access to the database (and, for SQLite, to its folder)"
+        )
+    return None
 
 
 def open_database(settings: Settings) -> Engine:
-    """The engine, once `SELECT 1` works; retried with backoff for `DATABASE_WAIT`."""
-    where = database_location(settings.database_url)
+    """The engine, once `SELECT 1` works; a database that is not up yet is retried with backoff
+    for `DATABASE_WAIT`, then `NotReadyError`. What waiting cannot fix (a folder or file this
+    user cannot write, a refused login, a missing database) is a `StartupError` at once."""
+    url = settings.database_url
+    where = database_location(url)
+    path = sqlite_path(url)
+    if path is not None:
+        problem = sqlite_access_problem(path)
+        if problem is not None:
+            raise StartupError(problem)
     try:
-        folder = sqlite_folder(settings.database_url)
-        if folder is not None:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        engine = make_engine(settings.database_url)
-    except OSError as exc:  # the SQLite folder cannot be created
+        engine = make_engine(url)
+    except OSError as exc:  # the file vanished or changed hands since the look above
         raise StartupError(f"DATABASE_URL: cannot create the database at {where} ({exc})") from None
     wait = settings.database_wait.total_seconds()
     deadline = time.monotonic() + wait
     delay, attempt = 1.0, 1
     while True:
-        problem = database_problem(engine)
-        if problem is None:
-            location = (
-                f"sqlite:///{folder / Path(engine.url.database or '').name}" if folder else where
-            )
-            log.info("database: %s", location)
+        failure = database_failure(engine)
+        if failure is None:
+            log.info("database: %s", f"sqlite:///{path}" if path is not None else where)
             return engine
+        permanent = database_failure_message(settings, failure)
+        if permanent is not None:
+            engine.dispose()
+            raise StartupError(permanent)
+        problem = without_password(url, failure.reason)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             engine.dispose()
-            raise StartupError(
+            raise NotReadyError(
                 f"DATABASE_URL: cannot connect to {where} ({problem}); gave up after "
                 f"DATABASE_WAIT={wait:g}s: check that the database runs and the URL is right"
             )
@@ -98,14 +210,65 @@ def open_database(settings: Settings) -> Engine:
         delay, attempt = min(delay * 2, 10.0), attempt + 1
 
 
-def migrate_or_fail(engine: Engine) -> None:
+def migrate_or_fail(settings: Settings, engine: Engine, target: str | None = None) -> str:
+    """Upgrade to the newest schema, or move to `target` (`migrate --to`); returns what was done."""
+    known = known_revisions()
     try:
-        migrate(engine)
-    except SQLAlchemyError as exc:
+        before, after = migrate_to(engine, target or known[-1])
+    except UnknownRevision:
+        numbers = ", ".join(short_revision(revision) for revision in known)
         raise StartupError(
-            f"DATABASE_URL: upgrading the schema failed ({describe_database_error(exc)}); "
-            "the database must be writable by this user"
+            f"migrate --to {target}: this version has no such revision; it knows {numbers}"
         ) from None
+    except SQLAlchemyError as exc:
+        failure = classify_database_error(exc)
+        reason = without_password(settings.database_url, failure.reason)
+        raise StartupError(
+            database_failure_message(settings, failure)
+            or f"DATABASE_URL: changing the schema failed ({reason})"
+        ) from None
+    if target is None:
+        return "database is at the newest schema"
+    if before == after:
+        return f"database schema already at {short_revision(after)}"
+    origin = short_revision(before) if before is not None else "an empty database"
+    return f"database schema moved from {origin} to {short_revision(after)}"
+
+
+def check_database(settings: Settings) -> list[str]:
+    """`check`'s database lines: writable, reachable, and at the schema this version needs (an
+    empty database is fine: `run` creates the schema at start)."""
+    path = sqlite_path(settings.database_url)
+    if path is not None:
+        problem = sqlite_access_problem(path)
+        if problem is not None:
+            return [problem]
+    where = database_location(settings.database_url)
+    engine = make_engine(settings.database_url)
+    try:
+        failure = database_failure(engine)
+        if failure is not None:
+            reason = without_password(settings.database_url, failure.reason)
+            return [
+                database_failure_message(settings, failure)
+                or f"DATABASE_URL: cannot connect to {where} ({reason})"
+            ]
+        state = schema_state(engine, known_revisions())
+    finally:
+        engine.dispose()
+    current, head = short_revision(state.current), short_revision(state.head)
+    if state.status == "behind":
+        return [
+            f"DATABASE_URL: schema at {current}, the app needs {head}: back up the database, "
+            "then run harassment-desk migrate"
+        ]
+    if state.status == "ahead":
+        return [
+            f"DATABASE_URL: schema at {state.current}, which is newer than this version "
+            f"(it needs {head}): run the newer version, or step the schema back with its "
+            f"harassment-desk migrate --to {head}"
+        ]
+    return []
 
 
 def _refused(error: str) -> StartupError:

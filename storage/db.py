@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -219,14 +223,112 @@ def alembic_config(engine: Engine) -> Config:
 # pg_advisory_xact_lock key for schema upgrades ("hdmigrat" as a 64-bit number): replicas that
 # start together on a new database take turns instead of creating the same tables at once.
 MIGRATION_LOCK_KEY = 0x68646D6967726174
+MIGRATION_LOCK_SUFFIX = ".migrate-lock"
+
+
+@contextmanager
+def sqlite_migration_lock(engine: Engine) -> Iterator[None]:
+    """On SQLite, one migration at a time per database file, across processes: a lock file
+    beside the database (`desk.db.migrate-lock`). SQLite's own write lock does not cover
+    Alembic's look at the current revision, so two `migrate` at once could both find an empty
+    database and the second fail with "table ... already exists"."""
+    path = sqlite_file(engine) if is_sqlite(engine) else None
+    if path is None:
+        yield
+        return
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(path.with_name(path.name + MIGRATION_LOCK_SUFFIX), mode=PRIVATE_FILE_MODE)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        logging.getLogger("harassment_desk.migrate").info(
+            "another migration of this database is running: waiting for it"
+        )
+        lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@dataclass(frozen=True)
+class SchemaState:
+    """Where the database's schema stands against the migrations this version ships."""
+
+    current: str | None  # None: no schema yet (an empty database)
+    head: str
+    known: tuple[str, ...]  # this version's revisions, oldest first
+
+    @property
+    def status(self) -> str:
+        """`current`, `empty`, `behind` (an upgrade is due) or `ahead` (a newer version's)."""
+        if self.current == self.head:
+            return "current"
+        if self.current is None:
+            return "empty"
+        return "behind" if self.current in self.known else "ahead"
+
+
+def short_revision(revision: str | None) -> str:
+    """`0009` for `0009_desk_message_digest`: what operators type and read."""
+    return (revision or "none").split("_", 1)[0]
+
+
+def _script_directory() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS_DIR))
+
+
+def known_revisions() -> tuple[str, ...]:
+    """This version's revisions, oldest first (reads the migration scripts: call it once)."""
+    walked = [script.revision for script in _script_directory().walk_revisions()]
+    return tuple(reversed(walked))
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The revision Alembic recorded in the database, None when it holds no schema yet."""
+    with reading(engine) as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def schema_state(engine: Engine, known: tuple[str, ...]) -> SchemaState:
+    return SchemaState(current=schema_revision(engine), head=known[-1], known=known)
 
 
 def migrate(engine: Engine) -> None:
     """Upgrade the schema to the newest Alembic revision (on PostgreSQL under an advisory lock,
-    taken in `storage/migrations/env.py`, so that concurrent upgrades run one after another)."""
+    on SQLite under a lock file, both taken in `storage/migrations/env.py`, so that concurrent
+    upgrades run one after another)."""
     from alembic import command
 
     command.upgrade(alembic_config(engine), "head")
+
+
+class UnknownRevision(ValueError):
+    """`migrate --to` named a revision this version does not ship."""
+
+
+def migrate_to(engine: Engine, target: str) -> tuple[str | None, str]:
+    """Move the schema up or down to `target` (a revision, or its number: `0008`); returns
+    (from, to). Each downgrade keeps what the older schema can hold."""
+    from alembic import command
+
+    known = known_revisions()
+    matches = [revision for revision in known if short_revision(revision) == target]
+    resolved = target if target in known else (matches[0] if len(matches) == 1 else None)
+    if resolved is None:
+        raise UnknownRevision(target)
+    current = schema_revision(engine)
+    config = alembic_config(engine)
+    if current is not None and current in known and known.index(resolved) < known.index(current):
+        command.downgrade(config, resolved)
+    else:
+        command.upgrade(config, resolved)
+    return current, resolved
 
 
 def database_answers(engine: Engine) -> bool:
@@ -235,12 +337,65 @@ def database_answers(engine: Engine) -> bool:
 
 def database_problem(engine: Engine) -> str | None:
     """None when `SELECT 1` works, else a one-line reason without parameters or passwords."""
+    failure = database_failure(engine)
+    return None if failure is None else failure.reason
+
+
+# What a failure to reach the database means for the operator. Only `UNREACHABLE` (and an
+# unrecognised error) can go away by waiting; the others need someone to change something.
+UNREACHABLE = "unreachable"
+LOGIN_REFUSED = "login_refused"
+NO_SUCH_DATABASE = "no_such_database"
+READ_ONLY = "read_only"
+NOT_PERMITTED = "not_permitted"
+CANNOT_OPEN = "cannot_open"
+OTHER = "other"
+# libpq and SQLite say it in words only (psycopg has no SQLSTATE for a failed connection); each
+# pattern is words that must all be in the message, first match wins.
+_KINDS_BY_TEXT: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (LOGIN_REFUSED, ("authentication failed",)),
+    (LOGIN_REFUSED, ("no pg_hba.conf",)),
+    (LOGIN_REFUSED, ("no password supplied",)),
+    (LOGIN_REFUSED, ('role "', "does not exist")),
+    (NO_SUCH_DATABASE, ('database "', "does not exist")),
+    (READ_ONLY, ("readonly database",)),
+    (READ_ONLY, ("read-only",)),
+    (NOT_PERMITTED, ("permission denied",)),
+    (NOT_PERMITTED, ("must be owner",)),
+    (CANNOT_OPEN, ("unable to open database file",)),
+)
+
+
+@dataclass(frozen=True)
+class DatabaseFailure:
+    kind: str
+    reason: str  # one line, never a bound parameter or a password
+
+    @property
+    def may_pass(self) -> bool:
+        """Whether waiting can help (a database still starting), as opposed to a refused login,
+        a missing database or a read-only file, which stay as they are."""
+        return self.kind in (UNREACHABLE, OTHER)
+
+
+def database_failure(engine: Engine) -> DatabaseFailure | None:
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception as exc:
-        return describe_database_error(exc)
+        return classify_database_error(exc)
     return None
+
+
+def classify_database_error(exc: BaseException) -> DatabaseFailure:
+    reason = describe_database_error(exc)
+    lowered = reason.lower()
+    for kind, words in _KINDS_BY_TEXT:
+        if all(word in lowered for word in words):
+            return DatabaseFailure(kind, reason)
+    if isinstance(exc, OperationalError):
+        return DatabaseFailure(UNREACHABLE, reason)
+    return DatabaseFailure(OTHER, reason)
 
 
 def describe_database_error(exc: BaseException) -> str:
