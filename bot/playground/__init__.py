@@ -156,7 +156,7 @@ def run_playground(options: Options, *, ready: threading.Event | None = None) ->
         configure_logging(settings.log_level, settings.log_format)
         clock = OffsetClock()
         engine = open_database(settings)
-        migrate_or_fail(engine)
+        migrate_or_fail(settings, engine)
         runtime = build_runtime(settings, clock=clock, engine=engine)
         server: Any = create_server(
             make_wsgi_app(

@@ -8,10 +8,10 @@ import sys
 
 import requests
 
+from bot.standin import SlackStandIn
 from storage.db import known_revisions, short_revision
 from tests.harness import AppProcess, base_env, free_port
 from tests.platform.test_ops_startup import run_cli
-from tests.slack_standin import SlackStandIn
 
 
 def test_check_and_readiness_name_a_schema_behind_head(
