@@ -25,6 +25,9 @@ SLACK_PENDING = "pending"
 SLACK_AUTHENTICATED = "authenticated"
 SLACK_UNREACHABLE = "unreachable"
 SLACK_REFUSED = "refused"
+# Whether the bot can post in the desk channel (`DeskChannel`).
+DESK_CHANNEL_OK = "ok"
+NOT_MEMBER = "not_member"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ reached is retried in the background while `/readyz` answers "not ready".
 
 from __future__ import annotations
 
+import errno
 import logging
 import sys
 import threading
@@ -27,6 +28,7 @@ from storage.db import database_problem, describe_database_error, make_engine, m
 
 if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from waitress.server import BaseWSGIServer
 
     from bot.app import Runtime
 
@@ -108,10 +110,41 @@ def migrate_or_fail(engine: Engine) -> None:
         ) from None
 
 
-def _refused(error: str) -> StartupError:
-    return StartupError(
+def refused_bot_token(error: str) -> str:
+    """The line for a bot token Slack refuses, the same from `run` and `check`."""
+    return (
         f"SLACK_BOT_TOKEN: Slack refused the token ({error}); copy the Bot User OAuth Token "
         "(xoxb-…) again from OAuth & Permissions, or reinstall the app"
+    )
+
+
+def refused_app_token(error: str) -> str:
+    """The line for an app-level token Slack refuses, the same from `run` and `check`."""
+    return (
+        f"SLACK_APP_TOKEN: Slack refused the app-level token ({error}); create one "
+        "with the connections:write scope under Basic Information > App-Level Tokens"
+    )
+
+
+def desk_channel_unreachable(channel_id: str, error: str) -> str:
+    """The line for a desk channel the bot cannot post in, the same from `run` and `check`."""
+    return (
+        f"DESK_CHANNEL_ID: the bot cannot post in {channel_id} ({error}); invite it to the "
+        "desk's private channel (/invite @Harassment Desk)"
+    )
+
+
+def probe_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A client for start-up probes: no retries of its own and no log lines of its own (the
+    caller retries and says what failed, once per try)."""
+    quiet = logging.Logger("harassment_desk.slack_probe")
+    quiet.addHandler(logging.NullHandler())
+    return WebClient(
+        token=token or settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        proxy=settings.slack_proxy,
+        logger=quiet,
     )
 
 
@@ -122,7 +155,7 @@ def _auth_test(client: WebClient) -> str | None:
     except SlackApiError as exc:
         error = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
         if error in REFUSED_TOKEN_ERRORS:
-            raise _refused(error) from None
+            raise StartupError(refused_bot_token(error)) from None
         return error
     except (SlackClientError, OSError) as exc:
         return type(exc).__name__
@@ -162,7 +195,7 @@ def public_channel_problem(channel_id: str) -> str:
 def authenticate_slack(settings: Settings, runtime: Runtime) -> None:
     """`auth.test` once now: a refused token stops the start. An unreachable Slack is retried
     in the background (backoff up to a minute) while `/readyz` says so."""
-    client = runtime.deps.core.client
+    client = probe_client(settings)
     health = runtime.health
     problem = _auth_test(client)
     if problem is None:
@@ -206,31 +239,33 @@ def connect_socket_mode(settings: Settings, runtime: Runtime) -> SocketModeHandl
         except SlackApiError as exc:
             error = exc.response.get("error")
             handler.close()
-            raise StartupError(
-                f"SLACK_APP_TOKEN: Slack refused the app-level token ({error}); create one "
-                "with the connections:write scope under Basic Information > App-Level Tokens"
-            ) from None
+            raise StartupError(refused_app_token(str(error))) from None
         except (SlackClientError, OSError) as exc:
             say(f"Socket Mode: cannot reach Slack ({type(exc).__name__}); retrying in {delay:.0f}s")
             time.sleep(delay)
             delay = min(delay * 2, SLACK_RETRY_MAX_S)
 
 
-def serve_health_in_background(settings: Settings, runtime: Runtime) -> None:
-    """Socket Mode has no HTTP endpoint for Slack; probes and metrics get `HEALTH_PORT`."""
-    from waitress.server import create_server
-
-    from bot.cli import waitress_options
-    from bot.web import make_health_app
-
-    options = waitress_options(settings, settings.host, settings.health_port)
-    options.pop("port")
-    options.pop("host")
-    server = create_server(
-        make_health_app(runtime.health, runtime.deps.core.metrics),
-        host=settings.host,
-        port=settings.health_port,
-        **options,
-    )
+def serve_health_in_background(settings: Settings, server: BaseWSGIServer) -> None:
+    """Socket Mode has no HTTP endpoint for Slack; probes and metrics get `HEALTH_PORT` (its
+    socket is bound already, see `bot.cli.bind_server`)."""
     threading.Thread(target=server.run, name="health-http", daemon=True).start()
     log.info("health endpoints on http://%s:%s/readyz", settings.host, settings.health_port)
+
+
+def port_problem(setting: str, host: str, port: int, exc: OSError) -> str:
+    """The one line for a port that cannot be listened on (shared by `run` and `check`)."""
+    where = f"{host}:{port}"
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"{setting}: {where} is already in use by another program (or another "
+            f"harassment-desk); stop it, or set {setting} to a free port"
+        )
+    if exc.errno == errno.EACCES:
+        return (
+            f"{setting}: not allowed to listen on {where} (ports below 1024 need privileges); "
+            f"set {setting} to 1024 or above"
+        )
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"HOST: {host} is not an address of this machine; set HOST (0.0.0.0: every one)"
+    return f"{setting}: cannot listen on {where} ({exc.strerror or exc}); set {setting}"
