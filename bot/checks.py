@@ -15,12 +15,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.config import Settings
-from bot.health import NOT_MEMBER
+from bot.slack.client import probe_client
+from bot.slack.desk_channel import NOT_MEMBER, desk_channel_unreachable
 from bot.startup import (
     database_location,
-    desk_channel_unreachable,
     port_problem,
-    probe_client,
     public_channel_problem,
     refused_app_token,
     refused_bot_token,

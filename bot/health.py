@@ -1,7 +1,8 @@
 """Liveness and readiness: what `GET /healthz` and `GET /readyz` answer, in both modes.
 
 Ready means the app can do its job now: the database answers, Slack accepted the bot token
-(`auth.test` at start), Socket Mode is connected (in that mode), and the outbox is not stuck
+(`auth.test` at start), the bot can post in the desk channel (`bot.slack.desk_channel`),
+Socket Mode is connected (in that mode), and the outbox is not stuck
 (the oldest waiting delivery is younger than `READY_MAX_BACKLOG`). The bodies carry states and
 counts only, never an id or a text.
 """
@@ -18,6 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import Clock
+from bot.slack.desk_channel import NOT_MEMBER, DeskChannel
 from storage.db import SessionFactory, database_problem
 from storage.repositories import outbox as outbox_repo
 
@@ -25,9 +27,6 @@ SLACK_PENDING = "pending"
 SLACK_AUTHENTICATED = "authenticated"
 SLACK_UNREACHABLE = "unreachable"
 SLACK_REFUSED = "refused"
-# Whether the bot can post in the desk channel (`DeskChannel`).
-DESK_CHANNEL_OK = "ok"
-NOT_MEMBER = "not_member"
 
 
 @dataclass(frozen=True)
@@ -46,6 +45,7 @@ class Health:
         sessions: SessionFactory,
         clock: Clock,
         max_backlog: timedelta,
+        desk_channel: DeskChannel | None = None,
     ) -> None:
         self._engine = engine
         self._sessions = sessions
@@ -54,6 +54,7 @@ class Health:
         self._lock = threading.Lock()
         self._slack = SLACK_PENDING
         self._socket_connected: Callable[[], bool] | None = None
+        self._desk_channel = desk_channel
 
     def set_slack(self, state: str) -> None:
         with self._lock:
@@ -90,6 +91,10 @@ class Health:
         body["database"] = "up" if database_up else "down"
         body["slack"] = self.slack
         ready = database_up and body["slack"] == SLACK_AUTHENTICATED
+        if self._desk_channel is not None:
+            # Reports are stored while the bot cannot post there, but none reaches the desk.
+            body["desk_channel"] = self._desk_channel.state()
+            ready = ready and body["desk_channel"] != NOT_MEMBER
         if self._socket_connected is not None:
             connected = bool(self._socket_connected())
             body["socket_mode"] = "connected" if connected else "disconnected"

@@ -24,6 +24,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
 from bot.health import SLACK_AUTHENTICATED, SLACK_REFUSED, SLACK_UNREACHABLE
+from bot.slack.client import probe_client
+from bot.slack.desk_channel import DeskChannel
 from storage.db import database_problem, describe_database_error, make_engine, migrate
 
 if TYPE_CHECKING:
@@ -126,28 +128,6 @@ def refused_app_token(error: str) -> str:
     )
 
 
-def desk_channel_unreachable(channel_id: str, error: str) -> str:
-    """The line for a desk channel the bot cannot post in, the same from `run` and `check`."""
-    return (
-        f"DESK_CHANNEL_ID: the bot cannot post in {channel_id} ({error}); invite it to the "
-        "desk's private channel (/invite @Harassment Desk)"
-    )
-
-
-def probe_client(settings: Settings, token: str | None = None) -> WebClient:
-    """A client for start-up probes: no retries of its own and no log lines of its own (the
-    caller retries and says what failed, once per try)."""
-    quiet = logging.Logger("harassment_desk.slack_probe")
-    quiet.addHandler(logging.NullHandler())
-    return WebClient(
-        token=token or settings.slack_bot_token,
-        base_url=settings.slack_api_url,
-        timeout=10,
-        proxy=settings.slack_proxy,
-        logger=quiet,
-    )
-
-
 def _auth_test(client: WebClient) -> str | None:
     """None when Slack accepted the token; raises for a refused one; else why it failed."""
     try:
@@ -162,27 +142,25 @@ def _auth_test(client: WebClient) -> str | None:
     return None
 
 
-def check_desk_channel(settings: Settings, client: WebClient) -> None:
-    """Refuse a public desk channel. A channel the bot cannot see yet is only logged: the
-    outbox retries until someone invites the bot."""
+def check_desk_channel(settings: Settings, client: WebClient, desk: DeskChannel) -> None:
+    """Refuse a public desk channel. One the bot is not in yet is logged (once) and makes
+    `/readyz` answer 503 until someone invites the bot: reports wait in the outbox meanwhile."""
     channel_id = settings.desk_channel_id
     try:
         info = client.conversations_info(channel=channel_id)
     except SlackApiError as exc:
-        error = exc.response.get("error")
+        error = str(exc.response.get("error"))
         if error == "missing_scope" and exc.response.get("needed") == "channels:read":
             # The manifest asks for groups:read only, so only a public channel needs more.
             raise StartupError(public_channel_problem(channel_id)) from None
-        log.warning(
-            "DESK_CHANNEL_ID %s cannot be read (%s): invite the bot to the desk's private channel",
-            channel_id,
-            error,
-        )
+        desk.learn_error(error)
         return
     except (SlackClientError, OSError):
         return
-    if not (info.get("channel") or {}).get("is_private", True):
+    channel = info.get("channel") or {}
+    if not channel.get("is_private", True):
         raise StartupError(public_channel_problem(channel_id))
+    desk.learn_info(channel)
 
 
 def public_channel_problem(channel_id: str) -> str:
@@ -200,7 +178,7 @@ def authenticate_slack(settings: Settings, runtime: Runtime) -> None:
     problem = _auth_test(client)
     if problem is None:
         health.set_slack(SLACK_AUTHENTICATED)
-        check_desk_channel(settings, client)
+        check_desk_channel(settings, client, runtime.deps.core.desk_channel)
         return
     health.set_slack(SLACK_UNREACHABLE)
     say(f"Slack not reachable at {settings.slack_api_url} ({problem}); retrying, not ready")
@@ -218,6 +196,7 @@ def authenticate_slack(settings: Settings, runtime: Runtime) -> None:
             if again is None:
                 health.set_slack(SLACK_AUTHENTICATED)
                 log.info("Slack reachable again: bot token accepted")
+                runtime.deps.core.desk_channel.check()
                 return
             delay = min(delay * 2, SLACK_RETRY_MAX_S)
             log.warning("Slack still not reachable (%s); retrying in %.0fs", again, delay)
