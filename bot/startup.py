@@ -208,7 +208,13 @@ def connect_socket_mode(settings: Settings, runtime: Runtime) -> SocketModeHandl
     """Open the Socket Mode connection; a refused app token is one line and exit 2."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    handler = SocketModeHandler(runtime.app, settings.slack_app_token, proxy=settings.slack_proxy)
+    handler = SocketModeHandler(
+        runtime.app,
+        settings.slack_app_token,
+        # Only for apps.connections.open: the loop below retries and says so once per try.
+        web_client=probe_client(settings, settings.slack_app_token),
+        proxy=settings.slack_proxy,
+    )
     runtime.health.watch_socket(handler.client.is_connected)
     delay = 1.0
     while True:

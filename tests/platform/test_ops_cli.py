@@ -258,3 +258,26 @@ def test_one_line_per_slack_unreachable_retry(sqlite_url: str) -> None:
     retries = [line for line in after_migrations if "listening" not in line]
     retries = [line for line in retries if "scheduler started" not in line]
     assert retries and all("Slack still not reachable (URLError)" in r for r in retries), retries
+
+
+def test_one_line_per_socket_mode_retry_while_slack_is_unreachable(sqlite_url: str) -> None:
+    closed = free_port()
+    health_port = free_port()
+    standin = SlackStandIn(port=closed)
+    env = base_env(
+        standin, sqlite_url, SLACK_APP_TOKEN=standin.app_token, HEALTH_PORT=str(health_port)
+    )
+    del env["SLACK_SIGNING_SECRET"]
+    process = AppProcess(env, health_port, argv=[sys.executable, "-m", "bot", "run"])
+    process.probe = "/healthz"
+    process.start()
+    try:
+        deadline = time.monotonic() + 60
+        while process.output().count("Socket Mode: cannot reach Slack") < 2:
+            assert time.monotonic() < deadline, process.output()
+            time.sleep(0.1)
+        output = process.output()
+    finally:
+        process.stop()
+    print("\n" + output)
+    assert "slack_sdk" not in output and "Traceback" not in output
