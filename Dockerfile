@@ -24,11 +24,13 @@ COPY guidance ./guidance
 RUN pip install --no-cache-dir .
 
 USER 10001:10001
-# SQLite by default in the user's data folder (mount a volume there); PostgreSQL for replicas.
+# SQLite by default in $XDG_DATA_HOME/harassment-desk/harassment_desk.db, i.e. in the volume
+# (as the systemd unit does), also when `--env-file .env` brings an empty DATABASE_URL=.
+# PostgreSQL for replicas (compose.yaml).
 ENV HOST=0.0.0.0 \
     PORT=3000 \
     HEALTHCHECK_PORT=3000 \
-    DATABASE_URL=sqlite:////var/lib/harassment-desk/harassment_desk.db
+    XDG_DATA_HOME=/var/lib
 VOLUME ["/var/lib/harassment-desk"]
 EXPOSE 3000
 

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bench.load import run_load
+from bot.standin import SenderResponse, SlackRequestSender, SlackStandIn
 from tests.harness import DESK_CHANNEL
-from tests.slack_standin import SenderResponse, SlackRequestSender, SlackStandIn
 
 CONCURRENCY = 20
 

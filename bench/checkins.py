@@ -11,9 +11,9 @@ from typing import Any
 
 from bench import procs
 from bench.data import database, seed_cases, seed_checkins, seed_profiles
+from bot.standin import SlackStandIn
 from storage.db import make_engine, migrate
 from tests.harness import base_env, free_port, populate_workspace
-from tests.slack_standin import SlackStandIn
 
 
 @dataclass(frozen=True)

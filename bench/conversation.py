@@ -26,6 +26,7 @@ from bench import procs
 from bench.data import database
 from bot.conversation import ids
 from bot.report.modals import FormMetadata
+from bot.standin import SlackRequestSender, SlackStandIn
 from tests.harness import (
     DESK_CHANNEL,
     DESK_STAFF,
@@ -35,7 +36,6 @@ from tests.harness import (
     populate_workspace,
     report_values,
 )
-from tests.slack_standin import SlackRequestSender, SlackStandIn
 
 CONCURRENCY = (1, 10)
 TOKEN = re.compile(r"bench-[0-9a-f]{12}")

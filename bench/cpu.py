@@ -18,7 +18,7 @@ from pathlib import Path
 from bench import procs
 from bench.load import LoadResult, run_load
 from bench.profile import profiled
-from tests.slack_standin import SenderResponse, SlackRequestSender
+from bot.standin import SenderResponse, SlackRequestSender
 
 CONCURRENCY = 20
 

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from tests.slack_standin import SenderResponse, SlackRequestSender
+from bot.standin import SenderResponse, SlackRequestSender
 
 FORM = "application/x-www-form-urlencoded"
 

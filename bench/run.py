@@ -33,6 +33,7 @@ from bench.profile import print_profile
 from bench.ticks import tick_ms
 from bot.desk.ids import ACKNOWLEDGE_ACTION
 from bot.report.modals import FormMetadata
+from bot.standin import SenderResponse, SlackRequestSender, SlackStandIn
 from storage.db import make_engine
 from storage.models import Case, OutboxMessage, OutboxStatus
 from tests.harness import (
@@ -46,7 +47,6 @@ from tests.harness import (
     populate_workspace,
     report_values,
 )
-from tests.slack_standin import SenderResponse, SlackRequestSender, SlackStandIn
 
 SCENARIOS = ("command", "submission", "button")
 CONCURRENCY = (1, 20)

@@ -13,7 +13,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse, Respond
 from slack_sdk import WebClient
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.awareness.feature import awareness_desk_section, awareness_feature
 from bot.checkins import checkin_home_line
@@ -200,6 +200,24 @@ def _forget_old_event_ids(core: Core) -> None:
         events_repo.forget_before(session, core.clock.now() - timedelta(days=1))
 
 
+def _event_id(body: dict[str, Any]) -> str | None:
+    event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+    return event_id if isinstance(event_id, str) else None
+
+
+def _release_failed_event(deps: Deps, body: dict[str, Any]) -> None:
+    """A listener that failed stored nothing (its transaction rolled back), so its event id
+    must not stay claimed: Slack's retry of it is then handled instead of dropped as a repeat."""
+    event_id = _event_id(body)
+    if event_id is None:
+        return
+    try:
+        with deps.sessions.begin() as session:
+            events_repo.forget(session, event_id)
+    except SQLAlchemyError as exc:  # the database that failed the listener may still be down
+        log.warning("event %s stays claimed: %s", event_id, type(exc).__name__)
+
+
 def create_bolt_app(deps: Deps, *, socket_mode: bool = False) -> App:
     """The Bolt app with our middleware, error handler and every listener registered."""
     settings = deps.settings
@@ -225,8 +243,8 @@ def create_bolt_app(deps: Deps, *, socket_mode: bool = False) -> App:
     def drop_repeated_events(body: dict[str, Any], next: Callable[[], Any]) -> Any:
         # Slack retries events and Bolt does not de-duplicate; after a restart the retry may be
         # the only delivery, so de-duplicate by event id instead of dropping all retries.
-        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if isinstance(event_id, str):
+        event_id = _event_id(body)
+        if event_id is not None:
             try:
                 with deps.sessions.begin() as session:
                     events_repo.remember(session, event_id, deps.clock.now())
@@ -238,6 +256,7 @@ def create_bolt_app(deps: Deps, *, socket_mode: bool = False) -> App:
     def on_error(
         error: Exception, body: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
+        _release_failed_event(deps, body)
         handle_error(error, body, client, respond)
 
     from handlers import register

@@ -318,8 +318,25 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write cases of a month range as CSV (for HR systems)")
     export_arguments(export)
     export.set_defaults(handler=cmd_export)
+    playground = sub.add_parser("playground", help="try the app in a browser, without Slack")
+    playground.add_argument("--port", type=int, default=8080, help="the page's port (8080)")
+    playground.add_argument("--lang", choices=("ja", "en"), default="ja", help="default language")
+    playground.add_argument("--host", help="listen beyond 127.0.0.1 (warns: no login)")
+    playground.add_argument("--data", type=Path, help="folder for its database and lock file")
+    playground.set_defaults(handler=cmd_playground)
     _global_options_anywhere(parser)
     return parser
+
+
+def cmd_playground(env: Mapping[str, str], args: argparse.Namespace) -> int:
+    from bot.playground import Options, PlaygroundError, default_data_folder, run_playground
+
+    data = args.data or default_data_folder(env)
+    try:
+        return run_playground(Options(args.port, args.lang, args.host, data))
+    except PlaygroundError as exc:
+        print(f"harassment-desk: {exc}", file=sys.stderr)
+        return 2
 
 
 def _add_global_options(parser: argparse.ArgumentParser, default: object) -> None:

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot.standin import SlackStandIn
 from tests.harness import AppHarness, populate_workspace, temporary_postgres_database
-from tests.slack_standin import SlackStandIn
 
 BACKENDS = ["sqlite", "postgresql"]
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.conversation import ids
+from bot.standin import SlackStandIn
 from tests.conversation_support import (
     click_dm_button,
     dm_channel,
@@ -27,7 +28,6 @@ from tests.conversation_support import (
 )
 from tests.desk_support import click, load, submit
 from tests.harness import DESK_CHANNEL, DESK_STAFF, REPORTER_JA, AppHarness, populate_workspace
-from tests.slack_standin import SlackStandIn
 
 
 def _element(element: dict[str, Any]) -> str:

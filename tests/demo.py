@@ -17,6 +17,8 @@ from typing import Any
 import requests
 
 from bot.desk.ids import ACKNOWLEDGE_ACTION
+from bot.standin import SlackStandIn
+from bot.standin.server import Call
 from tests.harness import (
     DESK_CHANNEL,
     DESK_STAFF,
@@ -25,8 +27,6 @@ from tests.harness import (
     AppHarness,
     populate_workspace,
 )
-from tests.slack_standin import SlackStandIn
-from tests.slack_standin.server import Call
 
 
 def block_text(block: dict[str, Any]) -> str:

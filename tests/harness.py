@@ -33,9 +33,9 @@ from bot.app import Runtime, build_runtime
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, load_settings
 from bot.health import SLACK_AUTHENTICATED
+from bot.standin import SlackRequestSender, SlackStandIn
 from bot.web import make_wsgi_app
 from storage.db import make_engine, migrate
-from tests.slack_standin import SlackRequestSender, SlackStandIn
 
 SIGNING_SECRET = "test-signing-secret"
 DESK_CHANNEL = "C0DESK0001"

@@ -21,6 +21,7 @@ from bot.conversation.evidence.service import Refused, accept_files, as_stored, 
 from bot.conversation.text import is_blank, slack_text_to_plain
 from bot.home import enqueue_home_refreshes
 from bot.report import DESK_UPDATE, RECEIPT_UPDATE
+from bot.slack.limits import MESSAGE_TEXT_MAX
 from bot.slack.staff import DeskStaff
 from storage.db import SessionFactory
 from storage.models import Case, CaseMessage, CaseStatus
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 COUNTS_DELAY = timedelta(seconds=1)
 OPEN_STATUSES = (CaseStatus.NEW, CaseStatus.ACKNOWLEDGED, CaseStatus.ESCALATED)
 DENIED_PREFIX = "denied:"
+DM_TEXT_MAX = MESSAGE_TEXT_MAX
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,9 @@ class IncomingDm:
 class DmOutcome:
     """What became of a DM: `relayed` to a case, `asked` which case, or told why not."""
 
-    status: str  # relayed | asked | duplicate | no_case | withdrawn | unknown_thread | empty
+    # relayed | asked | duplicate | no_case | withdrawn | unknown_thread | empty | too_long
+    # | not_own_dm
+    status: str
     case_id: int | None = None
     message_id: int | None = None
 
@@ -97,6 +101,10 @@ class ConversationService:
     def _receive_dm(self, dm: IncomingDm) -> DmOutcome:
         now = self._clock.now()
         with self._sessions.begin() as session:
+            if not conversation_repo.is_own_dm(session, dm.user_id, dm.channel):
+                # Only a signed forgery names a channel that is not the writer's DM with the
+                # bot; answering there would post into whatever channel it named.
+                return DmOutcome("not_own_dm")
             if conversation_repo.by_source(session, dm.channel, dm.ts) is not None:
                 return DmOutcome("duplicate")  # Slack retried the event: stored once
             in_thread = dm.thread_ts is not None and dm.thread_ts != dm.ts
@@ -111,6 +119,9 @@ class ConversationService:
                 self._notice(session, dm, "conv.dm.withdrawn", reply_to, now, case=case)
                 return DmOutcome("withdrawn", case.id)
             text = slack_text_to_plain(dm.text)
+            if len(text) > DM_TEXT_MAX:
+                self._notice(session, dm, "conv.dm.too_long", reply_to, now, case=case)
+                return DmOutcome("too_long", case.id if case else None)
             files = offered_files(dm.files)
             if is_blank(text) and not files:
                 self._notice(session, dm, "conv.dm.empty", reply_to, now, case=case)
@@ -129,7 +140,7 @@ class ConversationService:
                     outbox_repo.enqueue(
                         session,
                         kind=ids.ROUTE_QUESTION,
-                        dedupe_key=f"conv:{message.id}:route",
+                        dedupe_key=_route_question_key(message.id),
                         payload={
                             "message_id": message.id,
                             "user_id": dm.user_id,
@@ -150,16 +161,23 @@ class ConversationService:
             return DmOutcome("relayed", case.id, message.id)
 
     def route(
-        self, user_id: str, message_id: int, case_id: int, question: tuple[str, str]
+        self, user_id: str, message_id: int, case_id: int, clicked_on: tuple[str, str]
     ) -> ReporterOutcome:
-        """The reporter picked the case a DM outside any thread is about."""
+        """The reporter picked the case a DM outside any thread is about. The click counts only
+        on the question the bot posted for that DM: the answer rewrites that message, and a
+        forged click naming another message would rewrite it and take its buttons away."""
         now = self._clock.now()
         with self._sessions.begin() as session:
             message = conversation_repo.message(session, message_id)
             case = cases_repo.get(session, case_id)
             if message is None or case is None:
                 return ReporterOutcome("conv.error.gone")
-            if message.reporter_user_id != user_id or case.reporter_user_id != user_id:
+            question = outbox_repo.delivered_by_key(session, _route_question_key(message.id))
+            if (
+                message.reporter_user_id != user_id
+                or case.reporter_user_id != user_id
+                or question != clicked_on
+            ):
                 self._deny(session, user_id, "route", case_id, now)
                 return ReporterOutcome("conv.error.not_yours", locale=case.reporter_locale)
             if message.case_id is not None:
@@ -179,31 +197,49 @@ class ConversationService:
             )
             return ReporterOutcome(None, case.reference, case.reporter_locale)
 
-    def edit_dm(self, channel: str, ts: str, text: str) -> bool:
-        """The reporter edited a relayed message: the case thread's copy follows."""
+    def edit_dm(self, user_id: str, channel: str, ts: str, text: str) -> bool:
+        """The reporter edited a relayed message: the case thread's copy follows. Only the
+        person who wrote it, in their own DM, can change it; an edit past Slack's own length
+        limit keeps the text the desk already has."""
         now = self._clock.now()
+        plain = slack_text_to_plain(text)
         with self._sessions.begin() as session:
-            message = conversation_repo.by_source(session, channel, ts)
-            if message is None or message.deleted_at is not None:
+            message = self._own_message(session, user_id, channel, ts)
+            if message is None or len(plain) > DM_TEXT_MAX:
                 return False
-            message.text = slack_text_to_plain(text)
+            message.text = plain
             message.revision += 1
             message.edited_at = now
             self._mirror(session, message, "conversation.edited", now)
             return True
 
-    def delete_dm(self, channel: str, ts: str) -> bool:
+    def delete_dm(self, user_id: str, channel: str, ts: str) -> bool:
         """The reporter deleted a relayed message: its text is dropped, the copy says so."""
         now = self._clock.now()
         with self._sessions.begin() as session:
-            message = conversation_repo.by_source(session, channel, ts)
-            if message is None or message.deleted_at is not None:
+            message = self._own_message(session, user_id, channel, ts)
+            if message is None:
                 return False
             message.text = ""
             message.revision += 1
             message.deleted_at = now
             self._mirror(session, message, "conversation.deleted", now)
             return True
+
+    @staticmethod
+    def _own_message(session: Session, user_id: str, channel: str, ts: str) -> CaseMessage | None:
+        """The live message `user_id` wrote in their own DM at `ts`, else None."""
+        if not conversation_repo.is_own_dm(session, user_id, channel):
+            return None
+        message = conversation_repo.by_source(session, channel, ts)
+        if (
+            message is None
+            or message.deleted_at is not None
+            or message.direction != "in"
+            or message.reporter_user_id != user_id
+        ):
+            return None
+        return message
 
     # ----------------------------------------------------------------- desk -> reporter
     def authorise(self, actor: str, action: str, case_id: int | None) -> bool:
@@ -700,6 +736,10 @@ class ConversationService:
             now=now,
         )
         log.info("denied conversation action %s on case %s to %s", action, case_id, actor)
+
+
+def _route_question_key(message_id: int) -> str:
+    return f"conv:{message_id}:route"
 
 
 def accept_form_evidence(

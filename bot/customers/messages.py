@@ -45,7 +45,12 @@ def history_line(history: CaseHistory, locale: str) -> str:
         parts.append(t("customer.history.none_earlier", locale))
     if history.banned:
         parts.append(ban_text(history.banned_until, locale))
-    key = "customer.history.linked" if history.linked else "customer.history.matched"
+    if history.linked:
+        key = "customer.history.linked"
+    elif history.same_name:
+        key = "customer.history.same_name"
+    else:
+        key = "customer.history.matched"
     return t(key, locale, name=escape(history.display_name), facts="; ".join(parts))
 
 
@@ -84,6 +89,8 @@ def summary_blocks(
     lines = [f"*{escape(summary.display_name)}* ({t('customer.number', locale, id=summary.id)})"]
     if summary.banned:
         lines[0] = ":no_entry: " + lines[0] + " — " + ban_text(summary.banned_until, locale)
+    if summary.same_name:
+        lines[0] += " — " + t("customer.same_name_only", locale)
     if summary.identifiers:
         names = ", ".join(escape(i) for i in summary.identifiers)
         lines.append(t("customer.identifiers", locale, identifiers=names))

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.bounds import parse_id
 from bot.customers import ids
-from bot.customers.identifiers import MAX_IDENTIFIER, split_identifiers
+from bot.customers.identifiers import KIND_TEXT, MAX_IDENTIFIER, extract_identifiers
 from bot.customers.service import CaseCustomers, CustomerSummary
 from bot.i18n import t
 from bot.slack import blocks as bk
@@ -22,6 +22,8 @@ IDENTIFIERS_MAX = 2000
 def _suggestion_label(summary: CustomerSummary, locale: str) -> str:
     cases = t("customer.cases", locale, count=len(summary.case_references), references="")
     mark = "⛔ " if summary.banned else ""
+    if summary.same_name:
+        mark += t("customer.same_name_mark", locale) + " "
     return f"{mark}{summary.display_name} · {cases.rstrip(': ')}"
 
 
@@ -39,7 +41,9 @@ def link_modal(case_id: int, data: CaseCustomers, locale: str) -> bk.Block:
         blocks.append(bk.context(t("customer.modal.linked_now", locale, name=name)))
     options = [bk.option(_suggestion_label(s, locale), str(s.id)) for s in data.suggestions]
     new = bk.option(t("customer.field.pick_new", locale), ids.NEW_RECORD)
-    options.append(new)
+    options = [*options[:9], new]
+    # A record found by its name alone may be a namesake: linking to it is the desk's choice.
+    strong = data.suggestions and not data.suggestions[0].same_name
     blocks.append(
         bk.input_block(
             ids.PICK_BLOCK,
@@ -47,12 +51,16 @@ def link_modal(case_id: int, data: CaseCustomers, locale: str) -> bk.Block:
             bk.select(
                 "radio_buttons",
                 ids.input_id(ids.PICK_BLOCK),
-                options[:10],
-                initial=options[0],
+                options,
+                initial=options[0] if strong else new,
             ),
         )
     )
-    identifiers = split_identifiers(data.given)
+    # What the reporter wrote, taken apart: the name for the record, one identifier per line.
+    found = extract_identifiers(data.given)
+    identifiers = [identifier.text for identifier in found]
+    names = [identifier.text for identifier in found if identifier.kind == KIND_TEXT]
+    name = (names or identifiers or [""])[0][:MAX_IDENTIFIER]
     blocks.append(
         bk.input_block(
             ids.NAME_BLOCK,
@@ -60,7 +68,7 @@ def link_modal(case_id: int, data: CaseCustomers, locale: str) -> bk.Block:
             bk.text_input(
                 ids.input_id(ids.NAME_BLOCK),
                 max_length=MAX_IDENTIFIER,
-                initial_value=identifiers[0] if identifiers else None,
+                initial_value=name or None,
             ),
             optional=True,
         )
@@ -73,7 +81,7 @@ def link_modal(case_id: int, data: CaseCustomers, locale: str) -> bk.Block:
                 ids.input_id(ids.IDENTIFIERS_BLOCK),
                 multiline=True,
                 max_length=IDENTIFIERS_MAX,
-                initial_value="\n".join(identifiers) or None,
+                initial_value="\n".join(identifiers)[:IDENTIFIERS_MAX] or None,
             ),
             optional=True,
         )

@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock
 from bot.customers.identifiers import (
     MAX_IDENTIFIER,
+    STRONG_KINDS,
     Identifier,
     IdentifierError,
-    normalize,
+    extract_identifiers,
     parse_identifier,
     split_identifiers,
 )
@@ -53,6 +54,7 @@ class CustomerSummary:
     measures: tuple[MeasureView, ...]
     banned_until: date | None = None
     banned: bool = False  # a ban in force today (banned_until None with banned = indefinitely)
+    same_name: bool = False  # found by its name alone: maybe a namesake, the desk decides
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class CaseHistory:
     banned: bool
     banned_until: date | None
     linked: bool  # False: only suggested by a matching identifier
+    same_name: bool = False  # suggested by the name alone (two customers can share a name)
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,9 @@ class Refused:
 Outcome = Done | FieldErrors | Refused
 
 
-def summarize(session: Session, customer: Customer, today: date) -> CustomerSummary:
+def summarize(
+    session: Session, customer: Customer, today: date, *, same_name: bool = False
+) -> CustomerSummary:
     ban = repo.active_ban(customer, today)
     return CustomerSummary(
         id=customer.id,
@@ -104,6 +109,7 @@ def summarize(session: Session, customer: Customer, today: date) -> CustomerSumm
         measures=tuple(_measure_view(m, today) for m in customer.measures),
         banned_until=ban.ends_on if ban else None,
         banned=ban is not None,
+        same_name=same_name,
     )
 
 
@@ -119,17 +125,33 @@ def _measure_view(measure: CustomerMeasure, today: date) -> MeasureView:
 
 def case_keys(case: Case) -> list[str]:
     """Matching keys of the identifiers the reporter gave under *Who was the customer*."""
-    parts = split_identifiers(case.customer_text or "")
-    return [key for key in (normalize(part) for part in parts) if key]
+    return [identifier.normalized for identifier in extract_identifiers(case.customer_text or "")]
+
+
+@dataclass(frozen=True)
+class Match:
+    customer: Customer
+    same_name: bool  # only names matched: a phone, e-mail or number match is strong
+
+
+def matches(session: Session, keys: Sequence[str]) -> list[Match]:
+    """Records with an identifier of one of `keys`: strong matches first, then same names."""
+    found = [
+        Match(customer, same_name=not (kinds & STRONG_KINDS))
+        for customer, kinds in repo.match_keys(session, keys)
+    ]
+    return sorted(found, key=lambda match: match.same_name)
 
 
 def case_history(session: Session, case: Case, today: date) -> CaseHistory | None:
     """The linked customer, or else the best match on the case's identifiers, with its history."""
     customer = repo.customer_of_case(session, case.id)
     linked = customer is not None
+    same_name = False
     if customer is None:
-        matches = repo.find_by_keys(session, case_keys(case))
-        customer = matches[0] if matches else None
+        found = matches(session, case_keys(case))
+        if found:
+            customer, same_name = found[0].customer, found[0].same_name
     if customer is None:
         return None
     earlier = tuple(
@@ -145,23 +167,38 @@ def case_history(session: Session, case: Case, today: date) -> CaseHistory | Non
         banned=ban is not None,
         banned_until=ban.ends_on if ban else None,
         linked=linked,
+        same_name=same_name,
     )
 
 
 def parse_identifiers(text: str) -> list[Identifier] | str:
-    """The identifiers in a field, or the catalogue key of the first problem."""
+    """The identifiers in a field (each line or comma-separated part may hold several: a name and
+    a phone number), or the catalogue key of the first problem."""
     if len(text) > MAX_IDENTIFIER * MAX_IDENTIFIERS:
         return "customer.error.identifier_long"
-    parts = split_identifiers(text)
-    if len(parts) > MAX_IDENTIFIERS:
-        return "customer.error.too_many"
-    parsed = []
-    for part in parts:
+    found: dict[str, Identifier] = {}
+    for part in split_identifiers(text):
         try:
-            parsed.append(parse_identifier(part))
+            parse_identifier(part)  # the part as a whole: not empty, not too long, not only marks
         except IdentifierError as problem:
             return problem.code
-    return parsed
+        for identifier in extract_identifiers(part):
+            found.setdefault(identifier.normalized, identifier)
+    if len(found) > MAX_IDENTIFIERS:
+        return "customer.error.too_many"
+    return list(found.values())
+
+
+def query_keys(query: str) -> list[str] | str:
+    """The keys a search looks for, or the catalogue key of why the query cannot match. A query
+    is read as a report's field is: `山田太郎 090-1234-5678` looks for the name and the phone."""
+    if not query.strip():
+        return "customer.error.identifier_empty"
+    found = extract_identifiers(query)
+    if not found:
+        return "customer.error.identifier_punctuation"
+    keys = [i.normalized for i in found if len(i.normalized) <= MAX_IDENTIFIER]
+    return keys[:MAX_IDENTIFIERS] or "customer.error.identifier_long"
 
 
 def refresh_case_messages(
@@ -207,14 +244,17 @@ class CustomerService:
 
     def find(self, actor: str, query: str) -> list[CustomerSummary] | str:
         """Records matching `query`, or the catalogue key of why the query cannot match."""
-        try:
-            key = parse_identifier(query).normalized
-        except IdentifierError as problem:
-            return problem.code
+        keys = query_keys(query)
+        if isinstance(keys, str):
+            return keys
         now = self._clock.now()
         with self._sessions.begin() as session:
-            found = repo.search(session, key, limit=SEARCH_LIMIT)
-            summaries = [summarize(session, c, self.today()) for c in found]
+            found = repo.search_keys(session, keys, limit=SEARCH_LIMIT)
+            today = self.today()
+            summaries = [
+                summarize(session, c, today, same_name=not (kinds & STRONG_KINDS))
+                for c, kinds in found
+            ]
             repo.audit(
                 session,
                 customer_id=None,
@@ -233,14 +273,17 @@ class CustomerService:
             if case is None:
                 return None
             current = repo.customer_of_case(session, case_id)
-            matches = [
-                c
-                for c in repo.find_by_keys(session, case_keys(case))
-                if current is None or c.id != current.id
+            found = [
+                match
+                for match in matches(session, case_keys(case))
+                if current is None or match.customer.id != current.id
             ]
             today = self.today()
             linked = summarize(session, current, today) if current else None
-            suggestions = [summarize(session, c, today) for c in matches[:SEARCH_LIMIT]]
+            suggestions = [
+                summarize(session, match.customer, today, same_name=match.same_name)
+                for match in found[:SEARCH_LIMIT]
+            ]
             repo.audit(
                 session,
                 customer_id=current.id if current else None,
@@ -277,7 +320,7 @@ class CustomerService:
             errors["name"] = "customer.error.name_empty"
         elif len(name) > MAX_IDENTIFIER:
             errors["name"] = "customer.error.identifier_long"
-        elif not normalize(name):
+        elif not extract_identifiers(name):
             errors["name"] = "customer.error.identifier_punctuation"
         parsed = parse_identifiers(identifiers_text)
         if isinstance(parsed, str):
@@ -291,7 +334,7 @@ class CustomerService:
                 return Refused("customer.error.case_gone")
             customer = repo.create(session, display_name=name, actor=actor, now=now)
             # The name is an identifier too, so a later report that names them matches.
-            for identifier in [parse_identifier(name), *parsed]:
+            for identifier in [*extract_identifiers(name), *parsed]:
                 repo.add_identifier(
                     session,
                     customer,

@@ -3,14 +3,26 @@
 For HR systems: the same CSV as `/harassment export`, from the database, without Slack. Whoever
 can run this already holds the database credentials, so `--with-text` needs no lead check here;
 the run is audited as actor `cli`.
+
+An operator's mistake is one line and exit 2 (a `StartupError`): a database that was never
+migrated (refused before anything is created: opening a missing SQLite file would leave an empty
+one behind), or an `--out` that cannot be written.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
 from bot.export import ids
@@ -18,10 +30,20 @@ from bot.export.labels import Labels
 from bot.export.service import RangeError, build_export, parse_range
 from bot.guidance import load_guidance
 from bot.i18n import t
-from storage.db import make_engine, make_session_factory
+from bot.startup import StartupError, database_location
+from storage.db import (
+    PRIVATE_FILE_MODE,
+    alembic_config,
+    describe_database_error,
+    make_engine,
+    make_session_factory,
+)
 from storage.repositories import cases as cases_repo
 
 CLI_ACTOR = "cli"
+MIGRATE_FIRST = "run harassment-desk migrate first, with the same settings"
+# Without narratives the CSV is as readable as the umask allows (an HR share may read it).
+SHARED_FILE_MODE = 0o666
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,27 +69,107 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     locale = args.locale or settings.default_locale
     labels = Labels(locale, load_guidance(settings.guidance_dir).category_label)
-    engine = make_engine(settings.database_url)
+    engine = _migrated_database(settings.database_url)
     sessions = make_session_factory(engine)
     try:
         with sessions() as session:
             export = build_export(
                 session, span, hours=hours, labels=labels, with_text=args.with_text
             )
-        with sessions.begin() as session:
-            cases_repo.record_event(
-                session,
-                case_id=None,
-                actor_user_id=CLI_ACTOR,
-                action=ids.AUDIT_EXPORT,
-                now=now,
-                after={"range": str(span), "with_text": args.with_text, "count": export.count},
-            )
+        # Opened before the audit: an export that cannot be written was not made.
+        target: AbstractContextManager[BinaryIO] = (
+            nullcontext(sys.stdout.buffer)
+            if args.out == "-"
+            else _open_out(args.out, private=args.with_text)
+        )
+        with target as stream:
+            with sessions.begin() as session:
+                cases_repo.record_event(
+                    session,
+                    case_id=None,
+                    actor_user_id=CLI_ACTOR,
+                    action=ids.AUDIT_EXPORT,
+                    now=now,
+                    after={
+                        "range": str(span),
+                        "with_text": args.with_text,
+                        "count": export.count,
+                    },
+                )
+            stream.write(export.content)
     finally:
         engine.dispose()
-    if args.out == "-":
-        sys.stdout.buffer.write(export.content)
-    else:
-        Path(args.out).write_bytes(export.content)
+    if args.out != "-":
         print(f"wrote {export.count} cases ({span}) to {args.out}", file=sys.stderr)
     return 0
+
+
+def _migrated_database(url: str) -> Engine:
+    """The engine of a database at the newest schema; anything else is refused, and a SQLite
+    file that does not exist is not created (SQLite would create it on the first connect)."""
+    where = database_location(url)
+    engine = make_engine(url) if _database_file_exists(url) else None
+    if engine is None:
+        raise StartupError(f"DATABASE_URL: there is no database at {where}: {MIGRATE_FIRST}")
+    try:
+        current, head = _schema_revisions(engine)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise StartupError(
+            f"DATABASE_URL: cannot read the database at {where} "
+            f"({describe_database_error(exc)}): check that it runs and the URL is right"
+        ) from None
+    if current != head:
+        engine.dispose()
+        state = "never migrated" if not current else f"at schema {', '.join(current)}"
+        raise StartupError(
+            f"DATABASE_URL: the database at {where} is {state}, not {', '.join(head)}: "
+            f"{MIGRATE_FIRST}"
+        )
+    return engine
+
+
+def _database_file_exists(url: str) -> bool:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return True
+    database = parsed.database or ""
+    if not database or database.startswith((":memory:", "file:")):
+        return True
+    return Path(database).is_file()
+
+
+def _schema_revisions(engine: Engine) -> tuple[set[str], set[str]]:
+    """(the database's Alembic revisions, the app's heads); no revision when never migrated."""
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    with engine.connect() as connection:
+        current = set(MigrationContext.configure(connection).get_current_heads())
+    head = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+    return current, head
+
+
+def _open_out(path: str, *, private: bool) -> BinaryIO:
+    """`--out` opened for writing. With the narratives the file is created 0600 (never readable
+    by others, not even for a moment); a file that is already there is made 0600 before a byte
+    of it is written."""
+    mode = PRIVATE_FILE_MODE if private else SHARED_FILE_MODE
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    except OSError as exc:
+        raise StartupError(_out_problem(path, exc)) from None
+    if private and stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.fchmod(descriptor, PRIVATE_FILE_MODE)
+    return os.fdopen(descriptor, "wb")
+
+
+def _out_problem(path: str, exc: OSError) -> str:
+    folder = Path(path).parent
+    if isinstance(exc, FileNotFoundError):
+        fix = f"create the folder {folder} or choose another --out"
+    elif isinstance(exc, IsADirectoryError):
+        fix = "give a file name, not a folder"
+    else:
+        fix = "choose a file this user can write, or '-' for standard output"
+    return f"--out {path}: cannot write the file ({exc.strerror}): {fix}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -71,7 +72,10 @@ def _hours(value: float | None) -> str:
 
 
 def _safe(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """Quote a cell a spreadsheet would run. Spreadsheets skip leading blanks and line breaks
+    and read full-width ＝＋－＠ as their ASCII forms, so the check looks past both."""
+    start = unicodedata.normalize("NFKC", value).lstrip(" \n\v\f\u3000\u00a0")
+    return "'" + value if start.startswith(_FORMULA_START) else value
 
 
 def _cells(row: ExportRow, with_text: bool) -> list[str]:

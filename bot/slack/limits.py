@@ -1,4 +1,4 @@
-"""Slack's Block Kit limits (tests/slack_standin/data/blockkit_limits.json has the sources) and a
+"""Slack's Block Kit limits (bot/standin/data/blockkit_limits.json has the sources) and a
 check of blocks against them, for content that operators write (guidance)."""
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ MESSAGE_BLOCKS_MAX = 50
 VIEW_BLOCKS_MAX = 100
 # Undocumented: Slack answers msg_blocks_too_long somewhere past ~12k characters of block text.
 TOTAL_TEXT_MAX = 12000
+# chat.postMessage truncates a message's text past 40,000 characters: no person's message in
+# Slack is longer, so a longer one came from a forged or broken request.
+MESSAGE_TEXT_MAX = 40000
 
 
 def _length_problem(text: object, where: str, what: str, limit: int, problems: list[str]) -> int:

@@ -4,7 +4,7 @@ dates and durations every message shows."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.i18n import t
 
@@ -56,9 +56,11 @@ def slack_date(moment: datetime) -> str:
 
 
 def slack_day(moment: datetime) -> str:
-    """The date only (issue 10: a time of day in a person's office hours gives away their time
-    zone, which can identify an anonymous reporter)."""
-    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}}|{moment.strftime('%Y-%m-%d')}>"
+    """The date only, as plain text. A time of day in a person's office hours gives away their
+    time zone, which can identify an anonymous reporter, and a `<!date^…>` token carries the exact
+    second to anyone who reads the message through the API or an export, whatever it displays.
+    The UTC date is the reporter's own date for every office-hours time from UTC+9 to UTC-9."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d")
 
 
 def _count(unit: str, n: int, locale: str) -> str:

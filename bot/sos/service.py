@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -28,7 +29,7 @@ from bot.report import (
 )
 from bot.sos import ids
 from storage.db import SessionFactory
-from storage.models import Case
+from storage.models import Case, CaseStatus
 from storage.repositories import cases as cases_repo
 from storage.repositories import outbox as outbox_repo
 
@@ -75,22 +76,51 @@ def raise_sos(
         draft=sos_draft(identity=identity, desk_locale=desk_locale, now=now),
         reporter_user_id=user_id,
         reporter_locale=locale,
-        submission_key=f"sos:{submission_key}",
+        submission_key=f"{SOS_KEY_PREFIX}{submission_key}",
         policy=policy,
         now=now,
         hooks=(*hooks, _audit_sos),
     )
 
 
+SOS_KEY_PREFIX = "sos:"
+OPEN_STATUSES = (CaseStatus.NEW, CaseStatus.ACKNOWLEDGED, CaseStatus.ESCALATED)
+# What the form replaces on the SOS case, kept as it was in the audit event (the before-image).
+_REPLACED = (
+    *(field.block_id for field in TEXT_FIELDS),
+    "categories",
+    "occurred_at",
+    "contact_channel",
+    "customer_type",
+    "identity",
+    "police_consent",
+    "checkins_wanted",
+)
+
+
+def _image(case: Case) -> dict[str, Any]:
+    values = {name: getattr(case, name) for name in _REPLACED}
+    values["occurred_at"] = case.occurred_at.isoformat() if case.occurred_at else None
+    values["categories"] = list(case.categories or [])
+    return values
+
+
 def add_details(
     sessions: SessionFactory, clock: Clock, *, case_id: int, user_id: str, draft: ReportDraft
 ) -> str | None:
-    """The reporter's form, added to their SOS case; an error key when it is not theirs."""
+    """The reporter's form, added to their own open SOS case (the form replaces what the
+    one-tap SOS left empty); an error key otherwise. A forged case id could otherwise rewrite an
+    ordinary or closed case's narrative and witnesses."""
     now = clock.now()
     with sessions.begin() as session:
         case = cases_repo.get(session, case_id)
         if case is None or case.reporter_user_id != user_id:
             return "sos.error.not_yours"
+        if not case.submission_key.startswith(SOS_KEY_PREFIX):
+            return "sos.error.not_sos"
+        if case.status not in OPEN_STATUSES:
+            return "sos.error.closed"
+        before = _image(case)
         for field in TEXT_FIELDS:
             setattr(case, field.block_id, draft.texts[field.block_id])
         case.categories = list(draft.categories)
@@ -105,7 +135,13 @@ def add_details(
         case.version += 1
         case.updated_at = now
         event = cases_repo.record_event(
-            session, case_id=case.id, actor_user_id=user_id, action="details_added", now=now
+            session,
+            case_id=case.id,
+            actor_user_id=user_id,
+            action="details_added",
+            now=now,
+            before=before,
+            after=_image(case),
         )
         key = f"case:{case.id}:details:{event.id}"
         enqueue_case_update(session, case.id, f"{key}:update", now)

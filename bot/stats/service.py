@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -11,7 +12,15 @@ from sqlalchemy.orm import Session
 from bot.deskhours import DeskHours
 from bot.export import Labels, MonthRange, desk_hours_between
 from bot.i18n import t
-from bot.stats.chart import render_chart
+from bot.stats.chart import (
+    FEW,
+    OTHER,
+    SEVERAL,
+    UNCATEGORISED,
+    Bar,
+    chart_bars,
+    render_chart,
+)
 from bot.stats.figures import CaseFacts, Month, MonthlyFigures, monthly_figures
 from storage.repositories import insight as insight_repo
 
@@ -71,17 +80,16 @@ def month_figures(session: Session, month: Month, *, hours: DeskHours) -> Monthl
     return monthly_figures(month, facts, repeat_customer_ids=repeat)
 
 
-def chart_counts(
-    session: Session, last: Month, *, hours: DeskHours
-) -> tuple[list[Month], dict[str, dict[str, int]]]:
+def chart_bars_until(session: Session, last: Month, *, hours: DeskHours) -> list[Bar]:
+    """The chart's bars: each case of the 12 months ending with `last`, counted once."""
     months = last.last(CHART_MONTHS)
     start, _ = MonthRange(months[0], months[0]).bounds(hours.tz)
     _, end = MonthRange(last, last).bounds(hours.tz)
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    cases: dict[Month, list[list[str]]] = defaultdict(list)
     for created_at, categories in insight_repo.category_counts_by_month(session, start, end):
         local = created_at.astimezone(hours.tz)
-        counts[str(Month(local.year, local.month))].update(categories or ("uncategorised",))
-    return months, {month: dict(counter) for month, counter in counts.items()}
+        cases[Month(local.year, local.month)].append(categories)
+    return chart_bars(months, cases)
 
 
 @dataclass(frozen=True)
@@ -90,19 +98,26 @@ class MonthlyReport:
     chart_png: bytes
 
 
+def chart_png(bars: Sequence[Bar], labels: Labels) -> bytes:
+    """The PNG of `bars`, in the language of `labels`."""
+    locale = labels.locale
+    names = {s.group: labels.category(s.group) for bar in bars for s in bar.segments}
+    names[SEVERAL] = t("stats.chart.several", locale)
+    names[UNCATEGORISED] = t("stats.uncategorised", locale)
+    names[OTHER] = t("stats.chart.other", locale)
+    names[FEW] = t("stats.chart.few", locale)
+    return render_chart(
+        bars,
+        labels=names,
+        title=t("stats.chart.title", locale, first=bars[0].month, last=bars[-1].month),
+        empty_text=t("stats.chart.empty", locale),
+        y_label=t("stats.chart.y", locale),
+    )
+
+
 def month_chart(session: Session, month: Month, *, hours: DeskHours, labels: Labels) -> bytes:
     """The PNG: cases per month by category over the 12 months ending with `month`."""
-    months, counts = chart_counts(session, month, hours=hours)
-    names = {key: labels.category(key) for month_counts in counts.values() for key in month_counts}
-    names["uncategorised"] = t("stats.uncategorised", labels.locale)
-    return render_chart(
-        months,
-        counts,
-        labels=names,
-        title=t("stats.chart.title", labels.locale, first=months[0], last=months[-1]),
-        empty_text=t("stats.chart.empty", labels.locale),
-        y_label=t("stats.chart.y", labels.locale),
-    )
+    return chart_png(chart_bars_until(session, month, hours=hours), labels)
 
 
 def build_report(

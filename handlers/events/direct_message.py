@@ -46,12 +46,19 @@ def handle_direct_message(event: dict[str, Any], context: dict[str, Any]) -> Non
         message = event.get("message") or {}
         if _by_bot(message, context) or not message.get("ts"):
             return
-        changed = service.edit_dm(channel, str(message["ts"]), str(message.get("text") or ""))
+        changed = service.edit_dm(
+            str(message.get("user") or ""),
+            channel,
+            str(message["ts"]),
+            str(message.get("text") or ""),
+        )
     elif subtype == "message_deleted":
         previous = event.get("previous_message") or {}
         if _by_bot(previous, context) or not event.get("deleted_ts"):
             return
-        changed = service.delete_dm(channel, str(event["deleted_ts"]))
+        changed = service.delete_dm(
+            str(previous.get("user") or ""), channel, str(event["deleted_ts"])
+        )
     else:
         return  # channel_join, bot_message, ...: nothing a person wrote
     if changed:

@@ -91,6 +91,24 @@ def message(session: Session, message_id: int) -> CaseMessage | None:
     return session.get(CaseMessage, message_id)
 
 
+def is_own_dm(session: Session, user_id: str, channel: str) -> bool:
+    """Whether `channel` can be `user_id`'s DM with the bot: an IM id that no other person's
+    receipt was delivered to, and the one their own receipts went to once they have any."""
+    if not channel.startswith("D"):
+        return False
+    owners = session.execute(
+        select(Case.reporter_user_id, OutboxMessage.result_channel)
+        .join(Case, Case.id == OutboxMessage.case_id)
+        .where(
+            OutboxMessage.kind == RECEIPT_KIND,
+            OutboxMessage.result_channel.is_not(None),
+            (OutboxMessage.result_channel == channel) | (Case.reporter_user_id == user_id),
+        )
+        .limit(20)
+    ).all()
+    return all(owner == user_id and dm == channel for owner, dm in owners)
+
+
 def by_source(session: Session, channel: str, ts: str) -> CaseMessage | None:
     return session.scalars(
         select(CaseMessage).where(

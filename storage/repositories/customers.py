@@ -83,44 +83,68 @@ def add_identifier(
     return True
 
 
-def find_by_keys(session: Session, keys: Iterable[str]) -> Sequence[Customer]:
-    """Live records with an identifier whose matching key is one of `keys` (exact match)."""
+def _live_with_identifiers(
+    session: Session, matching: Any, *, newest: int | None = None
+) -> list[tuple[Customer, frozenset[str]]]:
+    """Live records with an identifier that meets `matching`, each with the kinds that met it:
+    by id, or the `newest` most recently changed."""
+    kinds: dict[int, set[str]] = {}
+    rows = session.execute(
+        select(CustomerIdentifier.customer_id, CustomerIdentifier.kind)
+        .join(Customer, Customer.id == CustomerIdentifier.customer_id)
+        .where(Customer.merged_into_id.is_(None), matching)
+    )
+    for customer_id, kind in rows:
+        kinds.setdefault(customer_id, set()).add(kind)
+    if not kinds:
+        return []
+    query = (
+        select(Customer)
+        .where(Customer.id.in_(sorted(kinds)))
+        .options(selectinload(Customer.identifiers), selectinload(Customer.measures))
+    )
+    if newest is None:
+        query = query.order_by(Customer.id)
+    else:
+        query = query.order_by(Customer.updated_at.desc(), Customer.id).limit(newest)
+    customers = session.scalars(query).all()
+    return [(customer, frozenset(kinds[customer.id])) for customer in customers]
+
+
+def match_keys(session: Session, keys: Iterable[str]) -> list[tuple[Customer, frozenset[str]]]:
+    """Live records with an identifier whose matching key is one of `keys` (exact match), each
+    with the kinds of its identifiers that matched; by id."""
     wanted = sorted({k for k in keys if k})
     if not wanted:
         return []
-    return session.scalars(
-        select(Customer)
-        .where(
-            Customer.merged_into_id.is_(None),
-            Customer.id.in_(
-                select(CustomerIdentifier.customer_id).where(
-                    CustomerIdentifier.normalized.in_(wanted)
-                )
-            ),
-        )
-        .order_by(Customer.id)
-    ).all()
+    return _live_with_identifiers(session, CustomerIdentifier.normalized.in_(wanted))
+
+
+def find_by_keys(session: Session, keys: Iterable[str]) -> Sequence[Customer]:
+    """Live records with an identifier whose matching key is one of `keys` (exact match)."""
+    return [customer for customer, _ in match_keys(session, keys)]
+
+
+def _contains(key: str) -> Any:
+    pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return CustomerIdentifier.normalized.like(pattern, escape="\\")
+
+
+def search_keys(
+    session: Session, keys: Iterable[str], *, limit: int = 10
+) -> list[tuple[Customer, frozenset[str]]]:
+    """Live records with an identifier containing one of `keys` (normalised queries), each with
+    the kinds of its identifiers that matched; most recently changed first."""
+    wanted = sorted({k for k in keys if k})
+    if not wanted:
+        return []
+    matching = or_(*[_contains(key) for key in wanted])
+    return _live_with_identifiers(session, matching, newest=limit)
 
 
 def search(session: Session, key: str, *, limit: int = 10) -> Sequence[Customer]:
     """Live records with an identifier containing `key` (a normalised query)."""
-    if not key:
-        return []
-    pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return session.scalars(
-        select(Customer)
-        .where(
-            Customer.merged_into_id.is_(None),
-            Customer.id.in_(
-                select(CustomerIdentifier.customer_id).where(
-                    CustomerIdentifier.normalized.like(pattern, escape="\\")
-                )
-            ),
-        )
-        .options(selectinload(Customer.identifiers), selectinload(Customer.measures))
-        .order_by(Customer.updated_at.desc(), Customer.id)
-        .limit(limit)
-    ).all()
+    return [customer for customer, _ in search_keys(session, [key], limit=limit)]
 
 
 def customer_of_case(session: Session, case_id: int) -> Customer | None:

@@ -16,6 +16,11 @@ def remember(session: Session, event_id: str, now: datetime) -> None:
     session.flush()
 
 
+def forget(session: Session, event_id: str) -> None:
+    """Release a claimed id, so that Slack's retry of the event is handled."""
+    session.execute(delete(ProcessedEvent).where(ProcessedEvent.event_id == event_id))
+
+
 def forget_before(session: Session, cutoff: datetime) -> int:
     result = session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < cutoff))
     return int(result.rowcount)  # type: ignore[attr-defined]

@@ -187,6 +187,17 @@ def delivered(session: Session, case_id: int, kind: str) -> tuple[str, str] | No
     return (str(row[0]), str(row[1])) if row is not None and row[0] else None
 
 
+def delivered_by_key(session: Session, dedupe_key: str) -> tuple[str, str] | None:
+    """(channel, ts) of the delivered post enqueued under `dedupe_key` (unique, indexed)."""
+    row = session.execute(
+        select(OutboxMessage.result_channel, OutboxMessage.result_ts).where(
+            OutboxMessage.dedupe_key == dedupe_key,
+            OutboxMessage.status == OutboxStatus.DONE,
+        )
+    ).first()
+    return (str(row[0]), str(row[1])) if row is not None and row[0] and row[1] else None
+
+
 def backlog(session: Session, *, now: datetime) -> tuple[int, datetime | None]:
     """Deliveries waiting (due now, or already tried), and the creation time of the oldest:
     rows scheduled for later and never tried yet are not a backlog."""

@@ -6,14 +6,17 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import (
+    AwarenessRead,
     Case,
     CaseEvent,
     CaseMessage,
     CheckIn,
+    CheckInStatus,
+    CustomerAudit,
     HomeViewer,
     OutboxMessage,
     OutboxStatus,
@@ -40,10 +43,12 @@ def expired_case_ids(session: Session, *, cutoff: datetime, limit: int) -> list[
     recent_message = exists().where(
         CaseMessage.case_id == Case.id, CaseMessage.created_at >= cutoff
     )
+    # A cancelled check-in (a withdrawn or stopped case) will never be sent: its due time is
+    # no activity, or a withdrawal would keep the case for up to the last offset more.
     recent_checkin = exists().where(
         CheckIn.case_id == Case.id,
         or_(
-            CheckIn.due_at >= cutoff,
+            and_(CheckIn.due_at >= cutoff, CheckIn.status != CheckInStatus.CANCELLED),
             CheckIn.sent_at >= cutoff,
             CheckIn.responded_at >= cutoff,
         ),
@@ -97,8 +102,26 @@ def _count(session: Session, query: object) -> int:
     return int(session.scalar(query) or 0)  # type: ignore[call-overload]
 
 
+def _customer_audit_ids(session: Session, case_ids: Sequence[int]) -> list[int]:
+    """Register audit rows that name one of these cases by reference (links, reads): the
+    reference with its exact time would outlive the case. Read in Python rather than with
+    dialect-specific JSON SQL, as the outbox's personal rows are."""
+    references = set(session.scalars(select(Case.reference).where(Case.id.in_(case_ids))))
+    if not references:
+        return []
+    rows = session.execute(
+        select(CustomerAudit.id, CustomerAudit.detail).where(CustomerAudit.detail.is_not(None))
+    )
+    return [
+        row_id
+        for row_id, detail in rows
+        if isinstance(detail, dict) and detail.get("case") in references
+    ]
+
+
 def count_case_rows(session: Session, case_ids: Sequence[int]) -> dict[str, int]:
     return {
+        "customer_audit": len(_customer_audit_ids(session, case_ids)),
         "cases": len(case_ids),
         "case_events": _count(
             session, select(func.count(CaseEvent.id)).where(CaseEvent.case_id.in_(case_ids))
@@ -116,6 +139,13 @@ def count_case_rows(session: Session, case_ids: Sequence[int]) -> dict[str, int]
 
 
 def delete_cases(session: Session, case_ids: Sequence[int]) -> None:
+    audit_ids = _customer_audit_ids(session, case_ids)
+    if audit_ids:
+        session.execute(
+            delete(CustomerAudit)
+            .where(CustomerAudit.id.in_(audit_ids))
+            .execution_options(synchronize_session=False)
+        )
     for model in (CaseEvent, CheckIn, OutboxMessage, UrgentPing):
         session.execute(
             delete(model)
@@ -180,6 +210,9 @@ def count_person_rows(session: Session, user_ids: Collection[str]) -> dict[str, 
         "outbox_personal": len(_person_outbox_ids(session, people)),
         "slack_users": _count(session, select(func.count()).where(SlackUser.user_id.in_(people))),
         "home_viewers": _count(session, select(func.count()).where(HomeViewer.user_id.in_(people))),
+        "awareness_reads": _count(
+            session, select(func.count()).where(AwarenessRead.user_id.in_(people))
+        ),
         "case_events_personal": _count(
             session,
             select(func.count(CaseEvent.id)).where(
@@ -203,6 +236,7 @@ def delete_person_rows(session: Session, user_ids: Collection[str]) -> None:
     for statement in (
         delete(SlackUser).where(SlackUser.user_id.in_(people)),
         delete(HomeViewer).where(HomeViewer.user_id.in_(people)),
+        delete(AwarenessRead).where(AwarenessRead.user_id.in_(people)),
         delete(CaseEvent).where(CaseEvent.case_id.is_(None), CaseEvent.actor_user_id.in_(people)),
     ):
         session.execute(statement.execution_options(synchronize_session=False))

@@ -17,10 +17,10 @@ from bot.awareness.service import AwarenessPolicy, welcome_new_member
 from bot.clock import FrozenClock
 from bot.config import SettingsError, load_settings
 from bot.guidance import load_guidance
+from bot.standin import SlackStandIn
 from storage.models import AwarenessPost, AwarenessRead, OutboxMessage
 from tests.harness import DESK_STAFF, OUTSIDER, REPORTER_EN, REPORTER_JA, AppHarness
 from tests.home.test_home import open_home, wait_home
-from tests.slack_standin import SlackStandIn
 
 AWARENESS_CHANNEL = "C0AWARE001"
 # Monday 30 Nov 2026, 10:00 in Tokyo is 01:00 UTC.

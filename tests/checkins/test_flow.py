@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import FrozenClock
+from bot.standin import SlackStandIn
 from storage.models import Case, CaseEvent, CheckIn
 from tests.harness import (
     DESK_CHANNEL,
@@ -22,7 +23,6 @@ from tests.harness import (
     REPORTER_JA,
     AppHarness,
 )
-from tests.slack_standin import SlackStandIn
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 

@@ -14,8 +14,8 @@ from bot.checkins.messages import (
     status_line,
     talk_post,
 )
+from bot.standin import validate_message_blocks
 from storage.models import Case, CheckIn
-from tests.slack_standin import validate_message_blocks
 
 NOW = datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
 
@@ -79,3 +79,23 @@ def test_talk_post_names_only_named_reporters_and_the_reporter_learns_who_calls(
     assert "U0REPJA001" not in anonymous.text and "next working day" in anonymous.text
     assigned = answer_text(case(assignee_user_id="U0DESK0001"), "talk", "ja")
     assert "<@U0DESK0001>" in assigned and "本日中" in assigned
+
+
+@pytest.mark.parametrize("locale", ["ja", "en"])
+def test_anonymous_check_in_times_reach_the_desk_as_a_plain_date_without_a_time_token(
+    locale: str,
+) -> None:
+    # 10:00 in New York is 15:00 UTC: a `<!date^…>` token would carry that second to the desk.
+    due = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)
+    rows = [
+        checkin(id=1, status="answered", response="ok", responded_at=due),
+        checkin(id=2, sequence=2, status="scheduled", due_at=due + timedelta(days=6)),
+    ]
+    anonymous = case(identity="anonymous")
+    line = status_line(anonymous, rows, locale) or ""
+    talk = talk_post(anonymous, checkin(), locale, mention="<!here>", contact_from=due)
+    for text in (line, talk.text):
+        assert "<!date^" not in text and str(int(due.timestamp())) not in text
+    assert "2026-03-03" in line and "2026-03-09" in line and "2026-03-03" in talk.text
+    named = status_line(case(), rows, locale) or ""
+    assert f"<!date^{int(due.timestamp())}^" in named

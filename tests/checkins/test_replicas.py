@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
+from bot.standin import SlackStandIn
 from storage.models import Case, CheckIn
 from tests.harness import (
     DESK_CHANNEL,
@@ -19,7 +20,6 @@ from tests.harness import (
     AppProcess,
     base_env,
 )
-from tests.slack_standin import SlackStandIn
 
 COUNT = 200
 REPORTERS = (REPORTER_JA, REPORTER_EN)

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 
 from bot.clock import FrozenClock
+from bot.standin import SlackStandIn
 from storage.models import CheckIn, OutboxMessage
 from tests.checkins.test_flow import checkin_dms, checkins, report, wait_checkin_dms
 from tests.harness import REPORTER_JA, AppHarness
-from tests.slack_standin import SlackStandIn
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 

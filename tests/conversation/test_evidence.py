@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from bot.standin import SlackStandIn
 from storage.models import OutboxMessage
 from tests.conversation_support import (
     dm_channel,
@@ -25,7 +26,6 @@ from tests.conversation_support import (
 )
 from tests.desk_support import thread
 from tests.harness import DESK_CHANNEL, REPORTER_JA, AppHarness, populate_workspace
-from tests.slack_standin import SlackStandIn
 
 
 def copies_in_thread(app: AppHarness, case) -> list[dict]:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.conversation import ids
 from bot.retention.service import purge
-from storage.models import Case, CaseMessage, ConversationThread, EvidenceFile
+from storage.models import Case, CaseMessage, CheckIn, ConversationThread, EvidenceFile
 from storage.repositories import conversation as conversation_repo
 from tests.conversation_support import (
     click_dm_button,
@@ -83,3 +83,21 @@ def _status(app: AppHarness, case_id: int) -> str | None:
     with app.deps.sessions() as session:
         case = session.get(Case, case_id)
         return case.status if case else None
+
+
+def test_a_withdrawn_case_is_purged_on_time_its_cancelled_check_ins_are_not_activity(
+    app: AppHarness,
+) -> None:
+    case = file_report(app)
+    root = receipt(app)
+    with app.deps.sessions() as session:
+        planned = session.scalars(select(CheckIn).where(CheckIn.case_id == case.id)).all()
+        assert planned and max(c.due_at for c in planned) > app.deps.clock.now() + timedelta(days=7)
+    click_dm_button(app, root, ids.WITHDRAW_ACTION)
+    app.slack.wait_for(lambda: _status(app, case.id) == "withdrawn", timeout=30)
+    app.slack.wait_for(lambda: app.runtime.health.backlog().waiting == 0, timeout=30)
+    # A month and a day after the withdrawal: the last check-in would have been due later still,
+    # but it was cancelled with the case, so nothing about the case happened within the month.
+    later = app.deps.clock.now() + timedelta(days=31)
+    assert purge(app.deps.sessions, None, now=later, retention=timedelta(days=30)).cases == 1
+    assert _status(app, case.id) is None

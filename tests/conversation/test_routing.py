@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import text
+
 from bot.conversation import ids
+from bot.conversation.service import ConversationService, IncomingDm
 from bot.retention.service import purge
+from storage.models import ProcessedEvent
 from tests.conversation_support import (
     click_dm_button,
     dm_channel,
@@ -20,7 +26,7 @@ from tests.conversation_support import (
     wait_thread_text,
 )
 from tests.desk_support import thread
-from tests.harness import DESK_STAFF, REPORTER_EN, REPORTER_JA, AppHarness
+from tests.harness import DESK_CHANNEL, DESK_STAFF, REPORTER_EN, REPORTER_JA, AppHarness
 from tests.platform.test_retention import age_case
 
 STAFF = DESK_STAFF[0]
@@ -179,3 +185,142 @@ def test_a_dm_about_a_purged_case_is_answered_plainly(app: AppHarness) -> None:
     app.sender.send_dm(REPORTER_JA, "まだ対応中ですか", thread_ts=root["ts"])
     wait_dm_text(app, "保存期間を過ぎたため記録が削除されており", root["ts"])
     assert messages_of(app) == []
+
+
+def test_a_dm_longer_than_slack_allows_is_refused_with_a_message(app: AppHarness) -> None:
+    case = file_report(app)
+    root = receipt(app)
+    app.sender.send_dm(REPORTER_JA, "あ" * 40_001, thread_ts=root["ts"])
+    wait_dm_text(app, "40,000文字", root["ts"])
+    assert messages_of(app, case.id) == []
+    app.sender.send_dm(REPORTER_JA, "あ" * 40_000, thread_ts=root["ts"])
+    app.slack.wait_for(lambda: len(messages_of(app, case.id)) == 1, timeout=30)
+
+
+def test_edits_and_deletions_only_by_the_writer_in_their_own_dm(app: AppHarness) -> None:
+    case = file_report(app)
+    root = receipt(app)
+    _, sent = app.sender.send_dm(REPORTER_JA, "本人の文章です", thread_ts=root["ts"])
+    wait_thread_text(app, case, "本人の文章です")
+    service = app.deps.service(ConversationService)
+    # Signed forgeries: another person as the editor, or the writer in a channel not their DM.
+    assert not service.edit_dm(REPORTER_EN, dm_channel(), sent["ts"], "書き換え")
+    assert not service.edit_dm(REPORTER_JA, DESK_CHANNEL, sent["ts"], "書き換え")
+    assert not service.delete_dm(REPORTER_EN, dm_channel(), sent["ts"])
+    [stored] = messages_of(app, case.id)
+    assert stored.text == "本人の文章です" and stored.deleted_at is None
+    # Through Slack's path, an edit event whose author is someone else changes nothing either;
+    # the writer's own edit that follows it is mirrored.
+    forged = app.sender.message_changed_event(dm_channel(), sent["ts"], "書き換え")
+    forged["message"]["user"] = REPORTER_EN
+    assert app.sender.event(forged).status == 200
+    own = app.sender.message_changed_event(dm_channel(), sent["ts"], "本人の訂正です")
+    assert app.sender.event(own).status == 200
+    wait_thread_text(app, case, "本人の訂正です")
+    assert "書き換え" not in json.dumps(thread(app, case), ensure_ascii=False)
+
+
+def test_a_dm_naming_a_channel_that_is_not_the_writers_dm_is_not_answered(
+    app: AppHarness,
+) -> None:
+    file_report(app)
+    receipt(app)
+    service = app.deps.service(ConversationService)
+    posts_before = len(app.slack.calls_to("chat.postMessage"))
+    for user, channel in ((REPORTER_JA, DESK_CHANNEL), (REPORTER_EN, dm_channel())):
+        dm = IncomingDm(
+            user_id=user,
+            channel=channel,
+            ts="1700000000.000100",
+            thread_ts=None,
+            text="どこにでも答えさせる",
+        )
+        assert service.receive_dm(dm).status == "not_own_dm"
+    assert app.runtime.health.backlog().waiting == 0
+    assert len(app.slack.calls_to("chat.postMessage")) == posts_before
+
+
+def test_a_route_click_acts_only_on_the_question_it_came_from(app: AppHarness) -> None:
+    first = file_report(app)
+    second = file_report(app)
+    app.sender.send_dm(REPORTER_JA, "どの件かは後で")
+    question = wait_dm_text(app, "どのご報告に関するご連絡でしょうか")
+    [pending] = messages_of(app)
+    root = receipt(app)
+    # A signed forgery from the reporter: the right buttons' value, another message as origin.
+    forged = app.sender.block_actions(
+        f"{ids.ROUTE_ACTION}_0",
+        value=f"{pending.id}:{second.id}",
+        user_id=REPORTER_JA,
+        channel_id=dm_channel(),
+        message_ts=root["ts"],
+    )
+    assert app.sender.interaction(forged).status == 200
+    app.slack.wait_for(
+        lambda: [c for c in app.slack.calls_to("response_url") if "ご本人のみ" in str(c.args)],
+        timeout=30,
+    )
+    assert [m.case_id for m in messages_of(app)] == [None]
+    click_dm_button(app, question, f"{ids.ROUTE_ACTION}_1")
+    wait_thread_text(app, first, "どの件かは後で")
+    assert not [c for c in app.slack.calls_to("chat.update") if c.args.get("ts") == root["ts"]]
+
+
+@contextmanager
+def failing_message_store(app: AppHarness) -> Iterator[None]:
+    """Every insert of a conversation message fails, as in a database failover, while the
+    rest of the database (the event-id claim among it) still works."""
+    engine = app.deps.core.engine
+    postgres = engine.dialect.name == "postgresql"
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE failover_gone (x INTEGER)"))
+        if postgres:
+            connection.execute(
+                text(
+                    "CREATE FUNCTION failover() RETURNS trigger LANGUAGE plpgsql AS "
+                    "$$ BEGIN INSERT INTO failover_gone VALUES (1); RETURN NEW; END $$"
+                )
+            )
+            connection.execute(
+                text(
+                    "CREATE TRIGGER failover BEFORE INSERT ON case_messages "
+                    "FOR EACH ROW EXECUTE FUNCTION failover()"
+                )
+            )
+        else:
+            connection.execute(
+                text(
+                    "CREATE TRIGGER failover BEFORE INSERT ON case_messages "
+                    "BEGIN INSERT INTO failover_gone VALUES (1); END"
+                )
+            )
+        connection.execute(text("DROP TABLE failover_gone"))
+    try:
+        yield
+    finally:
+        with engine.begin() as connection:
+            connection.execute(
+                text("DROP TRIGGER failover" + (" ON case_messages" if postgres else ""))
+            )
+            if postgres:
+                connection.execute(text("DROP FUNCTION failover()"))
+
+
+def test_a_dm_whose_storing_failed_is_stored_from_slacks_retry(app: AppHarness) -> None:
+    case = file_report(app)
+    root = receipt(app)
+    message = app.slack.post_user_message(REPORTER_JA, "障害中の連絡です", thread_ts=root["ts"])
+    event = app.sender.dm_event(message)
+
+    def claimed() -> bool:
+        with app.deps.sessions() as session:
+            return session.get(ProcessedEvent, "EvFAILOVER") is not None
+
+    with failing_message_store(app):
+        assert app.sender.event(event, event_id="EvFAILOVER").status == 200
+        assert claimed()  # the claim happens before the ack
+        app.slack.wait_for(lambda: not claimed(), timeout=30)  # released when storing failed
+    assert messages_of(app, case.id) == []
+    assert app.sender.event(event, event_id="EvFAILOVER", retry_num=1).status == 200
+    wait_thread_text(app, case, "障害中の連絡です")
+    assert len(messages_of(app, case.id)) == 1

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.standin import SlackRequestSender, SlackStandIn
 from storage.db import make_engine, migrate
 from storage.models import Case, CaseEvent, CaseStatus
 from tests.desk_support import click_payload, open_modal, report, submit
@@ -25,7 +26,6 @@ from tests.harness import (
     report_values,
 )
 from tests.home.test_home import home_text, open_home, wait_home
-from tests.slack_standin import SlackRequestSender, SlackStandIn
 
 LEAVER = DESK_STAFF[0]
 DESK_ONLY = "窓口チャンネルのメンバーにのみ表示されています。"  # home.desk.only_you (ja)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.clock import FrozenClock
 from bot.desk import ids
+from bot.standin import SlackStandIn
 from tests.desk_support import (
     actions_of,
     case_message,
@@ -19,7 +20,6 @@ from tests.desk_support import (
     wait_thread,
 )
 from tests.harness import DESK_STAFF, REPORTER_EN, REPORTER_JA, AppHarness
-from tests.slack_standin import SlackStandIn
 
 LEAD_USER = "U0LEAD0001"
 GROUP_LEAD = "U0LEAD0002"

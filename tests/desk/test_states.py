@@ -15,7 +15,7 @@ from bot.desk.states import (
     next_status,
     reporter_milestones,
 )
-from tests.slack_standin import build_state_values, validate_message_blocks, validate_view
+from bot.standin import build_state_values, validate_message_blocks, validate_view
 
 NEW, ACK, ESC, RES = "new", "acknowledged", "escalated", "resolved"
 

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bench.data import seed_cases, seed_checkins, seed_profiles
+from bot.standin import SlackStandIn
 from storage.db import make_engine, migrate
 from storage.models import CheckIn, CheckInStatus
 from tests.conftest import postgres_server_url
@@ -27,7 +28,6 @@ from tests.harness import (
     populate_workspace,
     temporary_postgres_database,
 )
-from tests.slack_standin import SlackStandIn
 
 # Fault tests (kills, broken payloads, outages): `pytest -m faults` runs only these,
 # `pytest -m 'not faults'` everything else; a plain `pytest` (and .ci/run) runs all.

@@ -27,6 +27,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.report.modals import FormMetadata
+from bot.standin import SlackRequestSender, SlackStandIn
 from storage.db import make_engine
 from storage.models import Case
 from tests.conftest import postgres_server_url
@@ -41,7 +42,6 @@ from tests.harness import (
     report_values,
     temporary_postgres_database,
 )
-from tests.slack_standin import SlackRequestSender, SlackStandIn
 
 # Fault tests (kills, broken payloads, outages): `pytest -m faults` runs only these,
 # `pytest -m 'not faults'` everything else; a plain `pytest` (and .ci/run) runs all.

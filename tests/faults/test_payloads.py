@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.standin import SlackStandIn
 from tests.harness import REPORTER_EN, AppHarness, populate_workspace, report_values
-from tests.slack_standin import SlackStandIn
 
 # Fault tests (kills, broken payloads, outages): `pytest -m faults` runs only these,
 # `pytest -m 'not faults'` everything else; a plain `pytest` (and .ci/run) runs all.

@@ -12,8 +12,8 @@ import yaml
 from bot.guidance import ACTION_PICK_TOPIC, Locale, default_directory, load_guidance
 from bot.report.ids import OPEN_REPORT_ACTION
 from bot.sos.ids import OPEN_ACTION as SOS_ACTION
+from bot.standin import SlackStandIn
 from tests.harness import DESK_CHANNEL, REPORTER_EN, REPORTER_JA, AppHarness
-from tests.slack_standin import SlackStandIn
 
 LIB = load_guidance()
 CHANNEL = "C0GENERAL1"

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.guidance import BLOCK_HELP, BLOCK_IN_DANGER, DESK_THREAD, Locale, load_guidance
+from bot.standin import SlackStandIn
 from storage.models import Case, OutboxMessage
 from tests.guidance.test_commands import text_of
 from tests.harness import DESK_CHANNEL, REPORTER_EN, REPORTER_JA, AppHarness
-from tests.slack_standin import SlackStandIn
 
 LIB = load_guidance()
 

@@ -11,10 +11,10 @@ from bot.desk import ids
 from bot.home.service import HomeSources, build_home
 from bot.report.ids import OPEN_REPORT_ACTION
 from bot.sos.ids import OPEN_ACTION as SOS_ACTION
+from bot.standin import SlackStandIn
 from storage.models import Case
 from tests.desk_support import click, load, report
 from tests.harness import DESK_STAFF, OUTSIDER, REPORTER_EN, REPORTER_JA, AppHarness
-from tests.slack_standin import SlackStandIn
 
 DESK_ACTION_IDS = {
     ids.ACKNOWLEDGE_ACTION,

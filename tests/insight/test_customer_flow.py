@@ -3,8 +3,9 @@ case message, a ban recorded from `/harassment customer`, and the line on the ne
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.customers import ids
 from bot.customers.service import CustomerService, Done
@@ -67,14 +68,17 @@ def test_link_ban_and_the_next_case_shows_the_history(app: AppHarness) -> None:
     with app.deps.sessions() as session:
         customer_id = customers_repo.search(session, "ヤマダタロウ")[0].id
     measure_view = click_open(app, ids.MEASURE_ACTION, str(customer_id), DESK)
+    # A ban that holds now, on whatever day the test runs: dates from the app's clock.
+    today = app.deps.clock.now().astimezone(ZoneInfo("Asia/Tokyo")).date()
+    until = today + timedelta(days=120)
     assert (
         submit(
             app,
             measure_view,
             {
                 ids.KIND_BLOCK: "banned",
-                ids.FROM_BLOCK: date(2026, 11, 1),
-                ids.UNTIL_BLOCK: date(2027, 3, 31),
+                ids.FROM_BLOCK: today - timedelta(days=30),
+                ids.UNTIL_BLOCK: until,
             },
             DESK,
         )
@@ -84,7 +88,7 @@ def test_link_ban_and_the_next_case_shows_the_history(app: AppHarness) -> None:
     # The next report names the customer by phone, written differently: matched and marked.
     second = report(app, customer_text="０９０ １２３４ ５６７８")
     text = wait_case_text(app, second, first.reference)
-    assert ":no_entry:" in text and "2027-03-31まで出入禁止" in text
+    assert ":no_entry:" in text and f"{until.isoformat()}まで出入禁止" in text
     with app.deps.sessions() as session:
         actions = [row.action for row in customers_repo.audit_rows(session)]
     assert actions[:3] == ["read:case", "create", "link"]

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 from bot.clock import FrozenClock
 from bot.deskhours.hours import parse_timezone
+from bot.standin import SlackStandIn
 from tests.desk_support import load, report, text_of, wait_thread
 from tests.harness import DESK_STAFF, REPORTER_EN, REPORTER_JA, AppHarness
-from tests.slack_standin import SlackStandIn
 
 TOKYO = parse_timezone("Asia/Tokyo")
 OFFICE = {

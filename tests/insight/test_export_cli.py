@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import stat
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -22,15 +25,39 @@ ENV = {
 }
 
 
+def same_clock() -> dict[str, str]:
+    """What moves this process's date (libfaketime, for the runs a year ahead and back), so the
+    command's "this month" is the test's."""
+    names = ("LD_PRELOAD", "FAKETIME", "FAKETIME_NO_CACHE", "DONT_FAKE_MONOTONIC")
+    return {name: os.environ[name] for name in names if name in os.environ}
+
+
 def run(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", "export", *args],
         cwd=PROJECT_ROOT,
-        env={**ENV, "DATABASE_URL": url, "PATH": "/usr/bin:/bin"},
+        env={**ENV, "DATABASE_URL": url, "PATH": "/usr/bin:/bin", **same_clock()},
         capture_output=True,
         text=True,
         timeout=120,
+        umask=0o022,  # a usual login shell's: the CSV's own mode must keep narratives private
     )
+
+
+def recent_range(moment: datetime) -> list[str]:
+    """`--from LAST-MONTH --to THIS-MONTH` in the desk's default time zone: it holds `moment`
+    (an hour ago, say) on any date the tests run."""
+    local = moment.astimezone(ZoneInfo("Asia/Tokyo"))
+    before = local.replace(day=1) - timedelta(days=1)
+    return ["--from", f"{before:%Y-%m}", "--to", f"{local:%Y-%m}"]
+
+
+def one_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
 
 
 def test_the_command_line_export_writes_the_csv_and_is_audited(
@@ -55,3 +82,68 @@ def test_the_command_line_export_writes_the_csv_and_is_audited(
         assert bad.returncode == 2 and "/harassment export 2026-11" in bad.stderr
         reversed_range = run(sqlite_url, "--from", "2026-11", "--to", "2026-09", "--out", "-")
         assert reversed_range.returncode == 2 and "backwards" in reversed_range.stderr
+
+
+AN_HOUR_AGO = datetime.now(UTC) - timedelta(hours=1)
+RECENT = recent_range(AN_HOUR_AGO)
+
+
+def test_an_unmigrated_database_is_refused_and_no_database_file_is_made(
+    database_url: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "cases.csv"
+    missing = run(database_url, *RECENT, "--out", str(out))
+    line = one_line(missing)
+    assert line.startswith("harassment-desk: DATABASE_URL: ")
+    assert line.endswith("run harassment-desk migrate first, with the same settings")
+    assert not out.exists()
+    if database_url.startswith("sqlite"):
+        assert "there is no database at" in line
+        assert not (tmp_path / "desk.db").exists()  # no empty database left behind
+        (tmp_path / "desk.db").touch()  # e.g. one an older version left: still not migrated
+        again = one_line(run(database_url, *RECENT, "--out", str(out)))
+        assert "never migrated" in again and again.endswith("with the same settings")
+    else:
+        assert "never migrated" in line
+
+
+def test_an_out_path_that_cannot_be_written_is_one_line_and_not_audited(
+    database_url: str, tmp_path: Path
+) -> None:
+    with database(database_url) as (_engine, sessions):
+        with sessions.begin() as session:
+            add_case(session, AN_HOUR_AGO)
+        line = one_line(run(database_url, *RECENT, "--out", "/nonexistent/x.csv"))
+        assert line == (
+            "harassment-desk: --out /nonexistent/x.csv: cannot write the file (No such file or "
+            "directory): create the folder /nonexistent or choose another --out"
+        )
+        folder = one_line(run(database_url, *RECENT, "--out", str(tmp_path)))
+        assert folder.startswith(f"harassment-desk: --out {tmp_path}: cannot write the file")
+        with sessions() as session:
+            audit = session.scalars(select(CaseEvent).where(CaseEvent.action == "export")).all()
+        assert audit == []  # nothing was exported
+
+
+def test_a_csv_with_narratives_is_created_private(database_url: str, tmp_path: Path) -> None:
+    with database(database_url) as (_engine, sessions):
+        with sessions.begin() as session:
+            add_case(session, AN_HOUR_AGO)
+        private = tmp_path / "with-text.csv"
+        done = run(database_url, *RECENT, "--with-text", "--out", str(private))
+        assert done.returncode == 0, done.stderr
+        assert "土下座" in private.read_text(encoding="utf-8-sig")
+        assert stat.S_IMODE(private.stat().st_mode) == 0o600
+        # A file already there, readable by others, is made private before it gets narratives.
+        existing = tmp_path / "existing.csv"
+        existing.write_bytes(b"")
+        existing.chmod(0o644)
+        again = run(database_url, *RECENT, "--with-text", "--out", str(existing))
+        assert again.returncode == 0, again.stderr
+        assert stat.S_IMODE(existing.stat().st_mode) == 0o600
+        # Without narratives the umask decides (here 022); standard output is unaffected.
+        plain = tmp_path / "plain.csv"
+        assert run(database_url, *RECENT, "--out", str(plain)).returncode == 0
+        assert stat.S_IMODE(plain.stat().st_mode) == 0o644
+        piped = run(database_url, *RECENT, "--with-text", "--out", "-")
+        assert piped.returncode == 0 and "土下座" in piped.stdout

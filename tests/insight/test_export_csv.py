@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from bot.export.csvfile import BOM, COLUMNS, TEXT_COLUMNS, ExportRow, build_csv
 
 
@@ -70,3 +72,25 @@ def test_cells_that_a_spreadsheet_would_run_as_formulas_are_defused() -> None:
     record = dict(zip(rows[0], rows[1], strict=True))
     assert record["customer"].startswith("'=")
     assert record["location"] == "'+81"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '＝HYPERLINK("http://x")',
+        "＋81",
+        "－1+1",
+        "＠SUM(A1)",
+        " =1+1",
+        "\n=1+1",
+        "\u3000＝1",
+        "\r\n-2",
+    ],
+)
+def test_formula_starters_are_defused_after_normalisation_and_leading_blanks(cell: str) -> None:
+    rows = read(
+        build_csv([row(customer=cell, location=cell, narrative=cell, demands=cell)], with_text=True)
+    )
+    record = dict(zip(rows[0], rows[1], strict=True))
+    for column in ("customer", "location", "narrative", "demands"):
+        assert record[column] == "'" + cell, column

@@ -8,15 +8,17 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
+from matplotlib.patches import Rectangle
 
 from bot.customers.service import CustomerService, Done
 from bot.deskhours.hours import DeskHours, parse_timezone
 from bot.export.labels import Labels
 from bot.export.service import RangeError, build_export, parse_export_args, parse_range
 from bot.guidance import load_guidance
+from bot.stats.chart import FEW, FEW_HEIGHT, OTHER, Bar, Segment, draw_chart
 from bot.stats.figures import Month
 from bot.stats.messages import report_message
-from bot.stats.service import MonthError, build_report, parse_month
+from bot.stats.service import MonthError, build_report, chart_bars_until, parse_month
 from storage.db import SessionFactory
 from storage.models import CaseStatus
 from tests.insight.support import add_case, clock_at, database
@@ -177,3 +179,26 @@ def test_month_bounds_follow_the_desk_time_zone(sessions: SessionFactory, labels
             session, parse_range("2026-11", TODAY), hours=OFFICE, labels=labels, with_text=False
         )
     assert november.count == 1
+
+
+def test_the_chart_counts_each_case_once_and_no_exact_count_under_3(
+    sessions: SessionFactory,
+) -> None:
+    with sessions.begin() as session:
+        for day, categories in ((3, ["mental"]), (4, ["mental"]), (5, ["mental", "physical"])):
+            add_case(session, jst(day, 10), categories=categories)
+        for day in range(6, 11):
+            add_case(session, jst(day, 10, month=10), categories=["physical"])
+        add_case(session, jst(12, 10, month=10), categories=["mental"])
+    with sessions() as session:
+        bars = chart_bars_until(session, Month(2026, 11), hours=OFFICE)
+    assert [bar.month for bar in bars] == Month(2026, 11).last(12)
+    # November: 3 cases (one with two categories) is a bar of 3, its groups of 2 and 1 summed.
+    assert bars[-1] == Bar(Month(2026, 11), (Segment(OTHER, 3),))
+    assert bars[-2] == Bar(Month(2026, 10), (Segment("physical", 5), Segment(FEW, FEW_HEIGHT)))
+    assert all(bar.segments == () for bar in bars[:-2])
+    figure = draw_chart(bars, labels={}, title="月別相談件数", empty_text="", y_label="件数")
+    bars_drawn = [p for p in figure.axes[0].patches if isinstance(p, Rectangle)]
+    heights = [p.get_height() for p in bars_drawn if p.get_height() > 0]
+    assert sorted(heights) == [FEW_HEIGHT, 3, 5]
+    assert [t.get_text() for t in figure.axes[0].texts] == ["<3"]

@@ -15,12 +15,17 @@ from sqlalchemy import select
 
 from bot.clock import FrozenClock
 from bot.deskhours.hours import parse_timezone
+from bot.export import Labels
 from bot.export.csvfile import COLUMNS
+from bot.guidance import load_guidance
+from bot.standin import SlackStandIn
+from bot.stats.chart import FEW, FEW_HEIGHT, SEVERAL, Bar, Segment
+from bot.stats.figures import Month
+from bot.stats.service import chart_png
 from storage.models import CaseEvent, CaseStatus
 from storage.repositories import customers as customers_repo
 from tests.harness import DESK_CHANNEL, DESK_STAFF, OUTSIDER, AppHarness
 from tests.insight.support import add_case
-from tests.slack_standin import SlackStandIn
 
 TOKYO = parse_timezone("Asia/Tokyo")
 DESK = DESK_STAFF[0]
@@ -148,6 +153,26 @@ def test_stats_posts_the_report_and_a_chart_in_the_desk_channel(app: AppHarness)
     assert "コールセンター: 3" in text  # 3 cases: shown exactly
     assert "渋谷店: <3" in text  # 1 case: not shown exactly
     assert "土下座" not in text
+
+
+@pytest.fixture
+def december(slack: SlackStandIn, database_url: str) -> Iterator[AppHarness]:
+    # The app's clock in December 2026, so that "stats 2026-11" is last month on any real date.
+    clock = FrozenClock(datetime(2026, 12, 7, 10, 0, tzinfo=TOKYO).astimezone(UTC))
+    with AppHarness(slack, database_url, clock=clock) as harness:
+        yield harness
+
+
+def test_the_uploaded_chart_counts_cases_and_hides_counts_under_3(december: AppHarness) -> None:
+    app = december
+    seed(app)  # November: 1 case in one category, 3 cases in two categories each
+    command(app, "stats 2026-11", DESK)
+    files = app.slack.wait_for(lambda: desk_files(app.slack, DESK_CHANNEL) or None, timeout=20)
+    png = app.slack.file_bytes(files[0]["id"])
+    months = Month(2026, 11).last(12)
+    november = (Segment(SEVERAL, 3), Segment(FEW, FEW_HEIGHT))  # a bar of 3 and a "<3", not 7
+    expected = [Bar(month, november if month == Month(2026, 11) else ()) for month in months]
+    assert png == chart_png(expected, Labels("ja", load_guidance().category_label))
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import pytest
 from bot.config import SettingsError, load_settings
 from bot.report.fields import LOCATION_CHOICE
 from bot.report.modals import FormMetadata, ReportDraft, parse_report
+from bot.standin import validate_view
 from tests.report.test_form import CATEGORY_KEYS, NOW, modal, parse, submitted
-from tests.slack_standin import validate_view
 
 VALID = {
     "SLACK_BOT_TOKEN": "xoxb-1",

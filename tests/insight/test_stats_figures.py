@@ -5,9 +5,21 @@ from __future__ import annotations
 import io
 
 import pytest
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from PIL import Image
 
-from bot.stats.chart import render_chart
+from bot.stats.chart import (
+    FEW,
+    FEW_HEIGHT,
+    OTHER,
+    SEVERAL,
+    Bar,
+    Segment,
+    chart_bars,
+    draw_chart,
+    render_chart,
+)
 from bot.stats.figures import SMALL, CaseFacts, Month, monthly_figures, percentile, shown
 
 
@@ -71,12 +83,11 @@ def test_a_month_with_no_cases() -> None:
     assert figures.total == 0 and figures.acknowledge.median is None
 
 
-@pytest.mark.parametrize("counts", [{}, {"2026-11": {"mental": 4, "sexual": 1}}])
-def test_the_chart_is_a_png_that_decodes(counts: dict[str, dict[str, int]]) -> None:
+@pytest.mark.parametrize("cases", [{}, {Month(2026, 11): [["mental"]] * 4 + [["sexual"]]}])
+def test_the_chart_is_a_png_that_decodes(cases: dict[Month, list[list[str]]]) -> None:
     months = Month(2026, 11).last(12)
     png = render_chart(
-        months,
-        counts,
+        chart_bars(months, cases),
         labels={"mental": "精神的な攻撃", "sexual": "性的な言動"},
         title="月別の相談件数",
         empty_text="この期間の相談はありません",
@@ -86,3 +97,61 @@ def test_the_chart_is_a_png_that_decodes(counts: dict[str, dict[str, int]]) -> N
     with Image.open(io.BytesIO(png)) as image:
         image.load()
         assert image.size == (900, 480)
+
+
+def drawn(figure: Figure) -> tuple[dict[float, float], list[Rectangle], list[str]]:
+    """What the chart shows: each bar's height at its x, the visible segments, the texts."""
+    axes = figure.axes[0]
+    segments = [p for p in axes.patches if isinstance(p, Rectangle) and p.get_height() > 0]
+    totals: dict[float, float] = {}
+    for segment in segments:
+        x = round(segment.get_x() + segment.get_width() / 2, 3)
+        totals[x] = totals.get(x, 0) + segment.get_height()
+    return totals, segments, [text.get_text() for text in axes.texts]
+
+
+LABELS = {SEVERAL: "複数の種類", OTHER: "その他", FEW: "<3(1〜2件)", "mental": "精神的な攻撃"}
+
+
+def draw(bars: list[Bar]) -> Figure:
+    return draw_chart(bars, labels=LABELS, title="月別相談件数", empty_text="なし", y_label="件数")
+
+
+def test_the_chart_counts_cases_not_category_tags() -> None:
+    # 3 cases, one with two categories: a bar of 3 (it was 4: one per category tag).
+    months = [Month(2026, 11)]
+    cases = {Month(2026, 11): [["mental"], ["mental"], ["mental", "physical"]]}
+    bars = chart_bars(months, cases)
+    assert bars == [Bar(Month(2026, 11), (Segment(OTHER, 3),))]
+    totals, _, _ = drawn(draw(bars))
+    assert list(totals.values()) == [3]
+    # Many cases with two categories: each is one case, in one segment.
+    several = chart_bars(months, {Month(2026, 11): [["mental", "physical"]] * 5})
+    assert several == [Bar(Month(2026, 11), (Segment(SEVERAL, 5),))]
+
+
+def test_no_drawn_segment_shows_an_exact_count_under_3() -> None:
+    months = Month(2026, 11).last(4)
+    cases = {
+        months[0]: [["mental"]],  # 1 case: the whole bar is "<3"
+        months[1]: [["mental"]] * 5 + [["physical"]],  # 5 exact, 1 as "<3"
+        months[2]: [["mental"]] * 4 + [["mental", "sexual"]] * 2 + [[]],  # 4, and 2 + 1 summed
+        # months[3]: no cases
+    }
+    bars = chart_bars(months, cases)
+    assert [bar.segments for bar in bars] == [
+        (Segment(FEW, FEW_HEIGHT),),
+        (Segment("mental", 5), Segment(FEW, FEW_HEIGHT)),
+        (Segment("mental", 4), Segment(OTHER, 3)),
+        (),
+    ]
+    figure = draw(bars)
+    totals, segments, texts = drawn(figure)
+    assert sorted(totals.values()) == [FEW_HEIGHT, 5 + FEW_HEIGHT, 7]
+    assert [s.get_height() for s in segments if s.get_height() in (1, 2)] == []
+    hatched = [s for s in segments if s.get_hatch()]
+    assert [s.get_height() for s in hatched] == [FEW_HEIGHT, FEW_HEIGHT]
+    assert texts.count(SMALL) == 2  # each hatched segment says "<3"
+    legend = figure.axes[0].get_legend()
+    assert legend is not None
+    assert [t.get_text() for t in legend.get_texts()] == ["精神的な攻撃", "その他", "<3(1〜2件)"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.checks import run_checks
 from bot.config import load_settings
+from bot.standin import SlackStandIn
 from tests.harness import DESK_CHANNEL, base_env
-from tests.slack_standin import SlackStandIn
 
 
 def test_check_passes_when_the_bot_can_post_in_the_desk_channel(

@@ -13,6 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from bot.slack.mrkdwn import escape, split_escaped
+from bot.standin import SlackRequestSender, SlackStandIn
 from bot.web import make_wsgi_app
 from storage.db import make_engine, migrate
 from storage.models import Base
@@ -26,7 +27,6 @@ from tests.harness import (
     free_port,
     report_values,
 )
-from tests.slack_standin import SlackRequestSender, SlackStandIn
 
 
 def test_migrations_build_exactly_the_models(database_url: str) -> None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.outbox import METADATA_EVENT_TYPE
+from bot.standin import SlackRequestSender, SlackStandIn
 from storage.db import make_engine, make_session_factory, migrate
 from storage.models import Case, OutboxMessage, OutboxStatus
 from tests.harness import (
@@ -20,7 +21,6 @@ from tests.harness import (
     free_port,
     report_values,
 )
-from tests.slack_standin import SlackRequestSender, SlackStandIn
 
 
 def test_reports_made_during_a_slack_outage_arrive_once_slack_is_back(

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import FrozenClock
+from bot.standin import SlackStandIn
 from storage.models import OutboxMessage, OutboxStatus
 from tests.harness import DESK_STAFF, REPORTER_EN, AppHarness
 from tests.home.test_home import open_home, wait_home
-from tests.slack_standin import SlackStandIn
 
 NARRATIVE = "The customer grabbed my arm at the counter."
 

@@ -14,6 +14,8 @@ import pytest
 import requests
 
 from bot.i18n import t
+from bot.standin import SlackStandIn
+from bot.standin.server import Channel
 from tests.harness import (
     DESK_CHANNEL,
     DESK_STAFF,
@@ -23,8 +25,6 @@ from tests.harness import (
     base_env,
     free_port,
 )
-from tests.slack_standin import SlackStandIn
-from tests.slack_standin.server import Channel
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from dotenv import dotenv_values
 
+from bot.standin import SlackStandIn
 from tests.harness import (
     DESK_CHANNEL,
     PROJECT_ROOT,
@@ -23,7 +24,6 @@ from tests.harness import (
     base_env,
     free_port,
 )
-from tests.slack_standin import SlackStandIn
 
 NO_ENV_FOLDER = PROJECT_ROOT / "tests" / "data"  # no .env; not tests/, whose platform/ shadows
 

@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from bot.desk import ids as desk_ids
+from bot.standin import SlackRequestSender, SlackStandIn
 from tests.harness import (
     DESK_CHANNEL,
     DESK_STAFF,
@@ -26,7 +27,6 @@ from tests.harness import (
     populate_workspace,
     report_values,
 )
-from tests.slack_standin import SlackRequestSender, SlackStandIn
 
 REPORTER = "U0SECRET77"
 NARRATIVE = "KIWI-NARRATIVE-5521 he threw the tray at me"

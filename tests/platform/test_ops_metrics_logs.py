@@ -8,6 +8,7 @@ import re
 
 import requests
 
+from bot.standin import SlackRequestSender, SlackStandIn
 from tests.harness import (
     DESK_CHANNEL,
     REPORTER_EN,
@@ -18,7 +19,6 @@ from tests.harness import (
     free_port,
     report_values,
 )
-from tests.slack_standin import SlackRequestSender, SlackStandIn
 
 NARRATIVE = "LYCHEE-7781 the customer spat at me"
 

@@ -18,10 +18,10 @@ import pytest
 from slack_bolt.request.internals import parse_body
 
 from bot.inbound import check_body
+from bot.standin import SlackStandIn
+from bot.standin.sender import sign_request
 from bot.web import PARSED_BODY, ParsedOnceHandler
 from tests.harness import REPORTER_JA, SIGNING_SECRET, AppHarness
-from tests.slack_standin import SlackStandIn
-from tests.slack_standin.sender import sign_request
 
 FORM = "application/x-www-form-urlencoded"
 

@@ -14,8 +14,8 @@ import pytest
 from slack_bolt.request.internals import parse_body
 
 from bot.inbound import shield_form_from_bolt
+from bot.standin import SlackStandIn
 from tests.harness import REPORTER_EN, AppHarness
-from tests.slack_standin import SlackStandIn
 
 PAYLOAD_CHANNEL = "C0PAYLOAD1"
 

@@ -14,9 +14,9 @@ import requests
 
 from bot.checks import run_checks
 from bot.config import load_settings
+from bot.standin import SlackStandIn
+from bot.standin.proxy import ForwardProxy
 from tests.harness import AppProcess, base_env, free_port
-from tests.slack_standin import SlackStandIn
-from tests.slack_standin.proxy import ForwardProxy
 
 
 def test_check_goes_through_the_proxy(slack: SlackStandIn, sqlite_url: str) -> None:

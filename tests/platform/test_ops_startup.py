@@ -13,6 +13,7 @@ import pytest
 import requests
 from sqlalchemy.engine import make_url
 
+from bot.standin import SlackStandIn
 from tests.conftest import postgres_server_url
 from tests.harness import (
     DESK_CHANNEL,
@@ -23,7 +24,6 @@ from tests.harness import (
     populate_workspace,
     temporary_postgres_database,
 )
-from tests.slack_standin import SlackStandIn
 
 
 def run_cli(

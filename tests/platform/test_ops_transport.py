@@ -21,6 +21,7 @@ import pytest
 
 from bot.config import SettingsError, load_settings
 from bot.inbound import MAX_BODY_BYTES
+from bot.standin import SlackRequestSender, SlackStandIn
 from tests.harness import (
     DESK_CHANNEL,
     REPORTER_JA,
@@ -30,7 +31,6 @@ from tests.harness import (
     base_env,
     free_port,
 )
-from tests.slack_standin import SlackRequestSender, SlackStandIn
 
 VALID = {
     "SLACK_BOT_TOKEN": "xoxb-1",

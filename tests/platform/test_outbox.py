@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from bot.clock import FrozenClock, SystemClock
 from bot.outbox import Delivery, OutboxWorker, Post
+from bot.standin import SlackStandIn
 from storage.db import make_engine, make_session_factory, migrate
 from storage.models import OutboxMessage, OutboxStatus
 from storage.repositories import outbox as outbox_repo
 from tests.harness import DESK_CHANNEL, REPORTER_EN
-from tests.slack_standin import SlackStandIn
 
 
 def broken(session: Session, message: OutboxMessage) -> Delivery:

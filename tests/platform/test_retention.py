@@ -13,7 +13,10 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.engine import make_url
 
+from bot.standin import SlackStandIn
 from storage.models import Base, Case, CaseEvent, CaseMessage, CheckIn, OutboxMessage
+from storage.repositories import awareness as awareness_repo
+from storage.repositories import customers as customers_repo
 from tests.desk_support import click, report, wait_private_reply, wait_thread
 from tests.harness import (
     DESK_CHANNEL,
@@ -25,7 +28,6 @@ from tests.harness import (
     base_env,
 )
 from tests.home.test_home import open_home, wait_home
-from tests.slack_standin import SlackStandIn
 
 NARRATIVE = "Kasuhara narrative 7f3a: he said he knows where I live."
 KEPT = "Held narrative 91bc: kept for the court case."
@@ -107,6 +109,22 @@ def test_an_unresolved_case_past_retention_is_deleted_in_slack_and_everywhere(
             .where(Case.id == held.id)
             .values(legal_hold=True, legal_hold_by=DESK_STAFF[0], legal_hold_at=datetime.now(UTC))
         )
+    # The register's audit names the case, and the reporter clicked Got it on an awareness post.
+    now = app.deps.clock.now()
+    with app.deps.sessions.begin() as session:
+        customers_repo.audit(
+            session,
+            customer_id=None,
+            actor=DESK_STAFF[0],
+            action="read:case",
+            now=now,
+            detail={"case": case.reference, "suggested": []},
+        )
+        post_id = awareness_repo.claim_slot(
+            session, slot_at=now, item_key="k", sequence=1, channel_id="C0GENERAL1", now=now
+        )
+        assert post_id is not None
+        assert awareness_repo.record_read(session, post_id, REPORTER_EN, now)
     age(app, case.id)
     age(app, held.id)
     assert NARRATIVE in all_slack_text(app, DESK_CHANNEL)

@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from bot.app import build_runtime
 from bot.config import load_settings
+from bot.standin import SlackRequestSender, SlackStandIn
 from storage.db import make_engine, migrate
 from storage.models import Case
 from tests.harness import DESK_CHANNEL, REPORTER_JA, SIGNING_SECRET, base_env, report_values
-from tests.slack_standin import SlackRequestSender, SlackStandIn
 
 
 def test_report_through_socket_mode(slack: SlackStandIn, sqlite_url: str) -> None:

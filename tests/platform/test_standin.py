@@ -1,4 +1,4 @@
-"""Tests for the Slack stand-in (tests/slack_standin), mostly through slack_sdk's WebClient."""
+"""Tests for the Slack stand-in (bot/standin), mostly through slack_sdk's WebClient."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from tests.slack_standin import (
+from bot.standin import (
     SlackRequestSender,
     SlackStandIn,
     build_state_values,

@@ -13,8 +13,8 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from tests.slack_standin import SlackRequestSender, SlackStandIn
-from tests.slack_standin.server import manifest_scopes
+from bot.standin import SlackRequestSender, SlackStandIn
+from bot.standin.server import manifest_scopes
 
 
 def api_error(call: Any) -> dict[str, Any]:

@@ -9,6 +9,7 @@ import sys
 
 import psutil
 
+from bot.standin import SlackRequestSender, SlackStandIn
 from tests.conftest import postgres_server_url
 from tests.harness import (
     DESK_CHANNEL,
@@ -21,7 +22,6 @@ from tests.harness import (
     report_values,
     temporary_postgres_database,
 )
-from tests.slack_standin import SlackRequestSender, SlackStandIn
 
 
 def submit_report(slack: SlackStandIn, sender: SlackRequestSender) -> None:

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.standin import SlackStandIn
 from tests.harness import REPORTER_EN, REPORTER_JA, AppHarness
-from tests.slack_standin import SlackStandIn
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from bot.report.fields import DESK_TEXT_FIELDS, FIELDS, TEXT_FIELDS, Kind
 from bot.report.modals import FormMetadata, Prefill, ReportDraft, parse_report, report_modal
-from tests.slack_standin import validate_view
+from bot.standin import validate_view
 
 NOW = datetime(2026, 1, 5, 3, 0, tzinfo=UTC)
 CATEGORY_LABELS = [("physical", "Physical"), ("mental", "Mental")]

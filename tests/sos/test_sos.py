@@ -7,9 +7,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.conversation.service import ConversationService
 from bot.sos import ids
 from storage.models import Case, CaseEvent
-from tests.harness import DESK_CHANNEL, REPORTER_EN, REPORTER_JA, AppHarness
+from tests.harness import DESK_CHANNEL, REPORTER_EN, REPORTER_JA, AppHarness, report_values
 from tests.home.test_home import open_home, wait_home
 
 
@@ -143,3 +144,56 @@ def test_someone_else_cannot_add_to_an_sos_case(app: AppHarness) -> None:
     answer = app.sender.interaction(payload).json()
     assert answer["response_action"] == "errors"
     assert cases(app)[0].narrative == case.narrative and len(cases(app)) == 1
+
+
+def _forged_details(
+    app: AppHarness, form: dict[str, Any], case_id: int, user_id: str
+) -> dict[str, Any]:
+    from bot.report.modals import FormMetadata
+
+    form = dict(form)
+    form["private_metadata"] = FormMetadata("tok2", "ja", case_id=case_id).encode()
+    payload = app.sender.view_submission(
+        form, report_values(narrative="書き換えた文章", witnesses=""), user_id
+    )
+    return dict(app.sender.interaction(payload).json())
+
+
+def test_add_details_only_on_the_reporters_own_open_sos_case(app: AppHarness) -> None:
+    # An ordinary report: a forged "add details" naming it must not replace its narrative.
+    view = app.open_report_form(REPORTER_JA)
+    assert app.submit_report(view, {"witnesses": "同僚の佐藤さん"}).status == 200
+    app.slack.wait_for(lambda: len(cases(app)) == 1)
+    [ordinary] = cases(app)
+    form = app.open_report_form(REPORTER_JA)  # stays open: each forgery is answered with errors
+    answer = _forged_details(app, form, ordinary.id, REPORTER_JA)
+    assert answer["response_action"] == "errors"
+    assert "SOSのご報告だけ" in json.dumps(answer, ensure_ascii=False)
+    # The reporter's own SOS, once withdrawn, is closed to the form too.
+    send_sos(app, open_sos(app, REPORTER_JA), REPORTER_JA, "anonymous")
+    sos = cases(app)[-1]
+    withdrawn = app.deps.service(ConversationService).withdraw(REPORTER_JA, sos.id)
+    assert withdrawn.error is None
+    answer = _forged_details(app, form, sos.id, REPORTER_JA)
+    assert "すでに終了" in json.dumps(answer, ensure_ascii=False)
+    stored = {case.id: case for case in cases(app)}
+    assert stored[ordinary.id].narrative == ordinary.narrative
+    assert stored[ordinary.id].witnesses == "同僚の佐藤さん"
+    assert stored[sos.id].narrative == sos.narrative
+
+
+def test_details_added_keep_the_before_image_in_the_case_history(app: AppHarness) -> None:
+    send_sos(app, open_sos(app, REPORTER_EN), REPORTER_EN, "named")
+    [sos] = cases(app)
+    answer = _forged_details(app, app.open_report_form(REPORTER_EN), sos.id, REPORTER_EN)
+    assert answer == {"response_action": "clear"}
+    with app.deps.sessions() as session:
+        [event] = session.scalars(
+            select(CaseEvent).where(
+                CaseEvent.case_id == sos.id, CaseEvent.action == "details_added"
+            )
+        ).all()
+    assert event.before is not None and event.after is not None
+    assert event.before["narrative"] == sos.narrative
+    assert event.after["narrative"] == "書き換えた文章"
+    assert event.before["categories"] == list(sos.categories or [])

@@ -1,7 +1,7 @@
 """Files for the stand-in: the three-step external upload, files.info/delete, authenticated
 downloads of ``url_private``/``url_private_download``, and the user side (files people attach).
 
-Mixed into :class:`~tests.slack_standin.server.SlackStandIn`. What Slack does and this keeps
+Mixed into :class:`~bot.standin.server.SlackStandIn`. What Slack does and this keeps
 (``/work/shared/slack/blockkit_limits.json`` ``methods``, ``methods/files.*.json``):
 
 - ``files.getUploadURLExternal`` (``filename``, ``length`` >= 1 else ``missing_argument``,
