@@ -39,7 +39,8 @@ from bot.privacy.feature import privacy_feature
 from bot.report.feature import report_feature
 from bot.retention.feature import retention_feature
 from bot.scheduler import Ticker, TickJob
-from bot.slack.client import close_client, delivery_client, interactive_client
+from bot.slack.client import close_client, delivery_client, interactive_client, probe_client
+from bot.slack.desk_channel import DeskChannel
 from bot.slack.errors import handle_error
 from bot.slack.links import WorkspaceLinks
 from bot.slack.staff import DeskStaff
@@ -123,6 +124,7 @@ def build_core(
             ttl_seconds=settings.staff_cache_ttl.total_seconds(),
         ),
         links=WorkspaceLinks(client),
+        desk_channel=DeskChannel(probe_client(settings), settings.desk_channel_id),
         metrics=metrics,
     )
 
@@ -149,6 +151,7 @@ def build_deps(core: Core, factories: Sequence[FeatureFactory] | None = None) ->
         lease=settings.outbox_lease,
         metrics=core.metrics,
         give_up=settings.delivery_give_up,
+        channel_watch=core.desk_channel,
     )
     jobs = [
         TickJob("outbox", outbox.deliver_due, settings.scheduler_tick),
@@ -309,6 +312,7 @@ def build_runtime(
         sessions=core.sessions,
         clock=core.clock,
         max_backlog=settings.ready_max_backlog,
+        desk_channel=core.desk_channel,
     )
     core.metrics.watch_backlog(lambda: _backlog_figures(health))
     return Runtime(deps=deps, app=app, ticker=Ticker(list(deps.tick_jobs)), health=health)

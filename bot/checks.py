@@ -11,13 +11,32 @@ import ssl
 from urllib.error import URLError
 from urllib.parse import urlsplit
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.config import Settings
-from bot.slack.client import interactive_client
-from bot.startup import check_database, public_channel_problem
+from bot.slack.client import probe_client
+from bot.slack.desk_channel import NOT_MEMBER, desk_channel_unreachable
+from bot.startup import (
+    check_database,
+    port_problem,
+    public_channel_problem,
+    refused_app_token,
+    refused_bot_token,
+)
 
 DEFAULT_API_URL = "https://slack.com/api/"
+# The sample values in .env.example, each with what to put there instead.
+PLACEHOLDERS = {
+    "SLACK_BOT_TOKEN": (
+        "xoxb-your-bot-token",
+        "copy the Bot User OAuth Token (xoxb-…) from OAuth & Permissions",
+    ),
+    "DESK_CHANNEL_ID": (
+        "C0123456789",
+        "set the id of the desk's private channel (channel details > About > Channel ID)",
+    ),
+}
 
 
 def describe_network_error(settings: Settings, exc: BaseException) -> str:
@@ -57,16 +76,77 @@ def describe_network_error(settings: Settings, exc: BaseException) -> str:
 
 def run_checks(settings: Settings) -> list[str]:
     problems: list[str] = check_database(settings)
-    client = interactive_client(settings)
+    placeholders = placeholder_problems(settings)
+    if placeholders:
+        return problems + placeholders  # Slack would only refuse them again, less clearly
+    problems += port_problems(settings)
+    problems += slack_problems(settings)
+    return problems
+
+
+def placeholder_problems(settings: Settings) -> list[str]:
+    """`.env.example`'s sample values pass the format checks; copied unchanged they are wrong."""
+    values = {
+        "SLACK_BOT_TOKEN": settings.slack_bot_token,
+        "DESK_CHANNEL_ID": settings.desk_channel_id,
+    }
+    return [
+        f"{name}: {values[name]} is the example value from .env.example; {fix}"
+        for name, (placeholder, fix) in PLACEHOLDERS.items()
+        if values[name] == placeholder
+    ]
+
+
+def port_problems(settings: Settings) -> list[str]:
+    """The port `run` would listen on (PORT, or HEALTH_PORT in Socket Mode) must be free."""
+    if settings.socket_mode:
+        setting, port = "HEALTH_PORT", settings.health_port
+    else:
+        setting, port = "PORT", settings.port
+    if not port:
+        return []
+    try:
+        # Bound as waitress binds it (SO_REUSEADDR: a port in TIME_WAIT counts as free).
+        with socket.create_server((settings.host, port)):
+            pass
+    except OSError as exc:
+        return [port_problem(setting, settings.host, port, exc)]
+    return []
+
+
+def slack_problems(settings: Settings) -> list[str]:
+    """What `run` asks Slack at start: the bot token, the app-level token (Socket Mode), the
+    desk channel (private, the bot a member); each refusal worded as `run` words it."""
+    client = probe_client(settings)
     try:
         auth = client.auth_test()
     except SlackApiError as exc:
-        problems.append(f"SLACK_BOT_TOKEN: Slack refused it ({exc.response.get('error')})")
-        return problems
+        return [refused_bot_token(str(exc.response.get("error")))]
     except (SlackClientError, OSError) as exc:
-        problems.append(describe_network_error(settings, exc))
-        return problems
-    bot_user = auth.get("user_id")
+        return [describe_network_error(settings, exc)]
+    problems = app_token_problems(settings)
+    problems += desk_channel_problems(settings, client, str(auth.get("user_id") or ""))
+    return problems
+
+
+def app_token_problems(settings: Settings) -> list[str]:
+    """Socket Mode starts with `apps.connections.open`; `check` makes the same call (the URL it
+    answers is not used: Slack forgets an unused one)."""
+    if settings.slack_app_token is None:
+        return []
+    try:
+        probe_client(settings, settings.slack_app_token).apps_connections_open(
+            app_token=settings.slack_app_token
+        )
+    except SlackApiError as exc:
+        return [refused_app_token(str(exc.response.get("error")))]
+    except (SlackClientError, OSError) as exc:
+        return [describe_network_error(settings, exc)]
+    return []
+
+
+def desk_channel_problems(settings: Settings, client: WebClient, bot_user: str) -> list[str]:
+    problems: list[str] = []
     channel_id = settings.desk_channel_id
     try:
         info = client.conversations_info(channel=channel_id)
@@ -77,10 +157,7 @@ def run_checks(settings: Settings) -> list[str]:
             # public channel to it, which is how a public desk channel shows itself.
             problems.append(public_channel_problem(channel_id))
         else:
-            problems.append(
-                f"DESK_CHANNEL_ID: {channel_id} cannot be read ({error}); invite the bot to the "
-                "desk's private channel (/invite @Harassment Desk)"
-            )
+            problems.append(desk_channel_unreachable(channel_id, str(error)))
         return problems
     channel = info.get("channel") or {}
     if not channel.get("is_private", True):
@@ -95,7 +172,5 @@ def run_checks(settings: Settings) -> list[str]:
         except SlackApiError:
             is_member = False
         if not is_member:
-            problems.append(
-                f"DESK_CHANNEL_ID: the bot is not a member of {channel_id}; invite it with /invite"
-            )
+            problems.append(desk_channel_unreachable(channel_id, NOT_MEMBER))
     return problems

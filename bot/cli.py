@@ -21,24 +21,53 @@ from bot.startup import StartupError
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+    from waitress.server import BaseWSGIServer
 
     from bot.app import Runtime
 from bot.worker import place_deliveries
 
 log = logging.getLogger("harassment_desk")
 
+PACKAGE = "harassment-desk"
+# How load_settings words a required setting (the bot token, the desk channel) that has no
+# value: the sign of settings never read, rather than of one forgotten.
+MISSING_SETTING = "is not set"
 
-def read_environment(env_file: str | None) -> dict[str, str]:
+
+class Environment(dict[str, str]):
+    """The settings' sources merged, remembering which file (if any) was read, so that a
+    missing setting can be explained by a missing `.env`."""
+
+    def __init__(self, values: Mapping[str, str], env_file: Path | None) -> None:
+        super().__init__(values)
+        self.env_file = env_file
+
+
+def read_environment(env_file: str | None) -> Environment:
     """`.env` first, the real environment on top (so a deployment can override a file).
     A `--env-file` that does not exist is an error; a missing default `./.env` is not."""
     values: dict[str, str] = {}
-    path = env_file or ".env"
-    if env_file is not None and not os.path.isfile(env_file):
+    path = Path(env_file or ".env")
+    if env_file is not None and not path.is_file():
         raise StartupError(f"--env-file {env_file}: no such file")
-    if os.path.exists(path):
+    found = path.is_file()
+    if found:
         values.update({k: v for k, v in dotenv_values(path).items() if v is not None})
     values.update(os.environ)
-    return values
+    return Environment(values, path.absolute() if found else None)
+
+
+def _no_env_file_hint(env: Mapping[str, str], problems: Sequence[str]) -> str | None:
+    """When a required setting is missing and no `.env` was read, that is the likely cause."""
+    if not isinstance(env, Environment) or env.env_file is not None:
+        return None
+    if not any(MISSING_SETTING in problem for problem in problems):
+        return None
+    folder = Path.cwd()
+    return (
+        f"no .env found in {folder}: copy .env.example to {folder / '.env'} and fill it in, "
+        "or pass --env-file FILE"
+    )
 
 
 def _settings_or_exit(env: Mapping[str, str], *, http_mode: bool = False) -> Settings:
@@ -47,6 +76,9 @@ def _settings_or_exit(env: Mapping[str, str], *, http_mode: bool = False) -> Set
     except SettingsError as exc:
         for problem in exc.problems:
             print(f"harassment-desk: setting error: {problem}", file=sys.stderr)
+        hint = _no_env_file_hint(env, exc.problems)
+        if hint is not None:
+            print(f"harassment-desk: {hint}", file=sys.stderr)
         raise SystemExit(2) from None
 
 
@@ -145,9 +177,15 @@ def cmd_run(env: Mapping[str, str], args: argparse.Namespace) -> int:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
+    # The port first: a taken one stops the start before a worker or Slack is touched.
+    try:
+        server = bind_server(settings, runtime)
+    except StartupError:
+        runtime.stop()
+        raise
     worker = place_deliveries(runtime, settings, env, no_worker=args.no_worker)
     try:
-        _serve(settings, runtime)
+        _serve(settings, runtime, server)
     except KeyboardInterrupt:
         pass
     finally:
@@ -171,19 +209,46 @@ def cmd_export(env: Mapping[str, str], args: argparse.Namespace) -> int:
     return run_export(_settings_or_exit(env), args)
 
 
-def _serve(settings: Settings, runtime: Runtime) -> None:
-    from waitress import serve
+def bind_server(settings: Settings, runtime: Runtime) -> BaseWSGIServer | None:
+    """The HTTP server with its socket bound (not yet serving): Slack's endpoint and the probes
+    on PORT, or in Socket Mode the probes on HEALTH_PORT (None when HEALTH_PORT=0)."""
+    from waitress.server import BaseWSGIServer, create_server
 
+    from bot.startup import port_problem
+    from bot.web import make_health_app, make_wsgi_app
+
+    if settings.socket_mode:
+        if not settings.health_port:
+            return None
+        setting, port = "HEALTH_PORT", settings.health_port
+        app = make_health_app(runtime.health, runtime.deps.core.metrics)
+    else:
+        setting, port = "PORT", settings.port
+        app = make_wsgi_app(
+            runtime.app,
+            runtime.deps.core.engine,
+            settings.slack_signing_secret,
+            health=runtime.health,
+            metrics=runtime.deps.core.metrics,
+        )
+    try:
+        server = create_server(app, **waitress_options(settings, settings.host, port))
+    except OSError as exc:
+        raise StartupError(port_problem(setting, settings.host, port, exc)) from None
+    assert isinstance(server, BaseWSGIServer)  # one host and port: never a multi-socket server
+    return server
+
+
+def _serve(settings: Settings, runtime: Runtime, server: BaseWSGIServer | None) -> None:
     from bot.startup import authenticate_slack, connect_socket_mode, serve_health_in_background
-    from bot.web import make_wsgi_app
 
     authenticate_slack(settings, runtime)
     runtime.start_background()
     if settings.socket_mode:
         assert settings.slack_app_token is not None
         runtime.health.watch_socket(lambda: False)  # not ready before the connection is up
-        if settings.health_port:
-            serve_health_in_background(settings, runtime)
+        if server is not None:
+            serve_health_in_background(settings, server)
         handler = connect_socket_mode(settings, runtime)
         log.info("connected to Slack in Socket Mode")
         try:
@@ -191,17 +256,12 @@ def _serve(settings: Settings, runtime: Runtime) -> None:
         finally:
             handler.close()
         return
+    assert server is not None
     log.info("listening on http://%s:%s/slack/events", settings.host, settings.port)
-    serve(
-        make_wsgi_app(
-            runtime.app,
-            runtime.deps.core.engine,
-            settings.slack_signing_secret,
-            health=runtime.health,
-            metrics=runtime.deps.core.metrics,
-        ),
-        **waitress_options(settings, settings.host, settings.port),
-    )
+    try:
+        server.run()
+    finally:
+        server.close()
 
 
 def waitress_options(settings: Settings, host: str, port: int) -> dict[str, Any]:
@@ -232,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="harassment-desk", description="The customer-harassment consultation desk for Slack."
     )
-    parser.add_argument("--env-file", help="settings file to read (default: ./.env)")
+    _add_global_options(parser, default=None)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="run the bot (Socket Mode if SLACK_APP_TOKEN is set)")
     run.add_argument(
@@ -278,6 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     playground.add_argument("--host", help="listen beyond 127.0.0.1 (warns: no login)")
     playground.add_argument("--data", type=Path, help="folder for its database and lock file")
     playground.set_defaults(handler=cmd_playground)
+    _global_options_anywhere(parser)
     return parser
 
 
@@ -290,6 +351,32 @@ def cmd_playground(env: Mapping[str, str], args: argparse.Namespace) -> int:
     except PlaygroundError as exc:
         print(f"harassment-desk: {exc}", file=sys.stderr)
         return 2
+
+
+def _add_global_options(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--env-file", default=default, help="settings file to read (default: ./.env)"
+    )
+    parser.add_argument("--version", action="version", version=f"{PACKAGE} {package_version()}")
+
+
+def _global_options_anywhere(parser: argparse.ArgumentParser) -> None:
+    """`check --env-file x` as `--env-file x check`: every subcommand takes the global options
+    too. Its default is SUPPRESS, so a subcommand without it keeps the value given before it."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in action.choices.values():
+                _add_global_options(subparser, default=argparse.SUPPRESS)
+                _global_options_anywhere(subparser)
+
+
+def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(PACKAGE)
+    except PackageNotFoundError:  # run from a source folder that was never installed
+        return "unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.metrics import Metrics
 from bot.outbox import OutboxWorker, Renderer
 from bot.scheduler import TickJob
+from bot.slack.desk_channel import DeskChannel
 from bot.slack.links import WorkspaceLinks
 from bot.slack.staff import DeskStaff
 from bot.slack.users import Profiles
@@ -41,6 +42,7 @@ class Core:
     guidance: GuidanceLibrary
     staff: DeskStaff
     links: WorkspaceLinks
+    desk_channel: DeskChannel
     metrics: Metrics = field(default_factory=Metrics)
 
 

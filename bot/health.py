@@ -2,8 +2,9 @@
 
 Ready means the app can do its job now: the database answers and holds the schema this version
 needs (not an older one left by `run --no-migrate`), Slack accepted the bot token (`auth.test` at
-start), Socket Mode is connected (in that mode), and the outbox is not stuck (the oldest waiting
-delivery is younger than `READY_MAX_BACKLOG`). The bodies carry states and
+start), the bot can post in the desk channel (`bot.slack.desk_channel`), Socket Mode is connected
+(in that mode), and the outbox is not stuck (the oldest waiting delivery is younger than
+`READY_MAX_BACKLOG`). The bodies carry states and
 counts only, never an id or a text.
 """
 
@@ -19,6 +20,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.clock import Clock
+from bot.slack.desk_channel import NOT_MEMBER, DeskChannel
 from storage.db import SessionFactory, database_problem, known_revisions, schema_state
 from storage.repositories import outbox as outbox_repo
 
@@ -45,6 +47,7 @@ class Health:
         sessions: SessionFactory,
         clock: Clock,
         max_backlog: timedelta,
+        desk_channel: DeskChannel | None = None,
     ) -> None:
         self._engine = engine
         self._sessions = sessions
@@ -55,6 +58,7 @@ class Health:
         self._socket_connected: Callable[[], bool] | None = None
         self._known_revisions: tuple[str, ...] | None = None
         self._schema_current = False
+        self._desk_channel = desk_channel
 
     def set_slack(self, state: str) -> None:
         with self._lock:
@@ -107,6 +111,10 @@ class Health:
         body["database"] = "up" if database_up else "down"
         body["slack"] = self.slack
         ready = database_up and body["slack"] == SLACK_AUTHENTICATED
+        if self._desk_channel is not None:
+            # Reports are stored while the bot cannot post there, but none reaches the desk.
+            body["desk_channel"] = self._desk_channel.state()
+            ready = ready and body["desk_channel"] != NOT_MEMBER
         if self._socket_connected is not None:
             connected = bool(self._socket_connected())
             body["socket_mode"] = "connected" if connected else "disconnected"

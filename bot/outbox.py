@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
@@ -140,6 +140,14 @@ class NotReady(Exception):
 OnDelivered = Callable[[Session, str, str], None]
 
 
+class ChannelWatch(Protocol):
+    """Told how each post or update to a channel went (the desk channel's readiness)."""
+
+    def delivery_failed(self, channel: str, error: str) -> None: ...
+
+    def delivered(self, channel: str) -> None: ...
+
+
 @dataclass(frozen=True)
 class Post:
     """chat.postMessage. `channel` may be a user id: the DM is opened first."""
@@ -240,9 +248,11 @@ class OutboxWorker:
         batch_size: int = 50,
         metrics: Metrics | None = None,
         give_up: timedelta = DEFAULT_GIVE_UP,
+        channel_watch: ChannelWatch | None = None,
     ) -> None:
         self._metrics = metrics or Metrics()
         self._give_up = give_up
+        self._watch = channel_watch
         self._sessions = sessions
         self._client = client
         self._clock = clock
@@ -447,6 +457,8 @@ class OutboxWorker:
             channel, ts = self._send(delivery, message.id, outcome_unknown, stats)
         except SlackApiError as exc:
             api_error = exc
+            if self._watch is not None and isinstance(delivery, Post | Update):
+                self._watch.delivery_failed(delivery.channel, str(exc.response.get("error")))
             retry_at = self._paced_retry(delivery, exc)
             batch.outcome = lambda inner: self._record_slack_error(
                 message, api_error, stats, inner, retry_at
@@ -465,6 +477,8 @@ class OutboxWorker:
                 message, error, permanent=False, stats=stats, session=inner
             )
             return
+        if self._watch is not None:
+            self._watch.delivered(channel)
         batch.outcome = lambda inner: self._record_sent(
             message, delivery, channel, ts, stats, inner
         )

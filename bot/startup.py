@@ -11,6 +11,7 @@ a back-off. A Slack that cannot be reached is retried in the background while `/
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import pwd
@@ -28,6 +29,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import Settings
 from bot.health import SLACK_AUTHENTICATED, SLACK_REFUSED, SLACK_UNREACHABLE
+from bot.slack.client import probe_client
+from bot.slack.desk_channel import DeskChannel
 from storage.db import (
     CANNOT_OPEN,
     LOGIN_REFUSED,
@@ -48,6 +51,7 @@ from storage.db import (
 
 if TYPE_CHECKING:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from waitress.server import BaseWSGIServer
 
     from bot.app import Runtime
 
@@ -271,10 +275,19 @@ def check_database(settings: Settings) -> list[str]:
     return []
 
 
-def _refused(error: str) -> StartupError:
-    return StartupError(
+def refused_bot_token(error: str) -> str:
+    """The line for a bot token Slack refuses, the same from `run` and `check`."""
+    return (
         f"SLACK_BOT_TOKEN: Slack refused the token ({error}); copy the Bot User OAuth Token "
         "(xoxb-…) again from OAuth & Permissions, or reinstall the app"
+    )
+
+
+def refused_app_token(error: str) -> str:
+    """The line for an app-level token Slack refuses, the same from `run` and `check`."""
+    return (
+        f"SLACK_APP_TOKEN: Slack refused the app-level token ({error}); create one "
+        "with the connections:write scope under Basic Information > App-Level Tokens"
     )
 
 
@@ -285,34 +298,32 @@ def _auth_test(client: WebClient) -> str | None:
     except SlackApiError as exc:
         error = str(exc.response.get("error") or f"HTTP {exc.response.status_code}")
         if error in REFUSED_TOKEN_ERRORS:
-            raise _refused(error) from None
+            raise StartupError(refused_bot_token(error)) from None
         return error
     except (SlackClientError, OSError) as exc:
         return type(exc).__name__
     return None
 
 
-def check_desk_channel(settings: Settings, client: WebClient) -> None:
-    """Refuse a public desk channel. A channel the bot cannot see yet is only logged: the
-    outbox retries until someone invites the bot."""
+def check_desk_channel(settings: Settings, client: WebClient, desk: DeskChannel) -> None:
+    """Refuse a public desk channel. One the bot is not in yet is logged (once) and makes
+    `/readyz` answer 503 until someone invites the bot: reports wait in the outbox meanwhile."""
     channel_id = settings.desk_channel_id
     try:
         info = client.conversations_info(channel=channel_id)
     except SlackApiError as exc:
-        error = exc.response.get("error")
+        error = str(exc.response.get("error"))
         if error == "missing_scope" and exc.response.get("needed") == "channels:read":
             # The manifest asks for groups:read only, so only a public channel needs more.
             raise StartupError(public_channel_problem(channel_id)) from None
-        log.warning(
-            "DESK_CHANNEL_ID %s cannot be read (%s): invite the bot to the desk's private channel",
-            channel_id,
-            error,
-        )
+        desk.learn_error(error)
         return
     except (SlackClientError, OSError):
         return
-    if not (info.get("channel") or {}).get("is_private", True):
+    channel = info.get("channel") or {}
+    if not channel.get("is_private", True):
         raise StartupError(public_channel_problem(channel_id))
+    desk.learn_info(channel)
 
 
 def public_channel_problem(channel_id: str) -> str:
@@ -325,12 +336,12 @@ def public_channel_problem(channel_id: str) -> str:
 def authenticate_slack(settings: Settings, runtime: Runtime) -> None:
     """`auth.test` once now: a refused token stops the start. An unreachable Slack is retried
     in the background (backoff up to a minute) while `/readyz` says so."""
-    client = runtime.deps.core.client
+    client = probe_client(settings)
     health = runtime.health
     problem = _auth_test(client)
     if problem is None:
         health.set_slack(SLACK_AUTHENTICATED)
-        check_desk_channel(settings, client)
+        check_desk_channel(settings, client, runtime.deps.core.desk_channel)
         return
     health.set_slack(SLACK_UNREACHABLE)
     say(f"Slack not reachable at {settings.slack_api_url} ({problem}); retrying, not ready")
@@ -348,6 +359,7 @@ def authenticate_slack(settings: Settings, runtime: Runtime) -> None:
             if again is None:
                 health.set_slack(SLACK_AUTHENTICATED)
                 log.info("Slack reachable again: bot token accepted")
+                runtime.deps.core.desk_channel.check()
                 return
             delay = min(delay * 2, SLACK_RETRY_MAX_S)
             log.warning("Slack still not reachable (%s); retrying in %.0fs", again, delay)
@@ -359,7 +371,13 @@ def connect_socket_mode(settings: Settings, runtime: Runtime) -> SocketModeHandl
     """Open the Socket Mode connection; a refused app token is one line and exit 2."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    handler = SocketModeHandler(runtime.app, settings.slack_app_token, proxy=settings.slack_proxy)
+    handler = SocketModeHandler(
+        runtime.app,
+        settings.slack_app_token,
+        # Only for apps.connections.open: the loop below retries and says so once per try.
+        web_client=probe_client(settings, settings.slack_app_token),
+        proxy=settings.slack_proxy,
+    )
     runtime.health.watch_socket(handler.client.is_connected)
     delay = 1.0
     while True:
@@ -369,31 +387,33 @@ def connect_socket_mode(settings: Settings, runtime: Runtime) -> SocketModeHandl
         except SlackApiError as exc:
             error = exc.response.get("error")
             handler.close()
-            raise StartupError(
-                f"SLACK_APP_TOKEN: Slack refused the app-level token ({error}); create one "
-                "with the connections:write scope under Basic Information > App-Level Tokens"
-            ) from None
+            raise StartupError(refused_app_token(str(error))) from None
         except (SlackClientError, OSError) as exc:
             say(f"Socket Mode: cannot reach Slack ({type(exc).__name__}); retrying in {delay:.0f}s")
             time.sleep(delay)
             delay = min(delay * 2, SLACK_RETRY_MAX_S)
 
 
-def serve_health_in_background(settings: Settings, runtime: Runtime) -> None:
-    """Socket Mode has no HTTP endpoint for Slack; probes and metrics get `HEALTH_PORT`."""
-    from waitress.server import create_server
-
-    from bot.cli import waitress_options
-    from bot.web import make_health_app
-
-    options = waitress_options(settings, settings.host, settings.health_port)
-    options.pop("port")
-    options.pop("host")
-    server = create_server(
-        make_health_app(runtime.health, runtime.deps.core.metrics),
-        host=settings.host,
-        port=settings.health_port,
-        **options,
-    )
+def serve_health_in_background(settings: Settings, server: BaseWSGIServer) -> None:
+    """Socket Mode has no HTTP endpoint for Slack; probes and metrics get `HEALTH_PORT` (its
+    socket is bound already, see `bot.cli.bind_server`)."""
     threading.Thread(target=server.run, name="health-http", daemon=True).start()
     log.info("health endpoints on http://%s:%s/readyz", settings.host, settings.health_port)
+
+
+def port_problem(setting: str, host: str, port: int, exc: OSError) -> str:
+    """The one line for a port that cannot be listened on (shared by `run` and `check`)."""
+    where = f"{host}:{port}"
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"{setting}: {where} is already in use by another program (or another "
+            f"harassment-desk); stop it, or set {setting} to a free port"
+        )
+    if exc.errno == errno.EACCES:
+        return (
+            f"{setting}: not allowed to listen on {where} (ports below 1024 need privileges); "
+            f"set {setting} to 1024 or above"
+        )
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"HOST: {host} is not an address of this machine; set HOST (0.0.0.0: every one)"
+    return f"{setting}: cannot listen on {where} ({exc.strerror or exc}); set {setting}"

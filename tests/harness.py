@@ -77,6 +77,10 @@ def base_env(slack: SlackStandIn, database_url: str, **overrides: str) -> dict[s
         "OUTBOX_LEASE": "3s",
         # The monthly report posts on the first desk day of a month; tests that want it say so.
         "MONTHLY_REPORT": "off",
+        # `check` tells whether these are free: not the defaults (3000, 3001), which anything
+        # else on the machine may hold.
+        "PORT": str(free_port()),
+        "HEALTH_PORT": str(free_port()),
     }
     env.update(overrides)
     return env

@@ -36,6 +36,7 @@ def home_feature(
         case_lines=tuple(case_lines),
         desk_sections=tuple(make(core) for make in desk_sections),
         desk_hours=settings.desk_hours,
+        desk_channel_refused=core.desk_channel.cannot_post,
     )
 
     def refresh_homes_on_report(session: Session, case: Case, now: datetime) -> None:

@@ -65,6 +65,8 @@ class HomeContent:
     desk: DeskOverview | None = None
     more_reports: bool = False
     extra: Sequence[bk.Block] = field(default_factory=tuple)
+    # The bot cannot post in the desk channel: nothing reaches the desk (everyone is told).
+    desk_channel_refused: bool = False
 
 
 def _section_text(lines: Sequence[str]) -> str:
@@ -152,7 +154,9 @@ def home_view(content: HomeContent) -> bk.Block:
     report_button = bk.button(
         t("home.report_button", locale), OPEN_REPORT_ACTION, "home", style="primary"
     )
+    notice = [bk.section(t("home.desk_channel_not_member", locale))]
     blocks: list[bk.Block] = [
+        *(notice if content.desk_channel_refused else []),
         bk.section(t("home.intro", locale), accessory=report_button),
         bk.section(
             t("sos.home_hint", locale),

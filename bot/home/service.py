@@ -57,6 +57,8 @@ class HomeSources:
     case_lines: Sequence[HomeCaseLine] = ()
     desk_sections: Sequence[DeskHomeSection] = ()
     desk_hours: DeskHours | None = None
+    # True while the bot cannot post in the desk channel (never waits on Slack).
+    desk_channel_refused: Callable[[], bool] = lambda: False
 
 
 def _extra_lines(
@@ -141,6 +143,7 @@ def build_home(
         my_cases=mine[:MY_CASES_MAX],
         more_reports=len(mine) > MY_CASES_MAX,
         desk=desk_overview(session, locale=locale, now=now, sources=sources) if is_staff else None,
+        desk_channel_refused=sources.desk_channel_refused(),
     )
     return home_view(content)
 

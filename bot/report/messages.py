@@ -113,6 +113,9 @@ def reporter_confirmation(
     expected: str | None = None,
 ) -> SlackMessage:
     """The reporter's DM: emergency steps first when in danger, then what happens next."""
+    # It says the report reached the desk only once the desk's case message is posted (the
+    # bot may not be in the desk channel yet); before that, that it will.
+    waiting = "" if case.desk_message_ts else ".waiting"
     blocks: list[bk.Block] = []
     if case.in_danger:
         blocks += [
@@ -122,7 +125,7 @@ def reporter_confirmation(
     identity = t(f"dm.identity.{case.identity}", locale)
     checkins = t("dm.checkins.on" if case.checkins_wanted else "dm.checkins.off", locale)
     blocks += [
-        bk.section(t("dm.received", locale, reference=case.reference)),
+        bk.section(t(f"dm.received{waiting}", locale, reference=case.reference)),
         bk.section(
             "\n".join(
                 [
@@ -139,4 +142,5 @@ def reporter_confirmation(
     if guidance_blocks:
         blocks.append(bk.divider())
         blocks.extend(list(guidance_blocks)[:remaining])
-    return SlackMessage(text=t("dm.notification", locale, reference=case.reference), blocks=blocks)
+    text = t(f"dm.notification{waiting}", locale, reference=case.reference)
+    return SlackMessage(text=text, blocks=blocks)

@@ -4,6 +4,7 @@ what is worth retrying."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from typing import Any
 
@@ -38,6 +39,20 @@ def interactive_client(settings: Settings) -> WebClient:
         timeout=10,
         retry_handlers=handlers,
         proxy=settings.slack_proxy,
+    )
+
+
+def probe_client(settings: Settings, token: str | None = None) -> WebClient:
+    """For start-up probes and background checks: no retries and no log lines of its own (the
+    caller retries, and says what failed once per try); never used while a person waits."""
+    quiet = logging.Logger("harassment_desk.slack_probe")  # not registered: no global change
+    quiet.addHandler(logging.NullHandler())
+    return WebClient(
+        token=token or settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=10,
+        proxy=settings.slack_proxy,
+        logger=quiet,
     )
 
 

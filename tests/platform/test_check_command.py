@@ -20,8 +20,10 @@ def test_check_names_each_problem(slack: SlackStandIn, sqlite_url: str) -> None:
     problems = run_checks(load_settings(base_env(slack, sqlite_url)))
     assert len(problems) == 1 and problems[0].startswith("DESK_CHANNEL_ID")
     bad_token = base_env(slack, sqlite_url, SLACK_BOT_TOKEN="xoxb-wrong")
+    # The same line (and fix) as `run` gives for a refused token.
     assert run_checks(load_settings(bad_token)) == [
-        "SLACK_BOT_TOKEN: Slack refused it (invalid_auth)"
+        "SLACK_BOT_TOKEN: Slack refused the token (invalid_auth); copy the Bot User OAuth Token "
+        "(xoxb-…) again from OAuth & Permissions, or reinstall the app"
     ]
     slack.add_channel(DESK_CHANNEL, "desk", is_private=False)
     problems = run_checks(load_settings(base_env(slack, sqlite_url)))

@@ -62,7 +62,7 @@ def test_report_acknowledge_converse_checkin_and_home(playground: Playground, br
     form.get_by_label("後日DMで様子を聞いてほしい").check()
     shot(page, "form")
     form.get_by_role("button", name="送信する").click()
-    expect(form).to_contain_text("相談窓口へ送りました")
+    expect(form).to_contain_text("相談窓口へお届けします")
     form.get_by_role("button", name="閉じる").last.click()
     expect(form).to_be_hidden()
     receipt = message_with(page, "ご報告ありがとうございます")
