@@ -116,7 +116,7 @@ def test_the_purge_deletes_only_what_the_bot_posted(app: AppHarness) -> None:
         }
     assert not named & people  # before: the ✓ rows named the reporter's messages
 
-    now = datetime.now(UTC)
+    now = app.deps.clock.now()
     age_case(app, case.id, now - timedelta(days=31))
     result = purge(app.deps.sessions, app.deps.core.client, now=now, retention=timedelta(days=30))
     assert result.cases == 1 and result.slack_deleted > 0
