@@ -88,6 +88,9 @@ def test_chat_delete_of_a_reporters_dm_message_is_cant_delete_message(
     error = api_error(lambda: client.chat_delete(channel=theirs["channel"], ts=theirs["ts"]))
     assert error["error"] == "cant_delete_message"
     assert slack.find_message(theirs["channel"], theirs["ts"]) is not None
+    # Also a violation: the app deletes only what it posted, so trying is already a mistake.
+    [violation] = slack.take_violations()
+    assert "chat.delete" in violation and theirs["ts"] in violation
 
 
 def _upload(slack: SlackStandIn, client: WebClient, data: bytes, length: int) -> str:

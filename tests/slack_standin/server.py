@@ -341,7 +341,8 @@ class SlackStandIn(FilesMixin):
     (default: the bot scopes of the project's ``manifest.yml``) lacks answers ``missing_scope``
     with Slack's ``needed``/``provided``; conversation methods need the scope of the channel's
     type (``groups:history`` for a private channel, ``im:history`` for a DM). ``chat.delete``
-    deletes only the bot's own messages (``cant_delete_message``). Files: see ``files.py``.
+    deletes only the bot's own messages (``cant_delete_message``, and a violation: the app is to
+    try only what it posted). Files: see ``files.py``.
     :meth:`new_response_url` URLs (the sender uses them) record POSTs as
     calls to ``"response_url"``. Returned messages/views are the live stored dicts: do not mutate.
     """
@@ -1239,6 +1240,12 @@ class SlackStandIn(FilesMixin):
         if msg is None or msg.get("subtype") == "tombstone":
             raise SlackError("message_not_found")
         if msg.get("user") != self.BOT_USER_ID:  # a bot token deletes only the bot's messages
+            # Refused, as Slack does; and recorded: the app deletes only what it posted, so
+            # even a refused attempt means it took someone's message for its own.
+            self._violations.append(
+                f"chat.delete: {args['ts']} in {ch.id} is not the bot's message "
+                "(cant_delete_message); the app must try only what it posted"
+            )
             raise SlackError("cant_delete_message")
         self._remove_message(ch, str(args["ts"]))
         return {"ok": True, "channel": ch.id, "ts": str(args["ts"])}
