@@ -428,13 +428,14 @@ class SlackStandIn(FilesMixin):
         self.stop()
         if exc_type is None and self._violations:
             raise AssertionError(
-                "the app broke Slack's rules where Slack itself would not answer an error: "
+                "the app broke Slack's rules (calls its specs forbid, answered or not): "
                 + "; ".join(self.take_violations())
             )
 
     @property
     def violations(self) -> list[str]:
-        """Calls Slack would accept although its specs forbid them (one line each)."""
+        """Calls Slack's specs forbid (one line each): those Slack accepts anyway (a reply's ts
+        as a thread's parent) and those the app must not try (deleting what it did not post)."""
         with self._lock:
             return list(self._violations)
 
