@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.metrics import Metrics
+from bot.slack.threads import ThreadParent
 from storage.db import SessionFactory, background_work
 from storage.models import OutboxMessage, OutboxStatus
 from storage.repositories import cases as cases_repo
@@ -150,12 +151,13 @@ class ChannelWatch(Protocol):
 
 @dataclass(frozen=True)
 class Post:
-    """chat.postMessage. `channel` may be a user id: the DM is opened first."""
+    """chat.postMessage. `channel` may be a user id: the DM is opened first. A reply names its
+    thread's parent (`bot.slack.threads.thread_parent`)."""
 
     channel: str
     text: str
     blocks: list[dict[str, Any]]
-    thread_ts: str | None = None
+    thread_ts: ThreadParent | None = None
     on_delivered: OnDelivered | None = None
 
 
@@ -179,8 +181,9 @@ class Publish:
 @dataclass(frozen=True)
 class Perform:
     """Other Slack work (a reaction, a file copy, a delete): `run(client)` does it and returns
-    the (channel, ts) to record ("" when there is none); `on_delivered` runs in the transaction
-    that marks the row done. `run` raises SlackApiError/OSError to be retried like a post, or
+    the (channel, ts) `on_delivered` gets ("" when there is none; not kept on the row, which
+    names only what the bot posted); `on_delivered` runs in the transaction that marks the
+    row done. `run` raises SlackApiError/OSError to be retried like a post, or
     DeliveryFailed for an outcome of its own."""
 
     run: Callable[[WebClient], tuple[str, str]]
@@ -495,8 +498,13 @@ class OutboxWorker:
         message.status = OutboxStatus.DONE
         message.delivered_at = self._clock.now()
         message.claimed_until = None
-        message.result_channel = channel or None
-        message.result_ts = ts or None
+        # The row names a message only when the bot posted it (or updated its own post): the
+        # retention purge deletes what these name. A Perform's (channel, ts) may be someone
+        # else's message (the one a reaction went on) or a file, which the bot cannot delete
+        # with chat.delete and must not try to.
+        posted = isinstance(delivery, Post | Update)
+        message.result_channel = (channel or None) if posted else None
+        message.result_ts = (ts or None) if posted else None
         if (isinstance(delivery, Post) and delivery.on_delivered and channel and ts) or (
             isinstance(delivery, Perform | Update) and delivery.on_delivered
         ):

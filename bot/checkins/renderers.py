@@ -10,6 +10,7 @@ from bot.checkins import ids
 from bot.checkins.messages import answer_text, answered_dm, checkin_dm, talk_post, unanswered_post
 from bot.checkins.service import CheckinPolicy
 from bot.outbox import Delivery, NotReady, Post, Renderer, Skip, Update
+from bot.slack.threads import ThreadParent, thread_parent
 from storage.models import Case, CheckIn, CheckInStatus, OutboxMessage
 from storage.repositories import cases as cases_repo
 from storage.repositories import checkins as checkins_repo
@@ -70,10 +71,10 @@ def checkin_renderers(
         dm = answered_dm(case, line, locale)
         return Update(checkin.message_channel, checkin.message_ts, dm.text, dm.blocks)
 
-    def _thread(case: Case) -> str:
+    def _thread(case: Case) -> ThreadParent:
         if not case.desk_message_ts:
             raise NotReady("the case message has not been posted yet")
-        return case.desk_message_ts
+        return thread_parent(case.desk_message_ts)
 
     def talk(session: Session, message: OutboxMessage) -> Delivery:
         loaded = _load(session, message)

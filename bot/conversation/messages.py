@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.conversation import ids
@@ -102,6 +102,15 @@ def notice(key: str, locale: str, *, report_button: bool = False, **params: str)
         button = bk.button(t("conv.button.new_report", locale), OPEN_REPORT_ACTION, "dm")
         blocks.append(bk.actions([button]))
     return SlackMessage(text=text, blocks=blocks)
+
+
+def refused_lines(refused: Sequence[Mapping[str, str]], locale: str) -> str:
+    """One line per refused file for the reporter: the name as they gave it, escaped (a name
+    is user text: `<!channel>` or a `<url|label>` in it must stay inert), and the reason."""
+    return "\n".join(
+        f"• {escape(str(r['name']))}: {t('evidence.refusal.' + str(r['reason']), locale)}"
+        for r in refused
+    )
 
 
 def desk_line(text: str) -> SlackMessage:

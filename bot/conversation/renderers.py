@@ -30,6 +30,7 @@ from bot.conversation.evidence.rules import (
 from bot.i18n import t
 from bot.outbox import Delivery, NotReady, Perform, Post, Renderer, Skip, Update
 from bot.slack.mrkdwn import escape
+from bot.slack.threads import ThreadParent, thread_parent
 from storage.db import SessionFactory
 from storage.models import Case, CaseMessage, ConversationThread, EvidenceFile, OutboxMessage
 from storage.repositories import cases as cases_repo
@@ -44,10 +45,21 @@ def _case(session: Session, row: OutboxMessage) -> Case | None:
     return cases_repo.get(session, row.case_id) if row.case_id is not None else None
 
 
-def _desk_thread(case: Case) -> tuple[str, str]:
+def _desk_thread(case: Case) -> tuple[str, ThreadParent]:
     if not case.desk_message_ts:
         raise NotReady("the case message has not been posted yet")
-    return case.desk_channel_id, case.desk_message_ts
+    return case.desk_channel_id, thread_parent(case.desk_message_ts)
+
+
+def _dm_parent(thread: ConversationThread) -> ThreadParent:
+    return thread_parent(thread.thread_ts)  # the receipt DM: a top-level post of the bot
+
+
+def _parent(payload: dict[str, Any]) -> ThreadParent | None:
+    """A notice's thread: the service stored the parent (the thread the reporter wrote in, or
+    their top-level message itself)."""
+    stored = payload.get("thread_ts")
+    return thread_parent(str(stored)) if stored else None
 
 
 def _dm_thread(session: Session, case: Case, now: datetime) -> ConversationThread:
@@ -180,7 +192,7 @@ def conversation_renderers(
             if stored is not None:
                 stored.copy_channel, stored.copy_ts = channel, ts
 
-        return Post(thread.dm_channel, rendered.text, rendered.blocks, thread.thread_ts, remember)
+        return Post(thread.dm_channel, rendered.text, rendered.blocks, _dm_parent(thread), remember)
 
     def desk_copy(session: Session, row: OutboxMessage) -> Delivery:
         case, message = _case(session, row), _message(session, row)
@@ -208,13 +220,9 @@ def conversation_renderers(
         locale = payload.get("locale") or locale_of(session, str(payload["user_id"]))
         params = {str(k): str(v) for k, v in (payload.get("params") or {}).items()}
         if payload.get("refused"):
-            lines = "\n".join(
-                f"• {r['name']}: {t('evidence.refusal.' + r['reason'], locale)}"
-                for r in payload["refused"]
-            )
-            params["lines"] = lines
+            params["lines"] = msg.refused_lines(payload["refused"], locale)
         if payload.get("failed"):
-            params["name"] = str(payload["failed"])
+            params["name"] = escape(str(payload["failed"]))
         rendered = msg.notice(
             str(payload["key"]), locale, report_button=bool(payload.get("report_button")), **params
         )
@@ -223,10 +231,8 @@ def conversation_renderers(
             if case is None:
                 return Skip("case deleted")
             thread = _dm_thread(session, case, clock.now())
-            return Post(thread.dm_channel, rendered.text, rendered.blocks, thread.thread_ts)
-        return Post(
-            str(payload["channel"]), rendered.text, rendered.blocks, payload.get("thread_ts")
-        )
+            return Post(thread.dm_channel, rendered.text, rendered.blocks, _dm_parent(thread))
+        return Post(str(payload["channel"]), rendered.text, rendered.blocks, _parent(payload))
 
     def desk_line(session: Session, row: OutboxMessage) -> Delivery:
         case = _case(session, row)
@@ -266,7 +272,7 @@ def conversation_renderers(
             if stored is not None:
                 stored.consent_message_ts = ts
 
-        return Post(thread.dm_channel, rendered.text, rendered.blocks, thread.thread_ts, remember)
+        return Post(thread.dm_channel, rendered.text, rendered.blocks, _dm_parent(thread), remember)
 
     def consent_answered(session: Session, row: OutboxMessage) -> Delivery:
         case = _case(session, row)
@@ -297,9 +303,7 @@ def conversation_renderers(
         ]
         locale = payload.get("locale") or locale_of(session, message.reporter_user_id)
         rendered = msg.route_question(cases, message_id=message.id, locale=locale)
-        return Post(
-            str(payload["channel"]), rendered.text, rendered.blocks, payload.get("thread_ts")
-        )
+        return Post(str(payload["channel"]), rendered.text, rendered.blocks, _parent(payload))
 
     def route_answered(session: Session, row: OutboxMessage) -> Delivery:
         case = _case(session, row)
@@ -490,17 +494,10 @@ def _copy_job(
 def _tell_reporter_refused(
     session: Session, evidence: EvidenceFile, lines: list[dict[str, str]], now: datetime
 ) -> None:
-    message = (
-        conversation_repo.message(session, evidence.message_id) if evidence.message_id else None
-    )
     case = cases_repo.get(session, evidence.case_id)
     if case is None:
         return
-    thread = conversation_repo.thread(session, case.id)
-    channel = message.source_channel if message and message.source_channel else None
-    thread_ts = message.source_ts if message and message.source_ts else None
-    if channel is None and thread is not None:
-        channel, thread_ts = thread.dm_channel, thread.thread_ts
+    # Under the receipt, as every refusal: the reporter's message may be a reply.
     outbox_repo.enqueue(
         session,
         kind=ids.DM_NOTICE,
@@ -510,8 +507,7 @@ def _tell_reporter_refused(
             "key": "conv.dm.files_refused",
             "refused": lines,
             "user_id": case.reporter_user_id,
-            "channel": channel or case.reporter_user_id,
-            "thread_ts": thread_ts,
+            "in_case_thread": True,
             "locale": case.reporter_locale,
         },
         now=now,

@@ -23,6 +23,7 @@ from bot.home import enqueue_home_refreshes
 from bot.report import DESK_UPDATE, RECEIPT_UPDATE
 from bot.slack.limits import MESSAGE_TEXT_MAX
 from bot.slack.staff import DeskStaff
+from bot.slack.threads import thread_parent
 from storage.db import SessionFactory
 from storage.models import Case, CaseMessage, CaseStatus
 from storage.repositories import cases as cases_repo
@@ -114,7 +115,7 @@ class ConversationService:
                 case = conversation_repo.case_for_thread(
                     session, dm.user_id, dm.channel, dm.thread_ts, now
                 )
-            reply_to = dm.thread_ts if in_thread else dm.ts
+            reply_to = thread_parent(dm.ts, dm.thread_ts)  # where answers go
             if case is not None and case.status == CaseStatus.WITHDRAWN:
                 self._notice(session, dm, "conv.dm.withdrawn", reply_to, now, case=case)
                 return DmOutcome("withdrawn", case.id)
@@ -591,11 +592,9 @@ class ConversationService:
             )
         if refused:
             lines = [{"name": r.name, "reason": r.reason} for r in refused]
-            channel, thread_ts = message.source_channel, message.source_ts
-            if channel is None:  # from a modal: answer in the case's DM thread
-                thread = conversation_repo.ensure_thread(session, case.id, now)
-                channel = thread.dm_channel if thread else message.reporter_user_id
-                thread_ts = thread.thread_ts if thread else None
+            # In the case's DM thread (under the receipt, a parent by construction), wherever
+            # the files came from: the reporter's message may itself be a reply, and a reply's
+            # ts must not be used as a thread's parent.
             outbox_repo.enqueue(
                 session,
                 kind=ids.DM_NOTICE,
@@ -605,8 +604,7 @@ class ConversationService:
                     "key": "conv.dm.files_refused",
                     "refused": lines,
                     "user_id": message.reporter_user_id,
-                    "channel": channel,
-                    "thread_ts": thread_ts,
+                    "in_case_thread": True,
                     "locale": case.reporter_locale,
                 },
                 now=now,

@@ -12,6 +12,7 @@ from bot.desk.ids import LEAD_DM, REPORTER_UPDATE, SLA_POST, TIMELINE
 from bot.desk.messages import lead_dm, reporter_update, sla_message, timeline_message
 from bot.outbox import Delivery, NotReady, Post, Renderer, Skip
 from bot.slack.links import WorkspaceLinks
+from bot.slack.threads import ThreadParent, thread_parent
 from storage.models import Case, CaseEvent, CaseStatus, OutboxMessage
 from storage.repositories import cases as cases_repo
 
@@ -24,10 +25,10 @@ def _case(session: Session, message: OutboxMessage) -> Case | None:
     return cases_repo.get(session, message.case_id) if message.case_id is not None else None
 
 
-def _thread(case: Case) -> str:
+def _thread(case: Case) -> ThreadParent:
     if not case.desk_message_ts:
         raise NotReady("the case message has not been posted yet")
-    return case.desk_message_ts
+    return thread_parent(case.desk_message_ts)
 
 
 def desk_renderers(

@@ -9,6 +9,7 @@ from bot.guidance.messages import desk_guidance_blocks
 from bot.i18n import t
 from bot.outbox import Delivery, NotReady, Post, Skip
 from bot.report import DESK_MESSAGE
+from bot.slack.threads import thread_parent
 from storage.models import OutboxMessage
 from storage.repositories import cases as cases_repo
 from storage.repositories import outbox as outbox_repo
@@ -33,5 +34,5 @@ def render_desk_guidance(
         case.desk_channel_id,
         t("guidance.desk_notification", locale, reference=case.reference),
         desk_guidance_blocks(lib, categories, locale),
-        thread_ts=case.desk_message_ts,
+        thread_ts=thread_parent(case.desk_message_ts),
     )

@@ -3,15 +3,16 @@
 A case is purged when its last activity is older than `RETENTION`, whatever its status, unless
 a desk lead (or the customer register) put it on legal hold. For each case:
 
-1. the bot's Slack messages are deleted with `chat.delete`: the replies in the desk message's
-   thread (people's replies cannot be deleted by a bot: they are listed in the audit line),
-   every thread post, DM and check-in DM it sent, then the desk message itself, so no button on
-   a dead message stays live;
+1. the bot's Slack messages, and only those, are deleted with `chat.delete`: every thread post,
+   DM and check-in DM it recorded as posted, the bot's own replies in the desk message's thread
+   (people's replies are not the bot's to delete: they are not tried, counted or named), then
+   the desk message itself, so no button on a dead message stays live;
 2. every row naming the case is deleted (the case, its audit trail, check-ins, outbox rows),
    and for a reporter with no case left, every row naming them (App Home refresh rows, the
    users cache, home viewers, refusals recorded without a case);
-3. one audit line is written for the run: counts and what could not be deleted in Slack
-   (channel and ts only), dated by the day only, so it cannot be matched to a report by time.
+3. one audit line is written for the run: counts only (of the bot's own messages Slack would
+   not delete, per error code; never a channel or a ts), dated by the day only, so it cannot be
+   matched to a report or a person.
 
 A case whose Slack messages could not all be dealt with (Slack down, rate limited) is kept for
 the next run: deleting its rows first would leave messages nobody could find again.
@@ -45,7 +46,8 @@ from storage.repositories.refusals import record_refusal
 log = logging.getLogger(__name__)
 PURGE_BATCH = 200
 PURGE_ACTION = "purged"
-# Answers after which a message counts as gone, or as not ours to delete (listed in the audit).
+# Answers after which a message counts as gone, or as one of the bot's own that Slack would not
+# delete (counted in the audit by error code).
 GONE = frozenset({"message_not_found", "thread_not_found"})
 NOT_OURS = frozenset({"cant_delete_message", "channel_not_found", "is_archived", "not_in_channel"})
 
@@ -55,7 +57,7 @@ class PurgeResult:
     cases: int = 0
     rows: Counter[str] = field(default_factory=Counter)
     slack_deleted: int = 0
-    slack_not_deleted: list[dict[str, str]] = field(default_factory=list)
+    slack_not_deleted: Counter[str] = field(default_factory=Counter)  # error code -> count
     kept_for_next_run: int = 0
     dry_run: bool = False
 
@@ -68,7 +70,7 @@ class PurgeResult:
             return line + f"; Slack messages to delete (the bot's own): {self.slack_deleted}"
         line += (
             f"; Slack messages deleted {self.slack_deleted}, "
-            f"not deletable {len(self.slack_not_deleted)}"
+            f"not deletable {self.slack_not_deleted.total()}"
         )
         if self.kept_for_next_run:
             line += f"; {self.kept_for_next_run} cases kept for the next run (Slack unavailable)"
@@ -87,7 +89,7 @@ def _delete(client: WebClient, channel: str, ts: str, result: PurgeResult) -> No
         if error in GONE:
             return
         if error in NOT_OURS:
-            result.slack_not_deleted.append({"channel": channel, "ts": ts, "error": error})
+            result.slack_not_deleted[error] += 1
             return
         raise _SlackUnavailable(error) from None
     except (SlackClientError, OSError) as exc:
@@ -95,7 +97,33 @@ def _delete(client: WebClient, channel: str, ts: str, result: PurgeResult) -> No
     result.slack_deleted += 1
 
 
-def _thread_replies(client: WebClient, channel: str, ts: str) -> list[str]:
+@dataclass(frozen=True)
+class _Bot:
+    """Who the bot is in Slack (auth.test): how its own messages are told from people's."""
+
+    user_id: str
+    bot_id: str
+
+    def posted(self, message: dict[str, Any]) -> bool:
+        return bool(
+            (self.bot_id and message.get("bot_id") == self.bot_id)
+            or (self.user_id and message.get("user") == self.user_id)
+        )
+
+
+def _whoami(client: WebClient) -> _Bot:
+    try:
+        answer = client.auth_test()
+    except SlackApiError as exc:
+        raise _SlackUnavailable(str(exc.response.get("error"))) from None
+    except (SlackClientError, OSError) as exc:
+        raise _SlackUnavailable(type(exc).__name__) from None
+    return _Bot(str(answer.get("user_id") or ""), str(answer.get("bot_id") or ""))
+
+
+def _thread_replies(client: WebClient, channel: str, ts: str, bot: _Bot) -> list[str]:
+    """The bot's own replies in a thread (a file share of its copy, a post it did not record):
+    people's replies are not the bot's to delete."""
     replies: list[str] = []
     cursor: str | None = None
     while True:
@@ -109,17 +137,23 @@ def _thread_replies(client: WebClient, channel: str, ts: str) -> list[str]:
             raise _SlackUnavailable(str(exc.response.get("error"))) from None
         except (SlackClientError, OSError) as exc:
             raise _SlackUnavailable(type(exc).__name__) from None
-        replies += [str(m["ts"]) for m in response.get("messages") or [] if str(m.get("ts")) != ts]
+        replies += [
+            str(m["ts"])
+            for m in response.get("messages") or []
+            if str(m.get("ts")) != ts and bot.posted(m)
+        ]
         cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
         if not cursor:
             return replies
 
 
-def _delete_in_slack(client: WebClient, refs: purge_repo.SlackRefs, result: PurgeResult) -> None:
+def _delete_in_slack(
+    client: WebClient, bot: _Bot, refs: purge_repo.SlackRefs, result: PurgeResult
+) -> None:
     ours = set(refs.others)
     if refs.desk is not None:
         channel, ts = refs.desk
-        for reply in _thread_replies(client, channel, ts):
+        for reply in _thread_replies(client, channel, ts, bot):
             if (channel, reply) not in ours:
                 _delete(client, channel, reply, result)
     for channel, ts in refs.others:
@@ -169,12 +203,14 @@ def purge(
         return result
 
     done: list[int] = []
+    bot: _Bot | None = None
     for entry in refs:
         if client is None:
             done.append(entry.case_id)
             continue
         try:
-            _delete_in_slack(client, entry, result)
+            bot = bot or _whoami(client)
+            _delete_in_slack(client, bot, entry, result)
         except _SlackUnavailable as exc:
             log.warning("purge: Slack unavailable (%s); a case is kept for the next run", exc)
             result.kept_for_next_run += 1
@@ -221,7 +257,7 @@ def _audit(result: PurgeResult) -> dict[str, Any]:
         "cases": result.cases,
         "rows": dict(sorted(result.rows.items())),
         "slack_deleted": result.slack_deleted,
-        "slack_not_deleted": result.slack_not_deleted,
+        "slack_not_deleted": dict(sorted(result.slack_not_deleted.items())),
     }
 
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.slack.threads import ThreadParent
+
 
 def upload_file(
     client: WebClient,
@@ -15,7 +17,7 @@ def upload_file(
     content: bytes,
     title: str,
     comment: str,
-    thread_ts: str | None = None,
+    thread_ts: ThreadParent | None = None,
 ) -> tuple[str, str]:
     """files_upload_v2: files.getUploadURLExternal, POST of the bytes, completeUploadExternal.
 

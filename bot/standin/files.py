@@ -8,10 +8,15 @@ Mixed into :class:`~bot.standin.server.SlackStandIn`. What Slack does and this k
   ``alt_txt`` <= 1000 else ``alt_txt_too_large``) answers ``upload_url`` + ``file_id``;
 - the bytes are POSTed to ``upload_url`` raw (slack_sdk sends no Authorization header and
   urllib's default form content type) or as multipart; HTTP 200 means accepted;
-- ``files.completeUploadExternal`` (``files=[{id, title?}]``, ``channel_id``/``channels``,
-  ``thread_ts`` with one channel only) shares the file: a message from the bot carrying
-  ``files`` appears in the channel or thread; without a channel the file stays private. An id
-  that was never uploaded is ``file_not_found``;
+- ``files.completeUploadExternal`` (``files=[{id, title?, highlight_type?}]``, ``channel_id``/
+  ``channels``, ``thread_ts`` with one channel only) shares the file: a message from the bot
+  carrying ``files`` appears in the channel or thread; without a channel the file stays
+  private. Refused as Slack would: an entry with a key the spec does not list (or a title that
+  is not a string) is ``invalid_arguments``; an id ``files.getUploadURLExternal`` did not issue
+  (or issued and already completed, or whose bytes were never POSTed) is ``file_not_found``,
+  and so is one whose POSTed bytes differ from the ``length`` announced (no documented code:
+  the ticket's file was never received whole; ``response_metadata`` says which). A
+  ``thread_ts`` naming a reply is accepted and recorded as a violation (see ``server.py``);
 - ``files.delete`` with the bot token deletes only the bot's own files (``cant_delete_file``);
   shares turn into ``{"id", "mode": "tombstone"}``; a second delete is ``file_deleted``;
 - downloads need ``Authorization: Bearer <bot token>`` and ``files:read``: without them Slack
@@ -38,6 +43,9 @@ from .blockkit import limit
 
 _FILETYPES = {"jpeg": "jpg", "txt": "text", "htm": "html", "md": "markdown"}
 _PRETTY = {"png": "PNG", "jpg": "JPEG", "pdf": "PDF", "text": "Plain Text", "gif": "GIF"}
+# What a files.completeUploadExternal `files` entry may hold (methods/files.completeUploadExternal
+# .json: items' properties).
+_FILE_ENTRY_KEYS = frozenset({"id", "title", "highlight_type"})
 
 
 def _filetype(name: str) -> str:
@@ -211,13 +219,25 @@ class FilesMixin:
             raise SlackError("invalid_arguments")
         pending = {u["file_id"]: (k, u) for k, u in self._uploads.items()}
         chosen = []
-        for item in files:
-            file_id = item.get("id") if isinstance(item, dict) else None
+        for index, item in enumerate(files):
+            if not isinstance(item, dict):
+                raise SlackError("invalid_arguments")
+            extra = sorted(set(item) - _FILE_ENTRY_KEYS)
+            if extra or not isinstance(item.get("title", ""), str):
+                wrong = extra[0] if extra else "title"
+                detail = f"[ERROR] unsupported field: {wrong} [json-pointer:/files/{index}]"
+                raise SlackError("invalid_arguments", response_metadata={"messages": [detail]})
+            file_id = item.get("id")
             hi = limit("files.completeUploadExternal files[].highlight_type")
-            if isinstance(item, dict) and len(str(item.get("highlight_type") or "")) > hi:
+            if len(str(item.get("highlight_type") or "")) > hi:
                 raise SlackError("invalid_arguments")
             if file_id not in pending or pending[file_id][1]["bytes"] is None:
                 raise SlackError("file_not_found")
+            upload = pending[file_id][1]
+            if len(upload["bytes"]) != upload["length"]:
+                got, said = len(upload["bytes"]), upload["length"]
+                detail = f"[ERROR] {got} bytes were uploaded for a length of {said}"
+                raise SlackError("file_not_found", response_metadata={"messages": [detail]})
             chosen.append((item, *pending[file_id]))
         targets = [str(args["channel_id"])] if args.get("channel_id") else []
         targets += [c for c in str(args.get("channels") or "").split(",") if c]
@@ -229,11 +249,10 @@ class FilesMixin:
         conversations = [self._channel(c, member=True, dm_users=True) for c in targets]  # type: ignore[attr-defined]
         parent = None
         if thread_ts:
-            ch = conversations[0]
-            parent = ch.by_ts.get(thread_ts)
-            if parent is None:
-                raise SlackError("thread_not_found")  # stricter than Slack (no documented code)
-            parent = ch.by_ts[parent.get("thread_ts", parent["ts"])]
+            # thread_not_found for a ts naming nothing: stricter than Slack (no documented code)
+            parent = self._thread_parent(  # type: ignore[attr-defined]
+                conversations[0], thread_ts, "files.completeUploadExternal"
+            )
         made = []
         for item, key, upload in chosen:
             data: bytes = upload["bytes"]

@@ -332,11 +332,17 @@ class SlackStandIn(FilesMixin):
     ``block_id``/``action_id`` (as Slack returns them). A reused trigger_id answers
     ``exchanged_trigger_id`` (Slack's code), an expired one ``expired_trigger_id``, an unknown one
     ``invalid_trigger_id``. Stricter than Slack: a ``thread_ts`` naming no message answers
-    ``thread_not_found``. Scopes: a method (or a download) needing a bot scope that ``scopes``
+    ``thread_not_found``. A ``thread_ts`` naming a reply (chat.postMessage, and
+    files.completeUploadExternal) is what Slack's specs tell apps not to send ("Avoid using a
+    reply's ``ts`` value; use its parent instead") but Slack accepts it, with no error code for
+    it: the stand-in accepts it too (the message goes in the parent's thread, as in Slack) and
+    records a :attr:`violations` entry, which fails the test when the ``with`` block ends.
+    Scopes: a method (or a download) needing a bot scope that ``scopes``
     (default: the bot scopes of the project's ``manifest.yml``) lacks answers ``missing_scope``
     with Slack's ``needed``/``provided``; conversation methods need the scope of the channel's
     type (``groups:history`` for a private channel, ``im:history`` for a DM). ``chat.delete``
-    deletes only the bot's own messages (``cant_delete_message``). Files: see ``files.py``.
+    deletes only the bot's own messages (``cant_delete_message``, and a violation: the app is to
+    try only what it posted). Files: see ``files.py``.
     :meth:`new_response_url` URLs (the sender uses them) record POSTs as
     calls to ``"response_url"``. Returned messages/views are the live stored dicts: do not mutate.
     """
@@ -379,6 +385,9 @@ class SlackStandIn(FilesMixin):
         self._answer_delay: dict[str, float] = {}
         self.early_answers: list[str] = []
         self._down = False
+        # What Slack accepts silently but its specs forbid: kept across reset() so that a
+        # session-wide stand-in still fails the run; see take_violations().
+        self._violations: list[str] = []
         self._rate: tuple[int, float] | None = None
         self._rate_windows: dict[str, deque[float]] = {}
         self._methods: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -415,8 +424,39 @@ class SlackStandIn(FilesMixin):
     def __enter__(self) -> SlackStandIn:
         return self.start()
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
         self.stop()
+        if exc_type is None and self._violations:
+            raise AssertionError(
+                "the app broke Slack's rules (calls its specs forbid, answered or not): "
+                + "; ".join(self.take_violations())
+            )
+
+    @property
+    def violations(self) -> list[str]:
+        """Calls Slack's specs forbid (one line each): those Slack accepts anyway (a reply's ts
+        as a thread's parent) and those the app must not try (deleting what it did not post)."""
+        with self._lock:
+            return list(self._violations)
+
+    def take_violations(self) -> list[str]:
+        """The violations so far, forgotten (a test of the rule itself takes them)."""
+        with self._lock:
+            taken, self._violations = self._violations, []
+            return taken
+
+    def _thread_parent(self, ch: Channel, thread_ts: str, method: str) -> dict[str, Any]:
+        """The parent a post's ``thread_ts`` leads to; a reply's ts is a violation."""
+        named = ch.by_ts.get(thread_ts)
+        if named is None:
+            raise SlackError("thread_not_found")
+        parent_ts = named.get("thread_ts", named["ts"])
+        if parent_ts != named["ts"]:
+            self._violations.append(
+                f"{method}: thread_ts {thread_ts} in {ch.id} names a reply (its parent is "
+                f"{parent_ts}); Slack's spec: use the parent's ts"
+            )
+        return ch.by_ts[parent_ts]
 
     @property
     def url(self) -> str:
@@ -1132,12 +1172,7 @@ class SlackStandIn(FilesMixin):
         content = self._content(args)
         warning = self._truncate(content)
         thread_ts = str(args.get("thread_ts") or "") or None
-        parent = None
-        if thread_ts:
-            parent = ch.by_ts.get(thread_ts)
-            if parent is None:
-                raise SlackError("thread_not_found")
-            parent = ch.by_ts[parent.get("thread_ts", parent["ts"])]
+        parent = self._thread_parent(ch, thread_ts, "chat.postMessage") if thread_ts else None
         msg: dict[str, Any] = {
             "type": "message",
             "user": self.BOT_USER_ID,
@@ -1206,6 +1241,12 @@ class SlackStandIn(FilesMixin):
         if msg is None or msg.get("subtype") == "tombstone":
             raise SlackError("message_not_found")
         if msg.get("user") != self.BOT_USER_ID:  # a bot token deletes only the bot's messages
+            # Refused, as Slack does; and recorded: the app deletes only what it posted, so
+            # even a refused attempt means it took someone's message for its own.
+            self._violations.append(
+                f"chat.delete: {args['ts']} in {ch.id} is not the bot's message "
+                "(cant_delete_message); the app must try only what it posted"
+            )
             raise SlackError("cant_delete_message")
         self._remove_message(ch, str(args["ts"]))
         return {"ok": True, "channel": ch.id, "ts": str(args["ts"])}

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from bot.conversation import ids
 from bot.retention.service import purge
-from storage.models import Case, CaseMessage, CheckIn, ConversationThread, EvidenceFile
+from storage.models import (
+    Case,
+    CaseEvent,
+    CaseMessage,
+    CheckIn,
+    ConversationThread,
+    EvidenceFile,
+    OutboxMessage,
+)
 from storage.repositories import conversation as conversation_repo
 from tests.conversation_support import (
     click_dm_button,
@@ -16,11 +25,12 @@ from tests.conversation_support import (
     file_report,
     message_reporter,
     png_bytes,
+    reacted,
     receipt,
     wait_dm_text,
     wait_thread_text,
 )
-from tests.harness import DESK_STAFF, REPORTER_JA, AppHarness
+from tests.harness import DESK_CHANNEL, DESK_STAFF, REPORTER_JA, AppHarness
 from tests.platform.test_retention import age_case
 
 
@@ -101,3 +111,54 @@ def test_a_withdrawn_case_is_purged_on_time_its_cancelled_check_ins_are_not_acti
     later = app.deps.clock.now() + timedelta(days=31)
     assert purge(app.deps.sessions, None, now=later, retention=timedelta(days=30)).cases == 1
     assert _status(app, case.id) is None
+
+
+def test_the_purge_deletes_only_what_the_bot_posted(app: AppHarness) -> None:
+    """The ✓ on a reporter's message, and people's replies in the desk thread, are not the
+    bot's posts: the purge does not try to delete them, count them, or write where they are."""
+    case = file_report(app)
+    root = receipt(app)
+    dm = "D" + REPORTER_JA
+    _, reply = app.sender.send_dm(REPORTER_JA, "相談の続きです", thread_ts=root["ts"])
+    _, top = app.sender.send_dm(REPORTER_JA, "もう一つあります")
+    app.slack.wait_for(lambda: all(reacted(app, dm, m["ts"]) for m in (reply, top)), timeout=30)
+    assert case.desk_message_ts
+    staff = app.slack.post_as_user(DESK_CHANNEL, DESK_STAFF[0], "確認します", case.desk_message_ts)
+    app.slack.wait_for(lambda: app.runtime.health.backlog().waiting == 0, timeout=30)
+    people = {reply["ts"], top["ts"], staff}
+    with app.deps.sessions() as session:
+        named = {
+            ts
+            for (ts,) in session.execute(
+                select(OutboxMessage.result_ts).where(OutboxMessage.case_id == case.id)
+            )
+        }
+    assert not named & people  # before: the ✓ rows named the reporter's messages
+
+    now = app.deps.clock.now()
+    age_case(app, case.id, now - timedelta(days=31))
+    result = purge(app.deps.sessions, app.deps.core.client, now=now, retention=timedelta(days=30))
+    assert result.cases == 1 and result.slack_deleted > 0
+    assert not result.slack_not_deleted
+
+    def purge_rows_done() -> bool:
+        with app.deps.sessions() as session:
+            rows = session.scalars(
+                select(OutboxMessage).where(OutboxMessage.dedupe_key.like("purge:%"))
+            ).all()
+            return bool(rows) and all(r.status == "done" for r in rows)
+
+    app.deps.outbox.kick()
+    app.slack.wait_for(purge_rows_done, timeout=30)
+    deletes = app.slack.calls_to("chat.delete")
+    assert deletes
+    assert not people & {str(c.args["ts"]) for c in deletes}
+    assert all(c.response.get("error") != "cant_delete_message" for c in deletes)
+    for theirs in (reply, top):  # still in their DM: not the bot's to delete
+        assert app.slack.find_message(dm, theirs["ts"]) is not None
+    assert app.slack.find_message(DESK_CHANNEL, staff) is not None
+    with app.deps.sessions() as session:
+        [line] = session.scalars(select(CaseEvent).where(CaseEvent.action == "purged"))
+        audit = json.dumps(line.after)
+    assert dm not in audit and DESK_CHANNEL not in audit
+    assert not any(ts in audit for ts in people)

@@ -129,6 +129,7 @@ def test_chat_delete_only_the_bots_own_messages(slack: SlackStandIn, client: Web
     theirs = slack.post_user_message("U1", "hi", thread_ts=mine["ts"])
     error = api_error(lambda: client.chat_delete(channel=mine["channel"], ts=theirs["ts"]))
     assert error["error"] == "cant_delete_message"
+    assert len(slack.take_violations()) == 1  # refused, and recorded as a violation too
     reply = client.chat_postMessage(channel=mine["channel"], text="reply", thread_ts=mine["ts"])
     assert client.chat_delete(channel=mine["channel"], ts=reply["ts"])["ok"]
     assert [m["ts"] for m in slack.replies(mine["channel"], mine["ts"])] == [theirs["ts"]]
