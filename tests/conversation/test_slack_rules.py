@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 
 from bot.conversation import ids
+from bot.standin import Call
 from storage.repositories import outbox as outbox_repo
 from tests.conversation_support import (
     evidence_of,
@@ -20,7 +21,6 @@ from tests.conversation_support import (
 )
 from tests.desk_support import report
 from tests.harness import REPORTER_JA, AppHarness
-from tests.slack_standin import Call
 
 REFUSED_JA = "次のファイルは相談窓口にお送りできませんでした"
 # Names a reporter (or someone who sent them a file) may choose: each would be a live mention

@@ -1,6 +1,6 @@
 """Every setting the code reads is documented in `.env.example` and the operators' settings
-table (docs/operators.md); the manifest asks for no scope that would let a public desk channel pass (it must be
-private)."""
+table (docs/operators.md); the manifest asks for no scope that would let a public desk channel
+pass (it must be private)."""
 
 from __future__ import annotations
 

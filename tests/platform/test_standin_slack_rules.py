@@ -15,7 +15,7 @@ import requests
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from tests.slack_standin import SlackStandIn
+from bot.standin import SlackStandIn
 
 
 def api_error(call: Any) -> dict[str, Any]:
