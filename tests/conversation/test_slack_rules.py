@@ -80,7 +80,9 @@ def test_hostile_file_names_reach_every_notice_escaped(app: AppHarness) -> None:
     # and refused when copied (an image that does not decode).
     files = [app.slack.add_file(REPORTER_JA, name, b"MZ") for name in HOSTILE]
     files.append(app.slack.add_file(REPORTER_JA, f"{PHISH} & <!here> ok.png", png_bytes()))
-    files.append(app.slack.add_file(REPORTER_JA, "broken <!here>.png", b"not a png"))
+    # A PNG signature with nothing decodable after it: typed as a photo, refused when cleaned.
+    broken = png_bytes()[:40]
+    files.append(app.slack.add_file(REPORTER_JA, "broken <!here>.png", broken))
     app.sender.send_dm(REPORTER_JA, "証拠です", thread_ts=root["ts"], files=files)
     wait_dm_text(app, "a &amp; b &lt;c&gt; d.exe", root["ts"])
     wait_dm_text(app, "broken &lt;!here&gt;.png", root["ts"])
