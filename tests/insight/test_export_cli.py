@@ -63,24 +63,34 @@ def one_line(result: subprocess.CompletedProcess[str]) -> str:
 def test_the_command_line_export_writes_the_csv_and_is_audited(
     sqlite_url: str, tmp_path: Path
 ) -> None:
+    # The two months before this one: the command refuses a range in the future, and the test
+    # must hold on whatever day it runs (the command reads the real clock, as the test does).
+    this_month = datetime.now(UTC).replace(day=1, hour=2, minute=0, second=0, microsecond=0)
+    last = (this_month - timedelta(days=1)).replace(day=3)
+    first = (last.replace(day=1) - timedelta(days=1)).replace(day=3)
+    span = f"{first:%Y-%m}..{last:%Y-%m}"
     with database(sqlite_url) as (_engine, sessions):
         with sessions.begin() as session:
-            add_case(session, datetime(2026, 10, 3, 2, 0, tzinfo=UTC), location="新宿店")
-            add_case(session, datetime(2026, 11, 3, 2, 0, tzinfo=UTC), location="渋谷店")
+            add_case(session, first, location="新宿店")
+            add_case(session, last, location="渋谷店")
         out = tmp_path / "cases.csv"
-        done = run(sqlite_url, "--from", "2026-10", "--to", "2026-11", "--out", str(out))
+        done = run(
+            sqlite_url, "--from", f"{first:%Y-%m}", "--to", f"{last:%Y-%m}", "--out", str(out)
+        )
         assert done.returncode == 0, done.stderr
-        assert "wrote 2 cases (2026-10..2026-11)" in done.stderr
+        assert f"wrote 2 cases ({span})" in done.stderr
         rows = list(csv.DictReader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
         assert [r["location"] for r in rows] == ["新宿店", "渋谷店"]
         with sessions() as session:
             audit = session.scalars(select(CaseEvent).where(CaseEvent.action == "export")).all()
         assert [(a.actor_user_id, a.after) for a in audit] == [
-            ("cli", {"range": "2026-10..2026-11", "with_text": False, "count": 2})
+            ("cli", {"range": span, "with_text": False, "count": 2})
         ]
         bad = run(sqlite_url, "--from", "2026-13", "--out", str(out))
         assert bad.returncode == 2 and "/harassment export 2026-11" in bad.stderr
-        reversed_range = run(sqlite_url, "--from", "2026-11", "--to", "2026-09", "--out", "-")
+        reversed_range = run(
+            sqlite_url, "--from", f"{last:%Y-%m}", "--to", f"{first:%Y-%m}", "--out", "-"
+        )
         assert reversed_range.returncode == 2 and "backwards" in reversed_range.stderr
 
 

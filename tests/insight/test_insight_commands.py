@@ -134,7 +134,8 @@ def test_non_desk_users_are_refused_politely_and_audited(app: AppHarness, text: 
     assert app.slack.messages(DESK_CHANNEL) == []
 
 
-def test_stats_posts_the_report_and_a_chart_in_the_desk_channel(app: AppHarness) -> None:
+def test_stats_posts_the_report_and_a_chart_in_the_desk_channel(december: AppHarness) -> None:
+    app = december
     seed(app)
     answer = command(app, "stats 2026-11", DESK)
     assert "2026-11" in answer
