@@ -9,6 +9,7 @@ import ast
 import typing
 from pathlib import Path
 
+from bot.conversation.evidence.transfer import upload as evidence_upload
 from bot.outbox import Post
 from bot.slack.files import upload_file
 from bot.slack.threads import ThreadParent, thread_parent
@@ -18,8 +19,9 @@ ROOT = Path(__file__).resolve().parents[2]
 SLACK_CALLS_WITH_THREAD = {
     ("bot/outbox.py", "chat_postMessage"),  # Post.thread_ts
     ("bot/slack/files.py", "upload_file"),
-    # The evidence copy's upload: its caller passes the case thread's ThreadParent.
-    ("bot/conversation/evidence/transfer.py", "files_upload_v2"),
+    # The evidence copy's upload (its three steps, so the file id is recorded before the copy
+    # is shared): `upload` takes the case thread's ThreadParent.
+    ("bot/conversation/evidence/transfer.py", "files_completeUploadExternal"),
 }
 SLACK_METHODS = (
     "chat_postMessage",
@@ -44,6 +46,7 @@ def _callee(node: ast.Call) -> str:
 def test_posts_and_uploads_in_a_thread_take_a_thread_parent() -> None:
     assert typing.get_type_hints(Post)["thread_ts"] == ThreadParent | None
     assert typing.get_type_hints(upload_file)["thread_ts"] == ThreadParent | None
+    assert typing.get_type_hints(evidence_upload)["thread_ts"] == ThreadParent
     assert thread_parent("2.000200", "1.000100") == "1.000100"  # a reply: its parent
     assert thread_parent("1.000100", "1.000100") == "1.000100"  # a parent names itself
     assert thread_parent("1.000100") == "1.000100"  # top level

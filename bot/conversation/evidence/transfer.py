@@ -30,6 +30,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.conversation.evidence import clean
 from bot.conversation.evidence.rules import MAX_BYTES, WORK_MEMORY_BYTES, WORK_TIMEOUT_S
+from bot.slack.threads import ThreadParent
 
 DOWNLOAD_TIMEOUT_S = 30
 SLACK_FILE_HOST = "files.slack.com"
@@ -129,7 +130,7 @@ def upload(
     client: WebClient,
     *,
     channel: str,
-    thread_ts: str,
+    thread_ts: ThreadParent,
     name: str,
     data: bytes,
     comment: str,
