@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
@@ -272,27 +272,6 @@ def purge_unlinked(session: Session, *, today: date) -> list[int]:
             .execution_options(synchronize_session=False)
         )
     return ids
-
-
-def set_case_flag(
-    session: Session,
-    case_ids: Sequence[int],
-    column: str,
-    value: bool,
-    values: dict[str, Any] | None = None,
-) -> int:
-    """Set a boolean column of `cases` (the privacy feature's legal hold) on `case_ids` where it
-    differs, with `values` (who and when) alongside."""
-    if not case_ids:
-        return 0
-    attribute = getattr(Case, column)
-    result = session.execute(
-        update(Case)
-        .where(Case.id.in_(list(case_ids)), attribute.is_not(value))
-        .values(values or {column: value})
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def count(session: Session) -> int:

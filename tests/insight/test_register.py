@@ -15,6 +15,7 @@ from bot.customers.service import (
     Refused,
     case_history,
 )
+from bot.retention import LegalHolds
 from bot.retention.service import purge
 from storage.db import SessionFactory
 from storage.models import Case, CaseEvent, CaseStatus, Customer, MeasureKind
@@ -35,7 +36,10 @@ def sessions(database_url: str) -> Iterator[SessionFactory]:
 @pytest.fixture
 def service(sessions: SessionFactory) -> CustomerService:
     return CustomerService(
-        sessions=sessions, clock=clock_at(NOW), is_staff=lambda user: user == DESK_MEMBER
+        sessions=sessions,
+        clock=clock_at(NOW),
+        is_staff=lambda user: user == DESK_MEMBER,
+        holds=LegalHolds(sessions, lambda: (DESK_MEMBER,)),
     )
 
 
@@ -170,16 +174,14 @@ def test_non_desk_users_are_refused_and_audited(
     assert [(r.actor_user_id, r.action) for r in rows] == [(OUTSIDER, "denied:customer")]
 
 
-def test_legal_hold_waits_for_the_privacy_features_column(
+def test_legal_hold_from_the_register_holds_every_linked_case(
     sessions: SessionFactory, service: CustomerService
 ) -> None:
-    from bot.customers.hold import hold_available
-
     case_id = new_case(sessions, 3)
     done = service.create_and_link(DESK_MEMBER, case_id, display_name="山田", identifiers_text="")
     assert isinstance(done, Done)
     held = service.hold_linked_cases(DESK_MEMBER, done.customer_id)
-    if hold_available():  # merged with issue 10: the hold is set on every linked case
-        assert held == 1
-    else:
-        assert held == "customer.hold_unavailable"
+    assert held == 1
+    with sessions() as session:
+        case = session.get(Case, case_id)
+        assert case is not None and (case.legal_hold, case.legal_hold_by) == (True, DESK_MEMBER)
