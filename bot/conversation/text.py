@@ -7,17 +7,9 @@ again, so a mention in either direction stays inert text and never pings anyone.
 
 from __future__ import annotations
 
-import re
 import unicodedata
-
-_EMOJI = re.compile(r":[a-z0-9_+\-']+:")
 
 
 def is_blank(text: str) -> bool:
     """Nothing but whitespace (incl. full-width spaces and zero-width characters)."""
     return all(ch.isspace() or unicodedata.category(ch) in ("Cf", "Zs") for ch in text)
-
-
-def is_emoji_only(text: str) -> bool:
-    """Only emoji shortcodes and spaces (relayed all the same: a 👍 is an answer too)."""
-    return not is_blank(text) and is_blank(_EMOJI.sub("", text))

@@ -88,10 +88,6 @@ def _hours(delta: timedelta | None) -> float | None:
     return None if delta is None else round(delta.total_seconds() / 3600, 2)
 
 
-def _elapsed(case: Case, end: datetime | None) -> timedelta | None:
-    return None if end is None else end - case.created_at
-
-
 def desk_hours_between(hours: DeskHours, case: Case, end: datetime | None) -> timedelta | None:
     """Desk time from report to `end`: around the clock for someone in danger (their SLA)."""
     if end is None:

@@ -120,11 +120,6 @@ def match_keys(session: Session, keys: Iterable[str]) -> list[tuple[Customer, fr
     return _live_with_identifiers(session, CustomerIdentifier.normalized.in_(wanted))
 
 
-def find_by_keys(session: Session, keys: Iterable[str]) -> Sequence[Customer]:
-    """Live records with an identifier whose matching key is one of `keys` (exact match)."""
-    return [customer for customer, _ in match_keys(session, keys)]
-
-
 def _contains(key: str) -> Any:
     pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return CustomerIdentifier.normalized.like(pattern, escape="\\")
