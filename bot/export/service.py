@@ -1,4 +1,4 @@
-"""Building an export (issue 13): the range a person asked for, and the CSV of its cases.
+"""Building an export: the range a person asked for, and the CSV of its cases.
 
 `/harassment export [YYYY-MM[..YYYY-MM]]` and `harassment-desk export --from --to --out FILE`
 both end here. Months are calendar months in the desk's time zone (`DESK_TIMEZONE`).

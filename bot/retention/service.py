@@ -176,7 +176,7 @@ def purge(
 ) -> PurgeResult:
     """Purge what is past retention (or, with `dry_run`, count it); see the module docstring.
 
-    Customer records (issue 13) go with their last case, unless a measure (a ban) is still in
+    Customer records go with their last case, unless a measure (a ban) is still in
     force `today`; checked on every run, since a ban can end after its last case is gone.
     """
     result = PurgeResult(dry_run=dry_run)

@@ -1,4 +1,4 @@
-"""The customer register (issue 13): records, identifiers, linked cases, measures, audit rows.
+"""The customer register: records, identifiers, linked cases, measures, audit rows.
 
 Functions take a session; the caller owns the transaction. Every read and change the desk makes
 is written to `customer_audit` by the service through `audit` in the same transaction.

@@ -148,7 +148,7 @@ def test_purged_cases_take_their_customer_unless_a_measure_is_in_force(
     service.add_measure(
         DESK_MEMBER, ids[1][1], kind=MeasureKind.BANNED, starts_on=date(2020, 1, 1), ends_on=None
     )
-    # The retention purge (issue 10's, end to end) takes the customer records along. It counts
+    # The retention purge (end to end) takes the customer records along. It counts
     # from a case's last activity, and linking the customer was activity: purge once the
     # retention period has passed since then.
     later = NOW + timedelta(days=1100)

@@ -1,4 +1,4 @@
-"""Slack markup to plain text (issue 10, finding 5), from real payloads and Slack's own examples."""
+"""Slack markup to plain text, from real payloads and Slack's own examples."""
 
 from __future__ import annotations
 
