@@ -1,4 +1,4 @@
-"""A burst of reports from as many people, with Slack's per-channel limit on (issue 15).
+"""A burst of reports from as many people, with Slack's per-channel limit on.
 
 Each report causes a case message and a guidance post in the desk channel and a DM to its
 reporter. With the stand-in allowing one chat.postMessage per channel per second, as Slack

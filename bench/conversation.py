@@ -1,4 +1,4 @@
-"""Relay latency of the case conversation (issue 12), p50/p99 at concurrency 1 and 10:
+"""Relay latency of the case conversation, p50/p99 at concurrency 1 and 10:
 
 - reporter -> desk: a signed `message.im` event (a reply in the receipt's DM thread) until the
   app's chat.postMessage of the relay reaches Slack (the stand-in) in the case thread;

@@ -1,4 +1,4 @@
-"""Export and monthly-report timings (issue 13): `python -m bench.insight [--cases N]`.
+"""Export and monthly-report timings: `python -m bench.insight [--cases N]`.
 
 Seeds N synthetic cases over the last 12 months (locations, categories, check-in answers, a mix
 of open and closed), then times, on one core of the machine:

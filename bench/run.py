@@ -87,7 +87,7 @@ class Bodies:
 
     def commands(self, n: int) -> list[str]:
         # One person per command: a person's second form within a minute is answered privately
-        # instead of opened (issue 10), and the benchmark measures opening the form.
+        # instead of opened, and the benchmark measures opening the form.
         users = self.people(n, "U0BENCH")
         return [
             urlencode(self.sender.command_payload("/harassment", "", user_id=user))

@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 
 # Integer primary keys are 32-bit on PostgreSQL (SERIAL); nothing we issue is larger.
 ID_MAX = 2**31 - 1
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Workspace subdomains: lowercase letters, digits and hyphens (Slack's own rule for URLs).
 _PERMALINK = re.compile(
     r"^https://[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.slack\.com/archives/[A-Z0-9]{2,32}/p\d{6,20}"

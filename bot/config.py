@@ -120,7 +120,7 @@ class Settings:
     awareness_channel_id: str | None = None
     awareness_schedule: WeeklySlot | None = None
     awareness_welcome: bool = False
-    # Issue 13: desk hours (the SLA counts open time only) and the form's list of locations.
+    # Desk hours (the SLA counts open time only) and the form's list of locations.
     desk_hours: DeskHours = field(default_factory=DeskHours)
     locations: tuple[str, ...] = ()
     monthly_report: bool = True

@@ -21,13 +21,6 @@ from slack_sdk.signature import SignatureVerifier
 # a message shortcut on a 40,000-character Japanese message (about 0.72 MB form-encoded) and
 # the report form with every field full (about 0.1 MB).
 MAX_BODY_BYTES = 1024 * 1024
-INTERACTIVE_TYPES = (
-    "view_submission",
-    "view_closed",
-    "block_actions",
-    "shortcut",
-    "message_action",
-)
 Kind = type | tuple[type, ...]
 
 

@@ -38,7 +38,7 @@ def open_report_modal(
     locale = profile.locale
     forms = deps.service(FormThrottle)
     if not forms.try_open(user_id):
-        # Issue 10: a burst of commands opens one form; the rest are told privately. (Told,
+        # A burst of commands opens one form; the rest are told privately. (Told,
         # not raised: an error raised just after ack() races Bolt's wait for the ack, and the
         # request is then answered 404.)
         tell(t("privacy.form_already_open", locale))

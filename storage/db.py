@@ -371,12 +371,6 @@ class DatabaseFailure:
     kind: str
     reason: str  # one line, never a bound parameter or a password
 
-    @property
-    def may_pass(self) -> bool:
-        """Whether waiting can help (a database still starting), as opposed to a refused login,
-        a missing database or a read-only file, which stay as they are."""
-        return self.kind in (UNREACHABLE, OTHER)
-
 
 def database_failure(engine: Engine) -> DatabaseFailure | None:
     try:

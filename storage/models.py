@@ -57,7 +57,7 @@ class CaseStatus:
     ACKNOWLEDGED = "acknowledged"
     ESCALATED = "escalated"
     RESOLVED = "resolved"
-    WITHDRAWN = "withdrawn"  # the reporter withdrew it (issue 12); closed like resolved
+    WITHDRAWN = "withdrawn"  # the reporter withdrew it; closed like resolved
 
 
 class Case(Base):
@@ -84,7 +84,7 @@ class Case(Base):
     checkins_wanted: Mapped[bool] = mapped_column(Boolean, default=True)
     police_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     source_permalink: Mapped[str | None] = mapped_column(String(512))
-    # Issue 13: the form's optional *Where did it happen* and *Who was the customer, if known*.
+    # The form's optional *Where did it happen* and *Who was the customer, if known*.
     location: Mapped[str | None] = mapped_column(String(100))
     customer_text: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16), default=CaseStatus.NEW)
@@ -104,7 +104,7 @@ class Case(Base):
     updated_at: Mapped[datetime]
     acknowledged_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
-    # Legal hold (issue 10): the retention purge skips the case while it is set; who set it and
+    # Legal hold: the retention purge skips the case while it is set; who set it and
     # when are kept with it (and the change is audited).
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     legal_hold_by: Mapped[str | None] = mapped_column(String(32))
@@ -237,7 +237,7 @@ class ReferenceCounter(Base):
     value: Mapped[int] = mapped_column(Integer)
 
 
-# --- conversation and evidence (issue 12) -------------------------------------------------
+# --- conversation and evidence -------------------------------------------------------------------
 
 
 class ConversationThread(Base):
@@ -328,7 +328,7 @@ class EvidenceFile(Base):
     )
 
 
-# ── awareness (issue 14): weekly awareness posts and who clicked "Got it" ─────────────────────
+# ── awareness: weekly awareness posts and who clicked "Got it" ───────────────────────────────────
 
 
 class AwarenessPost(Base):
@@ -380,7 +380,7 @@ __all__ = [
 ]
 
 
-# --- Issue 13: insight and deterrence (where/who on the form, customer register) -------------
+# --- insight and deterrence (where/who on the form, customer register) ---------------------------
 
 
 class Customer(Base):
@@ -499,7 +499,7 @@ class MonthlyReportSlot(Base):
 __all__ += ["MonthlyReportSlot"]
 
 
-# --- privacy (issue 10) ------------------------------------------------------------------------
+# --- privacy -------------------------------------------------------------------------------------
 
 
 class StaffGeneration(Base):

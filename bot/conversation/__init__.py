@@ -1,4 +1,4 @@
-"""The case conversation: desk and reporter talk through the bot (issue 12).
+"""The case conversation: desk and reporter talk through the bot.
 
 Other features and the wiring use only what is exported here.
 """

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from bot.clock import Clock
 from bot.conversation import ids
 from bot.conversation.evidence.service import Refused, accept_files, as_stored, offered_files
-from bot.conversation.text import is_blank, slack_text_to_plain
+from bot.conversation.text import is_blank
 from bot.home import enqueue_home_refreshes
 from bot.report import DESK_UPDATE, RECEIPT_UPDATE
 from bot.slack.limits import MESSAGE_TEXT_MAX
+from bot.slack.markup import slack_text_to_plain
 from bot.slack.staff import DeskStaff
 from bot.slack.threads import thread_parent
 from storage.db import SessionFactory

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from bot.customers.messages import case_blocks
 from bot.customers.service import CustomerService, case_history
 from bot.deps import Core, Deps, Feature
+from bot.desk import DeskLeads
+from bot.retention import LegalHolds
 from bot.slack import blocks as bk
 from storage.models import Case
 
@@ -28,10 +30,12 @@ def customers_feature(core: Core) -> Feature:
         today = core.clock.now().astimezone(tz).date()
         return case_blocks(case.id, case_history(session, case, today), locale)
 
+    leads = DeskLeads(client=core.client, leads=core.settings.desk_leads)
     service = CustomerService(
         sessions=core.sessions,
         clock=core.clock,
         is_staff=core.staff.is_staff,
+        holds=LegalHolds(core.sessions, leads.user_ids),
         today=lambda now: now.astimezone(tz).date(),
     )
     return Feature(case_blocks=(customer_blocks,), services=(service,))

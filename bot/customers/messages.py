@@ -83,9 +83,7 @@ def _measure_line(measure: MeasureView, locale: str) -> str:
     return f"• {kind} {period} (<@{measure.recorded_by}>){state}"
 
 
-def summary_blocks(
-    summary: CustomerSummary, locale: str, *, hold_available: bool = False
-) -> list[bk.Block]:
+def summary_blocks(summary: CustomerSummary, locale: str) -> list[bk.Block]:
     lines = [f"*{escape(summary.display_name)}* ({t('customer.number', locale, id=summary.id)})"]
     if summary.banned:
         lines[0] = ":no_entry: " + lines[0] + " — " + ban_text(summary.banned_until, locale)
@@ -103,16 +101,15 @@ def summary_blocks(
         )
     )
     lines += [_measure_line(m, locale) for m in summary.measures]
-    buttons = [bk.button(t("customer.button.measure", locale), ids.MEASURE_ACTION, str(summary.id))]
-    if hold_available:
-        buttons.append(
-            bk.button(t("customer.button.hold", locale), ids.HOLD_ACTION, str(summary.id))
-        )
+    buttons = [
+        bk.button(t("customer.button.measure", locale), ids.MEASURE_ACTION, str(summary.id)),
+        bk.button(t("customer.button.hold", locale), ids.HOLD_ACTION, str(summary.id)),
+    ]
     return [bk.section("\n".join(lines)[: bk.SECTION_TEXT_MAX]), bk.actions(buttons)]
 
 
 def search_answer(
-    query: str, found: Sequence[CustomerSummary], locale: str, *, hold_available: bool = False
+    query: str, found: Sequence[CustomerSummary], locale: str
 ) -> tuple[str, list[bk.Block]]:
     if not found:
         text = t("customer.search.none", locale, query=escape(query))
@@ -120,6 +117,6 @@ def search_answer(
     text = t("customer.search.found", locale, count=len(found), query=escape(query))
     blocks: list[bk.Block] = [bk.section(text)]
     for summary in found:
-        blocks += [bk.divider(), *summary_blocks(summary, locale, hold_available=hold_available)]
+        blocks += [bk.divider(), *summary_blocks(summary, locale)]
     blocks.append(bk.context(t("customer.search.privacy", locale)))
     return text, blocks[:MESSAGE_BLOCKS_MAX]

@@ -25,6 +25,7 @@ from bot.customers.identifiers import (
     split_identifiers,
 )
 from bot.report import enqueue_case_update
+from bot.retention import HoldOutcome, HoldResult, LegalHolds
 from storage.db import SessionFactory
 from storage.models import Case, Customer, CustomerMeasure, MeasureKind
 from storage.repositories import cases as cases_repo
@@ -216,11 +217,13 @@ class CustomerService:
         sessions: SessionFactory,
         clock: Clock,
         is_staff: Callable[[str], bool],
+        holds: LegalHolds,
         today: Callable[[datetime], date] | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._is_staff = is_staff
+        self._holds = holds
         self._today = today or (lambda now: now.date())
 
     def today(self) -> date:
@@ -464,33 +467,34 @@ class CustomerService:
             return Done(target.id, {"cases": moved})
 
     def hold_linked_cases(self, actor: str, customer_id: int) -> int | str:
-        """Legal hold on every case linked to the record: the count, or a catalogue key."""
-        from bot.customers.hold import HoldUnavailable, set_hold
+        """Legal hold on every case linked to the record, under the one legal-hold rule (desk
+        leads only): the count of linked cases, or a catalogue key."""
+
+        def linked(session: Session) -> Sequence[Case] | None:
+            customer = repo.get(session, customer_id)
+            return None if customer is None else repo.linked_cases(session, customer.id)
+
+        def record(session: Session, result: HoldResult) -> None:
+            detail = {"cases": result.cases, "changed": result.changed}
+            repo.audit(
+                session, customer_id=customer_id, actor=actor, action="legal_hold",
+                now=now, detail=detail,
+            )  # fmt: skip
 
         now = self._clock.now()
-        with self._sessions.begin() as session:
-            customer = repo.get(session, customer_id)
-            if customer is None:
-                return "customer.error.customer_gone"
-            case_ids = [c.id for c in repo.linked_cases(session, customer.id)]
-            try:
-                changed = set_hold(session, case_ids, actor=actor, now=now)
-            except HoldUnavailable:
-                return "customer.hold_unavailable"
-            repo.audit(
-                session,
-                customer_id=customer.id,
-                actor=actor,
-                action="legal_hold",
-                now=now,
-                detail={"cases": len(case_ids), "changed": changed},
-            )
-            for case_id in case_ids:
-                cases_repo.record_event(
-                    session, case_id=case_id, actor_user_id=actor, action="legal_hold:customer",
-                    now=now, after={"customer_id": customer.id},
-                )  # fmt: skip
-            return len(case_ids)
+        result = self._holds.apply(
+            actor=actor,
+            find=linked,
+            hold=True,
+            now=now,
+            cause={"customer_id": customer_id},
+            after=record,
+        )
+        if result.outcome == HoldOutcome.NOT_FOUND:
+            return "customer.error.customer_gone"
+        if result.outcome in (HoldOutcome.NOT_LEAD, HoldOutcome.LEADS_UNAVAILABLE):
+            return f"retention.hold.{result.outcome.value}"
+        return result.cases
 
     def name_of(self, customer_id: int) -> str | None:
         with self._sessions() as session:

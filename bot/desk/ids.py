@@ -23,17 +23,13 @@ def view_id(action: str) -> str:
 # click it; a stale version is refused ("<@U…> already acknowledged it").
 ACKNOWLEDGE_ACTION = button_id("acknowledge")
 ASSIGN_ACTION = button_id("assign")  # opens ASSIGN_VIEW
-ESCALATE_ACTION = button_id("escalate")  # opens ESCALATE_VIEW
-NOTE_ACTION = button_id("note")  # opens NOTE_VIEW
-RESOLVE_ACTION = button_id("resolve")  # opens RESOLVE_VIEW
+ESCALATE_ACTION = button_id("escalate")  # opens its modal
+NOTE_ACTION = button_id("note")  # opens its modal
+RESOLVE_ACTION = button_id("resolve")  # opens its modal
 REOPEN_ACTION = button_id("reopen")  # applied at once
 ASSIGN_VIEW = view_id("assign")
-ESCALATE_VIEW = view_id("escalate")
-NOTE_VIEW = view_id("note")
-RESOLVE_VIEW = view_id("resolve")
 
 CASE_ACTIONS_BLOCK = "desk_case_actions"
-CASE_STATE_BLOCK = "desk_case_state"
 
 # Input blocks of those modals (one element each; its action id is the block id + "_input").
 ASSIGNEE_BLOCK = "desk_assignee"

@@ -93,7 +93,7 @@ DESK_ACTIONS: tuple[DeskAction, ...] = (
         modal_block=ids.OUTCOME_BLOCK,
     ),
     DeskAction(Action.REOPEN, {RESOLVED: ACKNOWLEDGED}),
-    # A case the reporter withdrew (issue 12) takes notes only.
+    # A case the reporter withdrew takes notes only.
     DeskAction(
         Action.NOTE,
         {status: status for status in (*STATUSES, CaseStatus.WITHDRAWN)},

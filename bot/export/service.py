@@ -1,4 +1,4 @@
-"""Building an export (issue 13): the range a person asked for, and the CSV of its cases.
+"""Building an export: the range a person asked for, and the CSV of its cases.
 
 `/harassment export [YYYY-MM[..YYYY-MM]]` and `harassment-desk export --from --to --out FILE`
 both end here. Months are calendar months in the desk's time zone (`DESK_TIMEZONE`).
@@ -86,10 +86,6 @@ def _iso(moment: datetime | None, tz: ZoneInfo) -> str:
 
 def _hours(delta: timedelta | None) -> float | None:
     return None if delta is None else round(delta.total_seconds() / 3600, 2)
-
-
-def _elapsed(case: Case, end: datetime | None) -> timedelta | None:
-    return None if end is None else end - case.created_at
 
 
 def desk_hours_between(hours: DeskHours, case: Case, end: datetime | None) -> timedelta | None:

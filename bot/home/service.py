@@ -40,7 +40,7 @@ from storage.repositories import desk as desk_repo
 from storage.repositories import outbox as outbox_repo
 
 Audience = Literal["reporter", "desk"]
-# Undelivered messages the desk's App Home counts (issue 10: a DM to someone who left).
+# Undelivered messages the desk's App Home counts (a DM to someone who left).
 FAILED_WINDOW = timedelta(days=30)
 # Hook for other features (e.g. check-ins): one extra mrkdwn line under a case on the App Home,
 # or None. `audience` says who reads it: "reporter" (their own case) or "desk" (desk staff).

@@ -1,4 +1,4 @@
-"""Privacy and security (issue 10): desk membership that holds across replicas and noise
+"""Privacy and security: desk membership that holds across replicas and noise
 throttles that lose nothing. (The retention purge is the retention feature's.)
 
 What other features may use is exported here.

@@ -1,4 +1,5 @@
-"""What the privacy feature adds to the running app (issue 10)."""
+"""What the privacy feature adds to the running app: desk membership that holds across
+replicas, and noise throttles."""
 
 from __future__ import annotations
 

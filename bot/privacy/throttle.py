@@ -1,4 +1,4 @@
-"""Noise throttles that lose nothing (issue 10, finding 6).
+"""Noise throttles that lose nothing.
 
 - Urgent pings: every urgent report is stored and shown, but a person's urgent reports mention
   the desk (`DESK_MENTION`) at most once per `URGENT_PING_WINDOW`; the others say "another

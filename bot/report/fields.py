@@ -20,7 +20,7 @@ class Kind(StrEnum):
     MULTI_SELECT = "multi_static_select"
     RADIO = "radio_buttons"
     CHECKBOXES = "checkboxes"
-    FILES = "file_input"  # evidence (issue 12): Slack's file_input, modals only
+    FILES = "file_input"  # evidence: Slack's file_input, modals only
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ EVIDENCE = Field(
     max_length=EVIDENCE_MAX_FILES,
     hint="evidence.form.hint",
 )
-# Issue 10: an anonymous reporter's link to the message (their own DM or channel) reaches the
+# Privacy: an anonymous reporter's link to the message (their own DM or channel) reaches the
 # desk only if they tick this.
 SHARE_LINK_CHOICE = "share_link"
 SHARE_LINK = Field(
@@ -161,7 +161,7 @@ def _optional_text(
     )
 
 
-# Issue 13: *Where did it happen* (a place from LOCATIONS, or typed when it is not listed) and
+# Insight: *Where did it happen* (a place from LOCATIONS, or typed when it is not listed) and
 # *Who was the customer, if known*. The place list comes from settings (`report_modal(locations=)`);
 # without LOCATIONS only the text field shows. The chosen place is stored in `Case.location`.
 LOCATION_CHOICE = Field(

@@ -12,6 +12,6 @@ DESK_MESSAGE = "report.desk_message"  # the case message in the desk channel (po
 DESK_UPDATE = "report.desk_update"  # re-render that message after any change to the case
 REPORTER_DM = "report.reporter_dm"  # the reporter's confirmation
 
-# Re-render the confirmation in place (its buttons changed: the reporter withdrew, issue 12).
+# Re-render the confirmation in place (its buttons changed: the reporter withdrew).
 RECEIPT_UPDATE = "report.receipt_update"
 OUTBOX_KINDS = frozenset({DESK_MESSAGE, DESK_UPDATE, REPORTER_DM, RECEIPT_UPDATE})

@@ -226,7 +226,7 @@ def report_modal(
     if metadata.permalink:
         link = bounds.link_target(metadata.permalink)
         body.insert(1, bk.context(t("report.prefilled_from", locale, link=link)))
-    # Issue 10: the consent line says what is recorded, who sees it and when it is deleted.
+    # The consent line says what is recorded, who sees it and when it is deleted.
     consent = t(
         "report.consent", locale, channel=desk_channel_name, retention=humanize(retention, locale)
     )
@@ -239,7 +239,7 @@ def report_modal(
         close=t("report.close", locale),
         private_metadata=metadata.encode(),
     )
-    # Slack tells us when the form is closed, so the next one may open at once (issue 10).
+    # Slack tells us when the form is closed, so the next one may open at once.
     view["notify_on_close"] = True
     return view
 

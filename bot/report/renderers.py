@@ -34,7 +34,7 @@ class ReportRendering:
     category_label: CategoryLabel
     employee_guidance: EmployeeGuidance
     case_blocks: Sequence[CaseBlocks] = ()
-    # Whether an urgent case may mention the desk (issue 10: one ping per person per window).
+    # Whether an urgent case may mention the desk (one ping per person per window).
     mention_allowed: Callable[[Session, Case], bool] | None = None
     receipt_blocks: Sequence[CaseBlocks] = ()  # rendered in the reporter's locale
     desk_hours: DeskHours = field(default_factory=DeskHours)

@@ -24,7 +24,7 @@ from storage.repositories import outbox as outbox_repo
 # Features that add work to a new case (check-ins, thread guidance) hook in here; a hook runs
 # inside the report's transaction, so its rows exist exactly when the case does.
 ReportHook = Callable[[Session, Case, datetime], None]
-# The conversation feature takes the form's files in (issue 12), in the same transaction.
+# The conversation feature takes the form's files in as evidence, in the same transaction.
 EvidenceHook = Callable[[Session, Case, Sequence[dict[str, Any]], datetime], None]
 
 

@@ -1,7 +1,7 @@
 """The retention purge (APPI: keep no longer than needed), in the database and in Slack.
 
 A case is purged when its last activity is older than `RETENTION`, whatever its status, unless
-a desk lead (or the customer register) put it on legal hold. For each case:
+a desk lead put it on legal hold (by command or from the customer register). For each case:
 
 1. the bot's Slack messages, and only those, are deleted with `chat.delete`: every thread post,
    DM and check-in DM it recorded as posted, the bot's own replies in the desk message's thread
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -33,11 +33,13 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from bot.config import Settings
 from bot.conversation import enqueue_slack_purge
 from bot.desk import LeadsUnavailable
 from storage.db import SessionFactory
+from storage.models import Case
 from storage.repositories import cases as cases_repo
 from storage.repositories import customers as customers_repo
 from storage.repositories import purge as purge_repo
@@ -174,7 +176,7 @@ def purge(
 ) -> PurgeResult:
     """Purge what is past retention (or, with `dry_run`, count it); see the module docstring.
 
-    Customer records (issue 13) go with their last case, unless a measure (a ban) is still in
+    Customer records go with their last case, unless a measure (a ban) is still in
     force `today`; checked on every run, since a ban can end after its last case is gone.
     """
     result = PurgeResult(dry_run=dry_run)
@@ -303,47 +305,97 @@ class HoldOutcome(StrEnum):
     LEADS_UNAVAILABLE = "leads_unavailable"
 
 
-class LegalHolds:
-    """A desk lead puts a case on legal hold (the purge skips it) or lifts it; audited.
+HOLD_REFUSED = "denied:legal_hold"
+# The cases a hold is asked for, found in the hold's own transaction; None: nothing by that name.
+CaseFinder = Callable[[Session], Sequence[Case] | None]
+# Runs in the hold's transaction once it is set or lifted (the customer register records its own
+# line beside the cases' audit).
+AfterHold = Callable[[Session, "HoldResult"], None]
 
-    Issue 13's customer register sets the same columns (`legal_hold`, `legal_hold_by`,
-    `legal_hold_at`). Lifting a hold is activity: the case's retention clock starts again."""
+
+@dataclass(frozen=True)
+class HoldResult:
+    outcome: HoldOutcome
+    cases: int = 0
+    changed: int = 0
+
+
+class LegalHolds:
+    """The one legal-hold rule, for `/harassment hold` and the customer register's button alike.
+
+    Only a desk lead (DESK_LEADS) puts cases on legal hold (the purge skips them) or lifts it.
+    Each change is audited on its case; a refusal is recorded once per person and case, with a
+    count (`record_refusal`). Lifting a hold is activity: the case's retention clock starts
+    again."""
 
     def __init__(self, sessions: SessionFactory, leads: Callable[[], tuple[str, ...]]) -> None:
         self._sessions = sessions
         self._leads = leads
 
     def set(self, *, actor: str, reference: str, hold: bool, now: datetime) -> HoldOutcome:
+        def by_reference(session: Session) -> list[Case] | None:
+            case = cases_repo.get_by_reference(session, reference.strip().upper())
+            return None if case is None else [case]
+
+        return self.apply(actor=actor, find=by_reference, hold=hold, now=now).outcome
+
+    def apply(
+        self,
+        *,
+        actor: str,
+        find: CaseFinder,
+        hold: bool,
+        now: datetime,
+        cause: dict[str, Any] | None = None,
+        after: AfterHold | None = None,
+    ) -> HoldResult:
+        """Set (or lift) the hold on the cases `find` returns, if `actor` is a desk lead.
+        `cause` goes into each case's audit line (what the hold came from)."""
+        # Asked before the transaction: resolving a user group is a Slack call.
         try:
             is_lead = actor in self._leads()
         except LeadsUnavailable:
-            return HoldOutcome.LEADS_UNAVAILABLE
+            return HoldResult(HoldOutcome.LEADS_UNAVAILABLE)
         with self._sessions.begin() as session:
-            case = cases_repo.get_by_reference(session, reference.strip().upper())
+            cases = find(session)
             if not is_lead:
-                record_refusal(
-                    session,
-                    case_id=case.id if case is not None else None,
-                    actor_user_id=actor,
-                    action="denied:legal_hold",
-                    now=now,
-                )
-                return HoldOutcome.NOT_LEAD
-            if case is None:
-                return HoldOutcome.NOT_FOUND
-            if case.legal_hold == hold:
-                return HoldOutcome.UNCHANGED
-            before = {"legal_hold": case.legal_hold, "legal_hold_by": case.legal_hold_by}
-            case.legal_hold = hold
-            case.legal_hold_by = actor if hold else None
-            case.legal_hold_at = now if hold else None
-            cases_repo.record_event(
-                session,
-                case_id=case.id,
-                actor_user_id=actor,
-                action="legal_hold" if hold else "legal_hold_lifted",
-                now=now,
-                before=before,
-                after={"legal_hold": hold, "legal_hold_by": case.legal_hold_by},
-            )
-        return HoldOutcome.ON if hold else HoldOutcome.OFF
+                refused: list[int | None] = [case.id for case in cases or ()]
+                for case_id in refused or [None]:
+                    record_refusal(
+                        session, case_id=case_id, actor_user_id=actor, action=HOLD_REFUSED, now=now
+                    )
+                return HoldResult(HoldOutcome.NOT_LEAD)
+            if cases is None:
+                return HoldResult(HoldOutcome.NOT_FOUND)
+            changing = [case for case in cases if case.legal_hold != hold]
+            for case in changing:
+                _set_hold(session, case, actor=actor, hold=hold, now=now, cause=cause)
+            outcome = (HoldOutcome.ON if hold else HoldOutcome.OFF) if changing else None
+            result = HoldResult(outcome or HoldOutcome.UNCHANGED, len(cases), len(changing))
+            if after is not None:
+                after(session, result)
+        return result
+
+
+def _set_hold(
+    session: Session,
+    case: Case,
+    *,
+    actor: str,
+    hold: bool,
+    now: datetime,
+    cause: dict[str, Any] | None,
+) -> None:
+    before = {"legal_hold": case.legal_hold, "legal_hold_by": case.legal_hold_by}
+    case.legal_hold = hold
+    case.legal_hold_by = actor if hold else None
+    case.legal_hold_at = now if hold else None
+    cases_repo.record_event(
+        session,
+        case_id=case.id,
+        actor_user_id=actor,
+        action="legal_hold" if hold else "legal_hold_lifted",
+        now=now,
+        before=before,
+        after={"legal_hold": hold, "legal_hold_by": case.legal_hold_by, **(cause or {})},
+    )

@@ -42,11 +42,6 @@ class WorkspaceLinks:
         return message_permalink(self.base_url() if ts else None, channel, ts)
 
 
-def workspace_url(team_domain: str | None) -> str | None:
-    """`https://<domain>.slack.com/` from a payload's `team.domain`."""
-    return f"https://{team_domain}.slack.com/" if team_domain else None
-
-
 def message_permalink(base_url: str | None, channel: str | None, ts: str | None) -> str | None:
     """The same form chat.getPermalink returns: `<workspace>/archives/<channel>/p<ts digits>`;
     None when any part is unknown."""

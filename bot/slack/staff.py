@@ -1,7 +1,7 @@
 """Who is desk staff: the members of the desk channel, asked of Slack and cached briefly.
 
 Every desk action and every read of case details checks this on the server, each time. The
-cache keeps that cheap, and it holds across replicas (issue 10, finding 3):
+cache keeps that cheap, and it holds across replicas:
 
 - a membership event reaches one replica; that replica bumps a generation counter in the
   database, and every replica compares the counter with the one its cache was built under on

@@ -21,7 +21,7 @@ def handle_sos_add_details(
     context: dict[str, Any],
 ) -> None:
     ack()
-    case_id = parse_id(action.get("value"))  # issue 10: "²" or 20 digits are no case id
+    case_id = parse_id(action.get("value"))  # "²" or 20 digits are no case id
     if case_id is None:
         return
     open_report_modal(

@@ -90,11 +90,12 @@ SUBCOMMANDS: tuple[Route, ...] = (
     ),
     Route(("sos", "助けて"), sos, ("commands.sos",)),
     Route(("help", "ヘルプ"), help_or_report, ("commands.help",)),
-    # Issue 13, desk only (refused politely and audited for anyone else).
+    # The customer register, export and monthly report: desk only (refused politely and audited
+    # for anyone else).
     Route(("customer", "相手"), insight.customer, ("commands.customer",)),
     Route(("export", "エクスポート"), insight.export, ("commands.export",)),
     Route(("stats", "月次報告"), insight.stats, ("commands.stats",)),
-    # Desk leads only (issue 10): legal hold, which the retention purge respects.
+    # Desk leads only: legal hold, which the retention purge respects.
     Route(("hold", "保全"), hold, ("commands.hold",)),
 )
 # First word (lower-cased) -> subcommand.

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from bot.bounds import parse_id
 from bot.customers.feature import customer_service
-from bot.customers.hold import hold_available
 from bot.customers.messages import search_answer
 from bot.customers.service import Done, Refused
 from bot.export.requests import ExportRequests
@@ -59,7 +58,7 @@ def customer(request: CommandRequest) -> None:
     if isinstance(found, str):
         _private(request, t(found, locale) + "\n" + t("customer.search.usage", locale))
         return
-    text, blocks = search_answer(request.args, found, locale, hold_available=hold_available())
+    text, blocks = search_answer(request.args, found, locale)
     _private(request, text, blocks)
 
 

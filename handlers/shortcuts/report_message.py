@@ -18,7 +18,7 @@ def handle_report_message_shortcut(
 ) -> None:
     ack()
     message = shortcut.get("message") or {}
-    # None unless every part looks like what Slack sends (issue 10: a forged domain is no link).
+    # None unless every part looks like what Slack sends (a forged domain is no link).
     permalink = message_permalink(
         (shortcut.get("team") or {}).get("domain"),
         (shortcut.get("channel") or {}).get("id"),

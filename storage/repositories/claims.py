@@ -8,7 +8,6 @@ by someone else in between is simply not ours.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, select, update
@@ -40,7 +39,3 @@ def claim_rows(
         if result.rowcount == 1:  # type: ignore[attr-defined]
             claimed.append(row_id)
     return claimed
-
-
-def lease_expired(claimed_until: InstrumentedAttribute[Any], now: datetime) -> ColumnElement[bool]:
-    return claimed_until < now

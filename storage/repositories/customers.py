@@ -1,4 +1,4 @@
-"""The customer register (issue 13): records, identifiers, linked cases, measures, audit rows.
+"""The customer register: records, identifiers, linked cases, measures, audit rows.
 
 Functions take a session; the caller owns the transaction. Every read and change the desk makes
 is written to `customer_audit` by the service through `audit` in the same transaction.
@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
@@ -118,11 +118,6 @@ def match_keys(session: Session, keys: Iterable[str]) -> list[tuple[Customer, fr
     if not wanted:
         return []
     return _live_with_identifiers(session, CustomerIdentifier.normalized.in_(wanted))
-
-
-def find_by_keys(session: Session, keys: Iterable[str]) -> Sequence[Customer]:
-    """Live records with an identifier whose matching key is one of `keys` (exact match)."""
-    return [customer for customer, _ in match_keys(session, keys)]
 
 
 def _contains(key: str) -> Any:
@@ -272,27 +267,6 @@ def purge_unlinked(session: Session, *, today: date) -> list[int]:
             .execution_options(synchronize_session=False)
         )
     return ids
-
-
-def set_case_flag(
-    session: Session,
-    case_ids: Sequence[int],
-    column: str,
-    value: bool,
-    values: dict[str, Any] | None = None,
-) -> int:
-    """Set a boolean column of `cases` (the privacy feature's legal hold) on `case_ids` where it
-    differs, with `values` (who and when) alongside."""
-    if not case_ids:
-        return 0
-    attribute = getattr(Case, column)
-    result = session.execute(
-        update(Case)
-        .where(Case.id.in_(list(case_ids)), attribute.is_not(value))
-        .values(values or {column: value})
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def count(session: Session) -> int:

@@ -1,4 +1,4 @@
-"""Read-only queries behind the export and the monthly report (issue 13), batched: no N+1."""
+"""Read-only queries behind the export and the monthly report, batched: no N+1."""
 
 from __future__ import annotations
 

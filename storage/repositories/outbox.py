@@ -146,14 +146,6 @@ def get(session: Session, message_id: int) -> OutboxMessage | None:
     return session.get(OutboxMessage, message_id)
 
 
-def pending_for_case(session: Session, case_id: int) -> list[OutboxMessage]:
-    return list(
-        session.scalars(
-            select(OutboxMessage).where(OutboxMessage.case_id == case_id).order_by(OutboxMessage.id)
-        )
-    )
-
-
 def has_due(connection: Connection, *, now: datetime) -> bool:
     """Whether any row is ready to be claimed now (one indexed lookup, for a worker's poll)."""
     query = select(OutboxMessage.id).where(_claimable(now)).limit(1)

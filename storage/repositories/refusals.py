@@ -1,4 +1,4 @@
-"""Refused clicks, audited once per person, action and case with a count (issue 10, finding 6).
+"""Refused clicks, audited once per person, action and case with a count.
 
 A refusal is worth recording (someone outside the desk tried a desk action), but every repeat
 as its own row let one person write hundreds of rows in a run. The first refusal is a row; the

@@ -193,7 +193,7 @@ def test_files_on_the_report_form_become_evidence(app: AppHarness) -> None:
     empty = app.slack.add_file(REPORTER_JA, "blank.pdf", b"")
     from tests.desk_support import report
 
-    # Closed first: a second form while one is open is answered privately (issue 10).
+    # Closed first: a second form while one is open is answered privately.
     assert app.sender.interaction(app.sender.view_closed(view, REPORTER_JA)).status == 200
 
     case = report(app, REPORTER_JA, identity="anonymous", evidence=[photo, empty])

@@ -63,7 +63,7 @@ def test_a_purged_case_takes_its_conversation_with_it(app: AppHarness) -> None:
         assert stored is not None and stored.resolved_at is not None
     month = timedelta(days=30)
     assert purge(app.deps.sessions, None, now=now, retention=month).cases == 0
-    # Issue 10: retention counts from the last activity (the conversation included).
+    # Retention counts from the last activity (the conversation included).
     age_case(app, case.id, now - timedelta(days=31))
     assert purge(app.deps.sessions, None, now=now, retention=month).cases == 1
     with app.deps.sessions() as session:

@@ -1,4 +1,4 @@
-"""A removed desk member loses access everywhere, at once (issue 10, finding 3)."""
+"""A removed desk member loses access everywhere, at once."""
 
 from __future__ import annotations
 

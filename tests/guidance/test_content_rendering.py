@@ -1,4 +1,4 @@
-"""Guidance content and its Block Kit rendering (issue 5)."""
+"""Guidance content and its Block Kit rendering."""
 
 from __future__ import annotations
 

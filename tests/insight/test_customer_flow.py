@@ -3,15 +3,20 @@ case message, a ban recorded from `/harassment customer`, and the line on the ne
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+from sqlalchemy import select
+
 from bot.customers import ids
 from bot.customers.service import CustomerService, Done
-from storage.models import Case
+from bot.standin import SlackStandIn
+from storage.models import Case, CaseEvent
 from storage.repositories import customers as customers_repo
-from tests.desk_support import case_message, load, report, submit, text_of
+from tests.desk_support import case_message, load, report, submit, text_of, wait_private_reply
 from tests.harness import DESK_CHANNEL, DESK_STAFF, OUTSIDER, AppHarness
 
 DESK = DESK_STAFF[0]
@@ -162,3 +167,52 @@ def test_merging_two_records_and_merging_again(app: AppHarness) -> None:
     found = app.sender.command("/harassment", "customer A-1", user_id=DESK).json()
     assert "山田太郎" in str(found["blocks"]) and f"No. {a.customer_id}" in str(found["blocks"])
     wait_case_text(app, second, "山田太郎")  # the moved case's message names the survivor
+
+
+@pytest.fixture
+def with_lead(slack: SlackStandIn, database_url: str) -> Iterator[AppHarness]:
+    with AppHarness(slack, database_url, env_overrides={"DESK_LEADS": DESK}) as app:
+        yield app
+
+
+def test_the_registers_legal_hold_button_obeys_the_lead_only_rule(with_lead: AppHarness) -> None:
+    """The button holds under the same rule as `/harassment hold`: a desk member who is not a
+    lead is refused privately, the case is not held and the refusal is audited; a lead holds."""
+    app = with_lead
+    member = DESK_STAFF[1]
+    case = report(app, customer_text="ﾔﾏﾀﾞ ﾀﾛｳ")
+    done = app.deps.service(CustomerService).create_and_link(
+        DESK, case.id, display_name="山田太郎様", identifiers_text="ﾔﾏﾀﾞ ﾀﾛｳ"
+    )
+    assert isinstance(done, Done)
+    customer_id = done.customer_id
+    found = app.sender.command("/harassment", "customer ヤマダ", user_id=member).json()
+    assert ids.HOLD_ACTION in str(found["blocks"])
+
+    def click_hold(user: str) -> None:
+        payload = app.sender.block_actions(
+            ids.HOLD_ACTION, value=str(customer_id), user_id=user, message=found
+        )
+        assert app.sender.interaction(payload).status == 200
+
+    click_hold(member)
+    refused = wait_private_reply(app, 1)
+    assert "窓口責任者だけ" in refused[0]
+
+    def events() -> list[tuple[str, str]]:
+        with app.deps.sessions() as session:
+            rows = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))
+            return [(e.action, e.actor_user_id) for e in rows]
+
+    assert ("denied:legal_hold", member) in events()
+    with app.deps.sessions() as session:
+        stored = session.get(Case, case.id)
+        assert stored is not None and stored.legal_hold is False
+
+    click_hold(DESK)
+    held = wait_private_reply(app, 2)[-1]
+    assert "1 件を保全しました" in held
+    with app.deps.sessions() as session:
+        stored = session.get(Case, case.id)
+        assert stored is not None and (stored.legal_hold, stored.legal_hold_by) == (True, DESK)
+    assert ("legal_hold", DESK) in events()

@@ -15,6 +15,7 @@ from bot.deskhours.hours import DeskHours, parse_timezone
 from bot.export.labels import Labels
 from bot.export.service import RangeError, build_export, parse_export_args, parse_range
 from bot.guidance import load_guidance
+from bot.retention import LegalHolds
 from bot.stats.chart import FEW, FEW_HEIGHT, OTHER, Bar, Segment, draw_chart
 from bot.stats.figures import Month
 from bot.stats.messages import report_message
@@ -70,7 +71,10 @@ def test_ranges() -> None:
 
 def seed(sessions: SessionFactory) -> None:
     service = CustomerService(
-        sessions=sessions, clock=clock_at(jst(30, 12)), is_staff=lambda user: True
+        sessions=sessions,
+        clock=clock_at(jst(30, 12)),
+        is_staff=lambda user: True,
+        holds=LegalHolds(sessions, lambda: ()),
     )
     with sessions.begin() as session:
         # Friday 17:50 JST, acknowledged Monday 9:20: 30 desk minutes, 63.5 hours on the clock.

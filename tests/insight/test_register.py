@@ -15,6 +15,7 @@ from bot.customers.service import (
     Refused,
     case_history,
 )
+from bot.retention import LegalHolds
 from bot.retention.service import purge
 from storage.db import SessionFactory
 from storage.models import Case, CaseEvent, CaseStatus, Customer, MeasureKind
@@ -35,7 +36,10 @@ def sessions(database_url: str) -> Iterator[SessionFactory]:
 @pytest.fixture
 def service(sessions: SessionFactory) -> CustomerService:
     return CustomerService(
-        sessions=sessions, clock=clock_at(NOW), is_staff=lambda user: user == DESK_MEMBER
+        sessions=sessions,
+        clock=clock_at(NOW),
+        is_staff=lambda user: user == DESK_MEMBER,
+        holds=LegalHolds(sessions, lambda: (DESK_MEMBER,)),
     )
 
 
@@ -144,7 +148,7 @@ def test_purged_cases_take_their_customer_unless_a_measure_is_in_force(
     service.add_measure(
         DESK_MEMBER, ids[1][1], kind=MeasureKind.BANNED, starts_on=date(2020, 1, 1), ends_on=None
     )
-    # The retention purge (issue 10's, end to end) takes the customer records along. It counts
+    # The retention purge (end to end) takes the customer records along. It counts
     # from a case's last activity, and linking the customer was activity: purge once the
     # retention period has passed since then.
     later = NOW + timedelta(days=1100)
@@ -170,16 +174,14 @@ def test_non_desk_users_are_refused_and_audited(
     assert [(r.actor_user_id, r.action) for r in rows] == [(OUTSIDER, "denied:customer")]
 
 
-def test_legal_hold_waits_for_the_privacy_features_column(
+def test_legal_hold_from_the_register_holds_every_linked_case(
     sessions: SessionFactory, service: CustomerService
 ) -> None:
-    from bot.customers.hold import hold_available
-
     case_id = new_case(sessions, 3)
     done = service.create_and_link(DESK_MEMBER, case_id, display_name="山田", identifiers_text="")
     assert isinstance(done, Done)
     held = service.hold_linked_cases(DESK_MEMBER, done.customer_id)
-    if hold_available():  # merged with issue 10: the hold is set on every linked case
-        assert held == 1
-    else:
-        assert held == "customer.hold_unavailable"
+    assert held == 1
+    with sessions() as session:
+        case = session.get(Case, case_id)
+        assert case is not None and (case.legal_hold, case.legal_hold_by) == (True, DESK_MEMBER)

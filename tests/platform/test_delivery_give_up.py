@@ -1,4 +1,4 @@
-"""DMs to people who left stop at once; nothing retries forever (issue 10, finding 9)."""
+"""DMs to people who left stop at once; nothing retries forever."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 15: after a 429 for a channel, posts to it are paced at Slack's one per second.
+"""After a 429 for a channel, posts to it are paced at Slack's one per second.
 
 Slack lets an app post about one message a second to a channel. Before pacing, every row for
 a rate-limited channel was tried again when its Retry-After ran out, all at once, and all but
@@ -69,8 +69,8 @@ def test_a_rate_limited_desk_channel_gets_every_post_once_with_few_429s(
         if call.args.get("channel") == DESK_CHANNEL
     ]
     refused = [call for call in desk_posts if call.status == 429]
-    # Unpaced (before issue 15), every waiting row was retried when its Retry-After ran out,
-    # all together: 43 posts to the desk channel for these 12 messages, 31 of them answered
+    # Unpaced (as delivery first was), every waiting row was retried when its Retry-After ran
+    # out, all together: 43 posts to the desk channel for these 12 messages, 31 of them answered
     # 429. Paced, there is the first 429 (on an idle machine, the only one: 13 posts); a post
     # that reaches Slack much later than its slot can meet another.
     assert len(refused) < reports, [call.status for call in desk_posts]

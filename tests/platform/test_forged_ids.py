@@ -1,5 +1,5 @@
 """Forged ids in the buttons the later features added never reach an unexpected error
-(issue 10, finding 7, for the conversation, customer register and awareness buttons)."""
+(the conversation, customer register and awareness buttons)."""
 
 from __future__ import annotations
 

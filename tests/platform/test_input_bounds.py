@@ -1,4 +1,4 @@
-"""Bad input never reaches a 5xx or loses a report (issue 10, finding 7).
+"""Bad input never reaches a 5xx or loses a report.
 
 Each request is signed and goes through Bolt's real HTTP path; the answers are what Slack would
 show the person (field errors, a private message), the database is what was stored.

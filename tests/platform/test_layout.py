@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,20 @@ def test_the_app_refuses_to_start_with_an_outbox_kind_nobody_renders() -> None:
         check_renderers([undeclared])
     both = Feature(outbox_kinds=frozenset({"z.kind"}), renderers={"z.kind": skip})
     assert set(check_renderers([both])) == {"z.kind"}
+
+
+# A comment naming a ticket points at a tracker that is not in the repository; git history keeps
+# the link. Migrations' revision ids are names, not comments, and do not match.
+TICKET = re.compile(r"\b(issue|finding) #?\d+", re.IGNORECASE)
+
+
+def test_comments_and_docstrings_say_the_concept_not_the_ticket() -> None:
+    found = [
+        f"{path.relative_to(PROJECT_ROOT)}:{number}"
+        for folder in ("bot", "handlers", "storage", "tests", "bench")
+        for path in sorted((PROJECT_ROOT / folder).rglob("*"))
+        if path.suffix in (".py", ".yaml")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if TICKET.search(line)
+    ]
+    assert found == []

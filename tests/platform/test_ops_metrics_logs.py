@@ -1,4 +1,4 @@
-"""Issue 11 items 3 and 4: Prometheus metrics without personal data; JSON logs; a quiet
+"""Prometheus metrics without personal data; JSON logs; a quiet
 scheduler."""
 
 from __future__ import annotations

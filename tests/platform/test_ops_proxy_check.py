@@ -1,4 +1,4 @@
-"""Issue 11 item 7: SLACK_PROXY / HTTPS_PROXY carry the Web API calls and Socket Mode; `check`
+"""SLACK_PROXY / HTTPS_PROXY carry the Web API calls and Socket Mode; `check`
 names DNS, proxy and TLS failures as such."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Issue 10, finding 8: transport and files.
+"""Transport and files.
 
 - waitress refuses a body over 1 MiB before reading it (it used to read up to 1 GiB).
 - Slack's largest legitimate bodies for this app are measured here and fit well below 1 MiB.

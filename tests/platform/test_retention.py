@@ -1,4 +1,4 @@
-"""The retention purge, end to end: Slack, the database and its files (issue 10, finding 2)."""
+"""The retention purge, end to end: Slack, the database and its files."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
-"""Slack markup to plain text (issue 10, finding 5), from real payloads and Slack's own examples."""
+"""Slack markup to plain text, from real payloads and Slack's own examples."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -73,3 +74,16 @@ def test_escaped_once_for_the_desk_never_twice() -> None:
     desk = quote(plain)
     assert desk == "&gt; Tom &amp; Jerry &lt;3 @channel"
     assert "&amp;amp;" not in desk and "<!" not in desk
+
+
+def test_one_function_turns_slack_markup_into_plain_text() -> None:
+    """The form prefill and the conversation read the same markup the same way: a second
+    converter had drifted (a link labelled with its own address, a date without a label)."""
+    root = Path(__file__).resolve().parents[2]
+    defined = [
+        path.relative_to(root).as_posix()
+        for folder in ("bot", "handlers", "storage")
+        for path in sorted((root / folder).rglob("*.py"))
+        if "def slack_text_to_plain(" in path.read_text(encoding="utf-8")
+    ]
+    assert defined == ["bot/slack/markup.py"]

@@ -1,4 +1,4 @@
-"""Issue 15: on PostgreSQL the web process wakes the worker after a commit (LISTEN/NOTIFY),
+"""On PostgreSQL the web process wakes the worker after a commit (LISTEN/NOTIFY),
 instead of the worker finding the rows at its next poll (0.25 s later)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Anonymous reports made with the message shortcut do not identify the reporter (issue 10,
-finding 4): their mentions in the quoted message, the link to their own DM or channel, and the
+"""Anonymous reports made with the message shortcut do not identify the reporter: their
+mentions in the quoted message, the link to their own DM or channel, and the
 time of day of their check-ins (which gives away their time zone)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The consent line says what the app really does (issue 10, finding 10)."""
+"""The consent line says what the app really does."""
 
 from __future__ import annotations
 

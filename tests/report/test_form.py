@@ -58,7 +58,7 @@ def parse(values: dict[str, Any], locale: str = "en") -> ReportDraft | dict[str,
 def test_the_form_has_one_input_per_field_in_table_order_and_slack_accepts_it(locale: str) -> None:
     view = modal(locale, locations=("渋谷店", "新宿店"))  # with LOCATIONS every row shows
     inputs = [block for block in view["blocks"] if block["type"] == "input"]
-    # Without a message to link to, the "share the link" choice is left out (issue 10).
+    # Without a message to link to, the "share the link" choice is left out.
     shown = [field for field in FIELDS if not field.only_with_link]
     assert [block["block_id"] for block in inputs] == [field.block_id for field in shown]
     for block, field in zip(inputs, shown, strict=True):
@@ -101,7 +101,7 @@ def test_a_valid_submission_becomes_a_draft_with_every_text_as_typed() -> None:
     )
     assert draft.in_danger is False
     assert (draft.checkins_wanted, draft.police_consent) == (False, True)
-    # Issue 10: an anonymous reporter's link reaches the desk only if they tick "share".
+    # An anonymous reporter's link reaches the desk only if they tick "share".
     assert draft.source_permalink is None
     shared = parse(submitted(share_link={"selected_options": [{"value": "share_link"}]}))
     assert isinstance(shared, ReportDraft)
@@ -144,7 +144,7 @@ def test_each_problem_is_shown_under_its_own_field(
 
 
 def test_no_identity_choice_counts_as_anonymous() -> None:
-    # Issue 10: anonymity fails closed; only an explicit "named" shows the reporter's name.
+    # Anonymity fails closed; only an explicit "named" shows the reporter's name.
     for missing_or_unknown in (None, {"value": "xyz"}):
         draft = parse(submitted(identity={"selected_option": missing_or_unknown}))
         assert isinstance(draft, ReportDraft) and draft.identity == "anonymous"

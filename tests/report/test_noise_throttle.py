@@ -1,4 +1,4 @@
-"""Noise is throttled without losing anything (issue 10, finding 6)."""
+"""Noise is throttled without losing anything."""
 
 from __future__ import annotations
 

@@ -88,7 +88,7 @@ def test_text_after_the_command_prefills_the_narrative(app: AppHarness) -> None:
     view = app.open_report_form(REPORTER_EN, text="help me, he won't leave")
     narrative = next(b for b in inputs(view) if b["block_id"] == fields.NARRATIVE.block_id)
     assert narrative["element"]["initial_value"] == "help me, he won't leave"
-    # Closed first: a second form while one is open is answered privately (issue 10).
+    # Closed first: a second form while one is open is answered privately.
     assert app.sender.interaction(app.sender.view_closed(view, REPORTER_EN)).status == 200
     view = app.open_report_form(REPORTER_EN, text="report he kept me for two hours")
     narrative = next(b for b in inputs(view) if b["block_id"] == fields.NARRATIVE.block_id)

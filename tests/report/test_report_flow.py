@@ -54,7 +54,7 @@ def test_command_acks_and_opens_the_form_in_the_users_language(app: AppHarness) 
 def test_report_subcommand_and_global_shortcut_open_the_form(app: AppHarness) -> None:
     view = app.open_report_form(REPORTER_EN, text="report")
     assert view["callback_id"] == "report_submit"
-    # Closed first: a second form while one is open is answered privately (issue 10).
+    # Closed first: a second form while one is open is answered privately.
     assert app.sender.interaction(app.sender.view_closed(view, REPORTER_EN)).status == 200
     before = len(app.slack.calls_to("views.open"))
     response = app.sender.interaction(
@@ -80,7 +80,7 @@ def test_message_shortcut_prefills_the_narrative_and_keeps_the_link(app: AppHarn
     app.slack.wait_for(lambda: app.slack.calls_to("views.open"))
     view = app.slack.calls_to("views.open")[-1].response["view"]
     narrative = next(b for b in view["blocks"] if b.get("block_id") == "narrative")
-    # Plain readable text (issue 10, finding 5): a name for the mention, the link's label.
+    # Plain readable text: a name for the mention, the link's label.
     plain = "You are useless @hanako & this (https://x.example/a)"
     assert narrative["element"]["initial_value"] == plain
     assert "C0GENERAL1/p1700000000000100" in view["private_metadata"]

@@ -1,4 +1,4 @@
-"""Issue 15: a re-render of the case message that Slack already shows is not sent again.
+"""A re-render of the case message that Slack already shows is not sent again.
 
 Several changes in a row (a check-in sent, a message read, the SLA line) each ask for the case
 message to be re-rendered; when the result is what Slack has, the chat.update is skipped.

@@ -1,1 +1,1 @@
-"""Evidence: files the reporter gives, copied into the case thread by the bot (issue 12)."""
+"""Evidence: files the reporter gives, copied into the case thread by the bot."""

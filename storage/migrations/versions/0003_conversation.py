@@ -1,4 +1,4 @@
-"""conversation: case messages, the reporter's DM thread per case, evidence files (issue 12)
+"""conversation: case messages, the reporter's DM thread per case, evidence files
 
 Revision ID: 0003_conversation
 Revises: 0002_home_viewers

@@ -1,4 +1,4 @@
-"""awareness posts and their Got it clicks (issue 14)
+"""awareness posts and their Got it clicks
 
 Revision ID: 0004_awareness
 Revises: 0003_conversation

@@ -1,4 +1,4 @@
-"""insight (issue 13): where/who on the form, the customer register and its audit trail
+"""insight: where/who on the form, the customer register and its audit trail
 
 Revision ID: 0005_insight
 Revises: 0004_awareness

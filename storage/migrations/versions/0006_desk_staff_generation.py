@@ -1,4 +1,4 @@
-"""desk staff generation: membership changes seen by every replica (issue 10)
+"""desk staff generation: membership changes seen by every replica
 
 Revision ID: 0006_desk_staff_generation
 Revises: 0005_insight

@@ -1,4 +1,4 @@
-"""legal hold on cases: the retention purge skips them (issue 10)
+"""legal hold on cases: the retention purge skips them
 
 Revision ID: 0007_legal_hold
 Revises: 0006_desk_staff_generation

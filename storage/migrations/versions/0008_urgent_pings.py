@@ -1,4 +1,4 @@
-"""urgent pings: at most one desk mention per reporter per window (issue 10)
+"""urgent pings: at most one desk mention per reporter per window
 
 Revision ID: 0008_urgent_pings
 Revises: 0007_legal_hold

@@ -1,4 +1,4 @@
-"""digest of the case message as Slack last took it: identical re-renders are not sent (issue 15)
+"""digest of the case message as Slack last took it: identical re-renders are not sent
 
 Revision ID: 0009_desk_message_digest
 Revises: 0008_urgent_pings
