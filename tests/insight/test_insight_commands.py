@@ -68,6 +68,17 @@ def desk_files(slack: SlackStandIn, channel: str) -> list[dict[str, Any]]:
     return [f for m in slack.messages(channel) for f in m.get("files", [])]
 
 
+# The app's clock in December 2026, so that "2026-11" is last month on any real date: the
+# commands refuse a month that has not begun, and the seeded cases are in November 2026.
+DECEMBER = datetime(2026, 12, 7, 10, 0, tzinfo=TOKYO).astimezone(UTC)
+
+
+@pytest.fixture
+def app(slack: SlackStandIn, database_url: str) -> Iterator[AppHarness]:
+    with AppHarness(slack, database_url, clock=FrozenClock(DECEMBER)) as harness:
+        yield harness
+
+
 def test_export_arrives_in_the_requesters_dm_as_csv_with_bom(app: AppHarness) -> None:
     seed(app)
     answer = command(app, "export 2026-11", DESK)
@@ -157,11 +168,8 @@ def test_stats_posts_the_report_and_a_chart_in_the_desk_channel(december: AppHar
 
 
 @pytest.fixture
-def december(slack: SlackStandIn, database_url: str) -> Iterator[AppHarness]:
-    # The app's clock in December 2026, so that "stats 2026-11" is last month on any real date.
-    clock = FrozenClock(datetime(2026, 12, 7, 10, 0, tzinfo=TOKYO).astimezone(UTC))
-    with AppHarness(slack, database_url, clock=clock) as harness:
-        yield harness
+def december(app: AppHarness) -> AppHarness:
+    return app
 
 
 def test_the_uploaded_chart_counts_cases_and_hides_counts_under_3(december: AppHarness) -> None:
@@ -215,7 +223,8 @@ def test_the_monthly_report_is_posted_once_on_the_first_desk_day(
 
 
 def test_a_desk_lead_may_export_the_narratives(slack: SlackStandIn, database_url: str) -> None:
-    with AppHarness(slack, database_url, env_overrides={"DESK_LEADS": DESK}) as app:
+    leads = {"DESK_LEADS": DESK}
+    with AppHarness(slack, database_url, env_overrides=leads, clock=FrozenClock(DECEMBER)) as app:
         seed(app)
         assert "2026-11" in command(app, "export 2026-11 --with-text", DESK)
         dm = app.slack.dm_channel(DESK).id
