@@ -63,6 +63,13 @@ def populate_workspace(slack: SlackStandIn) -> None:
     slack.add_channel("C0GENERAL1", "general", is_private=False, members=[REPORTER_JA])
 
 
+def same_clock() -> dict[str, str]:
+    """What moves this process's date (libfaketime, in `tests/datecheck/run`), for a command
+    run with an environment of its own: its clock must be the test's."""
+    names = ("LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_RESET", "FAKETIME_NO_CACHE")
+    return {name: os.environ[name] for name in names if name in os.environ}
+
+
 def base_env(slack: SlackStandIn, database_url: str, **overrides: str) -> dict[str, str]:
     env = {
         "SLACK_BOT_TOKEN": slack.bot_token,

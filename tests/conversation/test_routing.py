@@ -13,6 +13,8 @@ from bot.conversation import ids
 from bot.conversation.service import ConversationService, IncomingDm
 from bot.retention.service import purge
 from storage.models import OutboxMessage, ProcessedEvent
+from storage.repositories import outbox as outbox_repo
+from storage.repositories.conversation import RECEIPT_KIND
 from tests.conversation_support import (
     click_dm_button,
     dm_channel,
@@ -223,8 +225,14 @@ def test_edits_and_deletions_only_by_the_writer_in_their_own_dm(app: AppHarness)
 def test_a_dm_naming_a_channel_that_is_not_the_writers_dm_is_not_answered(
     app: AppHarness,
 ) -> None:
-    file_report(app)
+    case = file_report(app)
     receipt(app)
+
+    def receipt_recorded() -> bool:  # the outbox notes where it went just after Slack took it
+        with app.deps.sessions() as session:
+            return outbox_repo.delivered(session, case.id, RECEIPT_KIND) is not None
+
+    app.slack.wait_for(receipt_recorded, timeout=30)
     service = app.deps.service(ConversationService)
     forged_ts = "1700000000.000100"
     for user, channel in ((REPORTER_JA, DESK_CHANNEL), (REPORTER_EN, dm_channel())):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import stat
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from storage.models import CaseEvent
-from tests.harness import PROJECT_ROOT
+from tests.harness import PROJECT_ROOT, same_clock
 from tests.insight.support import add_case, database
 
 ENV = {
@@ -23,13 +22,6 @@ ENV = {
     "SLACK_SIGNING_SECRET": "8f742231b10e8888abcd99yyyzzz85a5",
     "DESK_CHANNEL_ID": "C0123ABCD",
 }
-
-
-def same_clock() -> dict[str, str]:
-    """What moves this process's date (libfaketime, for the runs a year ahead and back), so the
-    command's "this month" is the test's."""
-    names = ("LD_PRELOAD", "FAKETIME", "FAKETIME_NO_CACHE", "DONT_FAKE_MONOTONIC")
-    return {name: os.environ[name] for name in names if name in os.environ}
 
 
 def run(url: str, *args: str) -> subprocess.CompletedProcess[str]:

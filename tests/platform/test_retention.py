@@ -26,6 +26,7 @@ from tests.harness import (
     REPORTER_EN,
     AppHarness,
     base_env,
+    same_clock,
 )
 from tests.home.test_home import open_home, wait_home
 
@@ -60,7 +61,7 @@ def age_case(app: AppHarness, case_id: int, past: datetime) -> None:
 
 
 def run_cli(app: AppHarness, *args: str) -> str:
-    env = {**base_env(app.slack, app.database_url), "PATH": "/usr/bin:/bin"}
+    env = {**base_env(app.slack, app.database_url), "PATH": "/usr/bin:/bin", **same_clock()}
     done = subprocess.run(
         [sys.executable, "-m", "bot", "purge", *args],
         env=env,
