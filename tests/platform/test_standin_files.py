@@ -11,30 +11,21 @@ import pytest
 import requests
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.standin import SlackRequestSender, SlackStandIn
 from bot.standin.server import manifest_scopes
-
-
-def api_error(call: Any) -> dict[str, Any]:
-    with pytest.raises(SlackApiError) as info:
-        call()
-    data: dict[str, Any] = info.value.response.data
-    return data
+from tests.platform.standin_support import api_error, bare_workspace, web_client
 
 
 @pytest.fixture
 def slack() -> Iterator[SlackStandIn]:
-    with SlackStandIn() as standin:
-        standin.add_user("U1", "aiko")
-        standin.add_channel("C1", "desk", members=["U1"])
+    with bare_workspace() as standin:
         yield standin
 
 
 @pytest.fixture
 def client(slack: SlackStandIn) -> WebClient:
-    return WebClient(token=slack.bot_token, base_url=slack.api_url)
+    return web_client(slack)
 
 
 def test_files_upload_v2_runs_the_three_steps_and_keeps_the_bytes(

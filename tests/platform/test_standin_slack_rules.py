@@ -13,29 +13,20 @@ from typing import Any
 import pytest
 import requests
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.standin import SlackStandIn
-
-
-def api_error(call: Any) -> dict[str, Any]:
-    with pytest.raises(SlackApiError) as info:
-        call()
-    data: dict[str, Any] = info.value.response.data
-    return data
+from tests.platform.standin_support import api_error, bare_workspace, web_client
 
 
 @pytest.fixture
 def slack() -> Iterator[SlackStandIn]:
-    with SlackStandIn() as standin:
-        standin.add_user("U1", "aiko")
-        standin.add_channel("C1", "desk", members=["U1"])
+    with bare_workspace() as standin:
         yield standin
 
 
 @pytest.fixture
 def client(slack: SlackStandIn) -> WebClient:
-    return WebClient(token=slack.bot_token, base_url=slack.api_url)
+    return web_client(slack)
 
 
 def test_a_reply_named_as_thread_parent_is_posted_as_slack_does_and_recorded(
