@@ -214,6 +214,36 @@ def open_database(settings: Settings) -> Engine:
         delay, attempt = min(delay * 2, 10.0), attempt + 1
 
 
+MIGRATE_FIRST = "run harassment-desk migrate first, with the same settings"
+
+
+def open_current_database(settings: Settings) -> Engine:
+    """For the one-off commands (export, purge) that change no schema: `open_database`, and
+    refused unless the schema is this version's. A SQLite file that does not exist is not
+    created (SQLite would create an empty one on the first connect)."""
+    where = database_location(settings.database_url)
+    path = sqlite_path(settings.database_url)
+    if path is not None and not path.is_file():
+        raise StartupError(f"DATABASE_URL: there is no database at {where}: {MIGRATE_FIRST}")
+    engine = open_database(settings)
+    try:
+        state = schema_state(engine, known_revisions())
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        reason = without_password(settings.database_url, classify_database_error(exc).reason)
+        raise StartupError(
+            f"DATABASE_URL: cannot read the database at {where} ({reason}): "
+            "check that it runs and the URL is right"
+        ) from None
+    if state.status != "current":
+        engine.dispose()
+        found = "never migrated" if state.current is None else f"at schema {state.current}"
+        raise StartupError(
+            f"DATABASE_URL: the database at {where} is {found}, not {state.head}: {MIGRATE_FIRST}"
+        )
+    return engine
+
+
 def migrate_or_fail(settings: Settings, engine: Engine, target: str | None = None) -> str:
     """Upgrade to the newest schema, or move to `target` (`migrate --to`); returns what was done."""
     known = known_revisions()

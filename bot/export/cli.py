@@ -20,28 +20,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.config import Settings
 from bot.export import ids
 from bot.export.labels import Labels
 from bot.export.service import RangeError, build_export, parse_range
 from bot.guidance import load_guidance
 from bot.i18n import t
-from bot.startup import StartupError, database_location
-from storage.db import (
-    PRIVATE_FILE_MODE,
-    alembic_config,
-    describe_database_error,
-    make_engine,
-    make_session_factory,
-)
+from bot.startup import StartupError, open_current_database
+from storage.db import PRIVATE_FILE_MODE, make_session_factory
 from storage.repositories import cases as cases_repo
 
 CLI_ACTOR = "cli"
-MIGRATE_FIRST = "run harassment-desk migrate first, with the same settings"
 # Without narratives the CSV is as readable as the umask allows (an HR share may read it).
 SHARED_FILE_MODE = 0o666
 
@@ -69,7 +58,7 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     locale = args.locale or settings.default_locale
     labels = Labels(locale, load_guidance(settings.guidance_dir).category_label)
-    engine = _migrated_database(settings.database_url)
+    engine = open_current_database(settings)
     sessions = make_session_factory(engine)
     try:
         with sessions() as session:
@@ -102,52 +91,6 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
     if args.out != "-":
         print(f"wrote {export.count} cases ({span}) to {args.out}", file=sys.stderr)
     return 0
-
-
-def _migrated_database(url: str) -> Engine:
-    """The engine of a database at the newest schema; anything else is refused, and a SQLite
-    file that does not exist is not created (SQLite would create it on the first connect)."""
-    where = database_location(url)
-    engine = make_engine(url) if _database_file_exists(url) else None
-    if engine is None:
-        raise StartupError(f"DATABASE_URL: there is no database at {where}: {MIGRATE_FIRST}")
-    try:
-        current, head = _schema_revisions(engine)
-    except SQLAlchemyError as exc:
-        engine.dispose()
-        raise StartupError(
-            f"DATABASE_URL: cannot read the database at {where} "
-            f"({describe_database_error(exc)}): check that it runs and the URL is right"
-        ) from None
-    if current != head:
-        engine.dispose()
-        state = "never migrated" if not current else f"at schema {', '.join(current)}"
-        raise StartupError(
-            f"DATABASE_URL: the database at {where} is {state}, not {', '.join(head)}: "
-            f"{MIGRATE_FIRST}"
-        )
-    return engine
-
-
-def _database_file_exists(url: str) -> bool:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return True
-    database = parsed.database or ""
-    if not database or database.startswith((":memory:", "file:")):
-        return True
-    return Path(database).is_file()
-
-
-def _schema_revisions(engine: Engine) -> tuple[set[str], set[str]]:
-    """(the database's Alembic revisions, the app's heads); no revision when never migrated."""
-    from alembic.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
-    with engine.connect() as connection:
-        current = set(MigrationContext.configure(connection).get_current_heads())
-    head = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
-    return current, head
 
 
 def _open_out(path: str, *, private: bool) -> BinaryIO:

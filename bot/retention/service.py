@@ -280,9 +280,10 @@ def _checkpoint(engine: Engine) -> None:
 def run_purge(settings: Settings, *, dry_run: bool = False) -> PurgeResult:
     """`harassment-desk purge [--dry-run]`: one run with its own engine and Slack client."""
     from bot.slack.client import interactive_client
-    from storage.db import make_engine, make_session_factory
+    from bot.startup import open_current_database
+    from storage.db import make_session_factory
 
-    engine = make_engine(settings.database_url)
+    engine = open_current_database(settings)
     try:
         return purge(
             make_session_factory(engine),

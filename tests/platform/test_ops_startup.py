@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 
 import pytest
 import requests
@@ -105,6 +106,42 @@ def test_a_database_that_never_comes_up_is_retried_then_one_line(standin: SlackS
     assert last_line(result).endswith(
         "gave up after DATABASE_WAIT=3s: check that the database runs and the URL is right"
     )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("worker",),
+        ("purge",),
+        ("export", "--from", "2020-01", "--out", "-"),
+    ],
+    ids=["worker", "purge", "export"],
+)
+def test_every_command_waits_for_the_database_then_says_one_line(
+    standin: SlackStandIn, command: tuple[str, ...]
+) -> None:
+    closed = free_port()
+    env = base_env(standin, f"postgresql://desk@127.0.0.1:{closed}/desk", DATABASE_WAIT="2s")
+    result = run_cli(*command, env=env)
+    assert result.returncode == 75, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "not reachable yet (try 1" in result.stderr
+    assert last_line(result).endswith(
+        "gave up after DATABASE_WAIT=2s: check that the database runs and the URL is right"
+    )
+
+
+def test_purge_refuses_a_database_that_does_not_exist_without_creating_it(
+    standin: SlackStandIn, tmp_path: Path
+) -> None:
+    missing = tmp_path / "never-made.db"
+    result = run_cli("purge", env=base_env(standin, f"sqlite:///{missing}"))
+    assert result.returncode == 2, result.stderr
+    assert last_line(result) == (
+        f"harassment-desk: DATABASE_URL: there is no database at sqlite:///{missing}: "
+        "run harassment-desk migrate first, with the same settings"
+    )
+    assert not missing.exists()
 
 
 def test_a_refused_bot_token_stops_the_start(standin: SlackStandIn, sqlite_url: str) -> None:
