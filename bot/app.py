@@ -46,6 +46,7 @@ from bot.slack.links import WorkspaceLinks
 from bot.slack.staff import DeskStaff
 from bot.slack.users import Profiles
 from bot.sos.feature import sos_feature
+from bot.startup import StartupError
 from bot.stats.feature import stats_feature
 from storage.db import is_sqlite, make_engine, make_session_factory
 from storage.repositories import events as events_repo
@@ -56,8 +57,9 @@ log = logging.getLogger(__name__)
 FeatureFactory = Callable[[Core], Feature]
 
 
-class StartupError(Exception):
-    """The features do not fit together (e.g. an outbox kind nobody renders)."""
+class FeaturesDoNotFit(StartupError):
+    """The features do not fit together (e.g. an outbox kind nobody renders): a `StartupError`,
+    so `harassment-desk` says it in one line instead of a traceback."""
 
 
 def feature_factories() -> list[FeatureFactory]:
@@ -191,7 +193,7 @@ def check_renderers(features: Sequence[Feature]) -> dict[str, Renderer]:
         f"outbox kind {kind!r} is not declared" for kind in sorted(set(renderers) - declared)
     ]
     if problems:
-        raise StartupError("; ".join(problems))
+        raise FeaturesDoNotFit("; ".join(problems))
     return renderers
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import StartupError, check_renderers
+from bot.app import FeaturesDoNotFit, check_renderers
 from bot.deps import Feature
 from bot.outbox import Delivery, Skip
 from tests.harness import PROJECT_ROOT
@@ -81,10 +81,10 @@ def skip(session: object, message: object) -> Delivery:
 
 def test_the_app_refuses_to_start_with_an_outbox_kind_nobody_renders() -> None:
     declared_only = Feature(outbox_kinds=frozenset({"x.kind"}))
-    with pytest.raises(StartupError, match=r"'x\.kind' has no renderer"):
+    with pytest.raises(FeaturesDoNotFit, match=r"'x\.kind' has no renderer"):
         check_renderers([declared_only])
     undeclared = Feature(renderers={"y.kind": skip})
-    with pytest.raises(StartupError, match=r"'y\.kind' is not declared"):
+    with pytest.raises(FeaturesDoNotFit, match=r"'y\.kind' is not declared"):
         check_renderers([undeclared])
     both = Feature(outbox_kinds=frozenset({"z.kind"}), renderers={"z.kind": skip})
     assert set(check_renderers([both])) == {"z.kind"}
