@@ -8,19 +8,31 @@ baseline for CPU time per report. It is served exactly like ours (waitress, same
 `POST /slack/events`, `GET /healthz`), in its own process, so the difference between the two is
 our own work.
 
+With `BASELINE_STORES=1` it is the durable floor: before the ack, a submission is stored with
+one INSERT (the raw view state under Slack's view id, the idempotency key) in DATABASE_URL,
+through `storage.db.make_engine`, so with the same durability settings as ours (SQLite in WAL
+mode, PostgreSQL's defaults). Storing the report before the ack is a promise we keep; the floor
+is what that promise costs a bare Bolt app, so the gap above it is everything else we do first.
+
     SLACK_BOT_TOKEN=… SLACK_SIGNING_SECRET=… SLACK_API_URL=… PORT=… python -m bench.baseline
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
+from sqlalchemy import Column, Engine, MetaData, String, Table, Text
+
+from storage.db import is_sqlite, make_engine
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -60,11 +72,45 @@ def deliver(client: WebClient, desk_channel: str, user: str, dms: dict[str, str]
     )
 
 
+FLOOR_TABLE = Table(
+    "bench_floor_submissions",
+    MetaData(),
+    Column("view_id", String(32), primary_key=True),
+    Column("user_id", String(32), nullable=False),
+    Column("state", Text, nullable=False),
+)
+
+
+def floor_store(engine: Engine) -> Callable[[dict[str, Any]], None]:
+    """One durable INSERT per submission; Slack's resend of the same view is stored once."""
+    FLOOR_TABLE.create(engine, checkfirst=True)
+    insert = FLOOR_TABLE.insert()
+    # SQLite has one writer: threads queue here, as ours do in storage.db.WriterGate, rather
+    # than in SQLite's busy handler, which polls with sleeps and would make the floor slower
+    # than it needs to be. PostgreSQL takes concurrent inserts itself.
+    writer = threading.Lock() if is_sqlite(engine) else contextlib.nullcontext()
+
+    def store(body: dict[str, Any]) -> None:
+        view = body["view"]
+        row = {
+            "view_id": view["id"],
+            "user_id": body["user"]["id"],
+            "state": json.dumps(view["state"], ensure_ascii=False),
+        }
+        with writer, engine.begin() as connection:
+            connection.execute(insert, row)
+
+    return store
+
+
 def build_app(env: dict[str, str]) -> App:
     client = WebClient(token=env["SLACK_BOT_TOKEN"], base_url=env["SLACK_API_URL"])
     delivers = env.get("BASELINE_DELIVERS") == "1"
     desk_channel = env.get("DESK_CHANNEL_ID", "")
     dms: dict[str, str] = {}
+    store = (
+        floor_store(make_engine(env["DATABASE_URL"])) if env.get("BASELINE_STORES") == "1" else None
+    )
     app = App(
         client=client,
         signing_secret=env["SLACK_SIGNING_SECRET"],
@@ -78,6 +124,8 @@ def build_app(env: dict[str, str]) -> App:
 
     @app.view("report_submit")
     def submission(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        if store is not None:
+            store(body)
         ack()
         if delivers:
             deliver(client, desk_channel, body["user"]["id"], dms)

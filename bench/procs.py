@@ -49,7 +49,15 @@ def ours(env: Mapping[str, str], port: int) -> Served:
     return Served(env, port)
 
 
-def baseline(env: Mapping[str, str], port: int, *, delivers: bool = False) -> Served:
-    """The bare Bolt app; with `delivers`, it makes a report's Slack calls after the ack."""
-    env = {**env, "BASELINE_DELIVERS": "1" if delivers else "0"}
-    return Served(env, port, [sys.executable, "-m", "bench.baseline"], "bolt-baseline")
+def baseline(
+    env: Mapping[str, str], port: int, *, delivers: bool = False, stores: bool = False
+) -> Served:
+    """The bare Bolt app; with `delivers`, it makes a report's Slack calls after the ack; with
+    `stores`, it is the durable floor (one INSERT of the submission before the ack)."""
+    env = {
+        **env,
+        "BASELINE_DELIVERS": "1" if delivers else "0",
+        "BASELINE_STORES": "1" if stores else "0",
+    }
+    name = "bolt-floor" if stores else "bolt-baseline"
+    return Served(env, port, [sys.executable, "-m", "bench.baseline"], name)

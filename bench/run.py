@@ -1,10 +1,12 @@
 """`python -m bench [--quick] [--database-url URL] [--profile DIR]`: ours against bare Bolt.
 
-Both apps run in their own processes (waitress, 8 threads), against the Slack stand-in in this
-process, which also fires the signed requests. Printed per database (SQLite, then PostgreSQL
-when `--database-url` names a server): a table of ack latencies, CPU time per report against a
-bare Bolt app making the same Slack calls, then the scheduler, check-in delivery, memory and
-start-up figures; last, one JSON line (SQLite's figures, PostgreSQL's under "postgres").
+Three apps run in their own processes (waitress, 8 threads), against the Slack stand-in in this
+process, which also fires the signed requests: ours; the durable floor (bare Bolt that stores a
+submission with one INSERT in the same database before the ack); and bare Bolt storing nothing.
+Printed per database (SQLite, then PostgreSQL when `--database-url` names a server): a table of
+ack latencies, CPU time per report against both bare apps making the same Slack calls, then the
+scheduler, check-in delivery, memory and start-up figures; last, one JSON line (SQLite's
+figures, PostgreSQL's under "postgres").
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ from tests.harness import (
 )
 
 SCENARIOS = ("command", "submission", "button")
+# Ours, the durable floor (one INSERT before the ack), bare Bolt (nothing stored).
+APPS = ("ours", "floor", "baseline")
 CONCURRENCY = (1, 20)
 REPORTERS = (REPORTER_JA, REPORTER_EN)
 
@@ -201,8 +205,9 @@ def cpu_phase(
     sizes: Sizes,
     profile_to: Path | None,
 ) -> dict[str, CpuSample]:
-    """CPU per report for ours (already running, outbox drained) and for a bare Bolt app that
-    acks and then makes the desk post, the DM and the thread post."""
+    """CPU per report for ours (already running, outbox drained) and for the two bare Bolt
+    apps (the floor storing the submission first, the baseline not) that ack and then make the
+    desk post, the DM and the thread post."""
     n = sizes.cpu_reports
     samples = {
         "ours": measure_cpu(
@@ -215,23 +220,24 @@ def cpu_phase(
             name="ours",
         )
     }
-    bare = procs.baseline(env, free_port(), delivers=True)
-    bare.start()
-    try:
-        sender = SlackRequestSender(bare.url, SIGNING_SECRET, standin=slack)
-        bodies = Bodies(sender, slack, form).submissions(n)
-        samples["baseline"] = measure_cpu(
-            bare,
-            sender,
-            bodies,
-            acked_empty,
-            posts_seen(slack, 3 * n),
-            profile_to=profile_to,
-            name="baseline",
-        )
-        sender.close()
-    finally:
-        bare.stop()
+    for name in ("floor", "baseline"):
+        bare = procs.baseline(env, free_port(), delivers=True, stores=name == "floor")
+        bare.start()
+        try:
+            sender = SlackRequestSender(bare.url, SIGNING_SECRET, standin=slack)
+            bodies = Bodies(sender, slack, form).submissions(n)
+            samples[name] = measure_cpu(
+                bare,
+                sender,
+                bodies,
+                acked_empty,
+                posts_seen(slack, 3 * n),
+                profile_to=profile_to,
+                name=name,
+            )
+            sender.close()
+        finally:
+            bare.stop()
     return samples
 
 
@@ -263,7 +269,7 @@ def cpu_only_phase(
 def latency_phase(
     server_url: str | None, folder: Path, sizes: Sizes, profile_to: Path | None = None
 ) -> tuple[dict[str, dict[str, dict[int, LoadResult]]], dict[str, Any]]:
-    results: dict[str, dict[str, dict[int, LoadResult]]] = {"ours": {}, "baseline": {}}
+    results: dict[str, dict[str, dict[int, LoadResult]]] = {name: {} for name in APPS}
     info: dict[str, Any] = {}
     with SlackStandIn(trigger_ttl=600) as slack, database(server_url, folder, "latency") as url:
         populate_workspace(slack)
@@ -275,21 +281,27 @@ def latency_phase(
         app.stop()
         info["startup_s"] = app.start().startup_s  # a restart, as a deployment or a crash does
         info["rss_start_mb"] = app.rss_mb()
+        floor = procs.baseline(env, free_port(), stores=True)
         bare = procs.baseline(env, free_port())
+        floor.start()
         bare.start()
         try:
             ours = SlackRequestSender(app.url, SIGNING_SECRET, standin=slack)
-            base = SlackRequestSender(bare.url, SIGNING_SECRET, standin=slack)
+            senders = {
+                "ours": ours,
+                "floor": SlackRequestSender(floor.url, SIGNING_SECRET, standin=slack),
+                "baseline": SlackRequestSender(bare.url, SIGNING_SECRET, standin=slack),
+            }
             ours.command("/harassment", user_id=REPORTER_EN)
             form = slack.wait_for(lambda: slack.calls_to("views.open"))[-1].response["view"]
-            for name, sender in (("ours", ours), ("baseline", base)):
+            for name, sender in senders.items():
                 bodies = Bodies(sender, slack, form)
                 results[name]["command"] = measure(sender, bodies.commands, acked_empty, sizes)
                 ok = acked_with_reference if name == "ours" else acked_empty
                 results[name]["submission"] = measure(sender, bodies.submissions, ok, sizes)
             cases = wait_until_delivered(url)
             info["button"] = ACKNOWLEDGE_ACTION
-            for name, sender in (("ours", ours), ("baseline", base)):
+            for name, sender in senders.items():
                 bodies = Bodies(sender, slack, form)
                 pool = iter(cases)
 
@@ -307,6 +319,7 @@ def latency_phase(
             time.sleep(3)
             info["rss_idle_mb"] = app.rss_mb()
             info["rss_baseline_mb"] = bare.rss_mb()
+            info["rss_floor_mb"] = floor.rss_mb()
             bodies = Bodies(ours, slack, form)
             people = bodies.people(sizes.limited_reports, "U0BURST")
             info["limited"] = burst.limited_burst(
@@ -319,10 +332,11 @@ def latency_phase(
             )
             # The limit is off again: the rest drains, and is counted for duplicates too.
             info["duplicates"] = desk_duplicates(slack, wait_until_delivered(url))
-            ours.close()
-            base.close()
+            for sender in senders.values():
+                sender.close()
         finally:
             app.stop()
+            floor.stop()
             bare.stop()
     return results, info
 
@@ -332,15 +346,48 @@ def fmt(value: float) -> str:
 
 
 def print_cpu(samples: dict[str, CpuSample]) -> None:
-    o, b = samples["ours"], samples["baseline"]
+    o, f, b = samples["ours"], samples["floor"], samples["baseline"]
     print(f"CPU per report (app processes' user+sys, deliveries included), {o.reports} reports "
-          f"at concurrency {20}: ours {o.ms_per_report:.1f} ms, bare Bolt making the same "
-          f"Slack calls {b.ms_per_report:.1f} ms, ratio {o.ms_per_report / b.ms_per_report:.2f}; "
-          f"all delivered {o.drain_s:.1f} s after the last ack "
-          f"(bare Bolt: {b.drain_s:.1f} s)")  # fmt: skip
+          f"at concurrency {20}: ours {o.ms_per_report:.1f} ms; making the same Slack calls, "
+          f"the durable floor {f.ms_per_report:.1f} ms (ratio "
+          f"{o.ms_per_report / f.ms_per_report:.2f}) and bare Bolt {b.ms_per_report:.1f} ms "
+          f"(ratio {o.ms_per_report / b.ms_per_report:.2f}); all delivered {o.drain_s:.1f} s "
+          f"after the last ack (floor {f.drain_s:.1f} s, bare Bolt {b.drain_s:.1f} s)")  # fmt: skip
     for name, sample in samples.items():
         if sample.profile:
             print_profile(name, sample.profile)
+
+
+def print_latencies(
+    backend: str, results: dict[str, dict[str, dict[int, LoadResult]]], sizes: Sizes
+) -> tuple[list[float], list[float]]:
+    """The ack table; returns the p99 ratios at concurrency 20 against bare Bolt and the floor."""
+    print(f"Ack latency (ms), {backend}, {sizes.requests} requests per concurrency")
+    print(f"{'scenario':<11}{'conc':>5} {'ours p50/p95/p99':>20} {'floor p50/p95/p99':>20}"
+          f" {'bolt p50/p95/p99':>20} {'/floor':>7} {'/bolt':>6} {'ours/s':>7}"
+          f" {'floor/s':>7} {'bolt/s':>7}")  # fmt: skip
+    ratios, floor_ratios = [], []
+    for scenario in SCENARIOS:
+        for c in CONCURRENCY:
+            o, f, b = (results[name][scenario][c] for name in APPS)
+            ratio, floor_ratio = (
+                o.percentile(99) / b.percentile(99),
+                o.percentile(99) / f.percentile(99),
+            )
+            if c == 20:
+                ratios.append(ratio)
+                floor_ratios.append(floor_ratio)
+            spans = ["/".join(fmt(r.percentile(q)) for q in (50, 95, 99)) for r in (o, f, b)]
+            failures = o.failures + f.failures + b.failures
+            failed = (
+                f"  ({o.failures} ours / {f.failures} floor / {b.failures} bolt failed)"
+                if failures
+                else ""
+            )
+            print(f"{scenario:<11}{c:>5} {spans[0]:>20} {spans[1]:>20} {spans[2]:>20}"
+                  f" {floor_ratio:>7.2f} {ratio:>6.2f} {o.per_second:>7.0f} {f.per_second:>7.0f}"
+                  f" {b.per_second:>7.0f}{failed}")  # fmt: skip
+    return ratios, floor_ratios
 
 
 def run_backend(
@@ -361,25 +408,7 @@ def run_backend(
             "delivered_after_last_ack_s": round(samples["ours"].drain_s, 1),
         }
     results, info = latency_phase(server_url, folder, sizes, profile_to)
-    print(f"Ack latency (ms), {backend}, {sizes.requests} requests per concurrency")
-    print(f"{'scenario':<11}{'conc':>5} {'ours p50/p95/p99':>22} {'bolt p50/p95/p99':>22}"
-          f" {'p99 ratio':>9} {'ours/s':>8} {'bolt/s':>8}")  # fmt: skip
-    ratios = []
-    for scenario in SCENARIOS:
-        for c in CONCURRENCY:
-            o, b = results["ours"][scenario][c], results["baseline"][scenario][c]
-            ratio = o.percentile(99) / b.percentile(99)
-            if c == 20:
-                ratios.append(ratio)
-            ours_p = "/".join(fmt(o.percentile(q)) for q in (50, 95, 99))
-            bolt_p = "/".join(fmt(b.percentile(q)) for q in (50, 95, 99))
-            failed = (
-                f"  ({o.failures} ours / {b.failures} bolt failed)"
-                if o.failures + b.failures
-                else ""
-            )
-            print(f"{scenario:<11}{c:>5} {ours_p:>22} {bolt_p:>22} {ratio:>9.2f}"
-                  f" {o.per_second:>8.0f} {b.per_second:>8.0f}{failed}")  # fmt: skip
+    ratios, floor_ratios = print_latencies(backend, results, sizes)
     reports_per_s = results["ours"]["submission"][20].per_second
     print(f"button scenario: {info['button']}")
     print(f"reports ingested: {reports_per_s:.0f}/s at concurrency 20 "
@@ -418,19 +447,22 @@ def run_backend(
     )
     print(f"duplicates seen: {duplicates}")
     print(f"idle RSS: {info['rss_idle_mb']:.0f} MB after the load ({info['rss_start_mb']:.0f} MB "
-          f"at start; the bare Bolt app: {info['rss_baseline_mb']:.0f} MB)")  # fmt: skip
+          f"at start; the floor: {info['rss_floor_mb']:.0f} MB; the bare Bolt app: "
+          f"{info['rss_baseline_mb']:.0f} MB)")  # fmt: skip
     print(f"start to ready: {info['startup_s']:.2f} s (first start on an empty database, "
           f"migrations included: {info['startup_fresh_s']:.2f} s)")  # fmt: skip
     print()
     return {
         "ack_p99_ms": {
-            s: {
-                "ours": round(results["ours"][s][20].percentile(99), 1),
-                "baseline": round(results["baseline"][s][20].percentile(99), 1),
-            }
+            s: {name: round(results[name][s][20].percentile(99), 1) for name in APPS}
             for s in SCENARIOS
         },
         "ack_p99_ratio_max": round(max(ratios), 2),
+        "floor": {
+            "ack_p99_ratio_max": round(max(floor_ratios), 2),
+            "cpu_ratio": round(cpu["ours"].ms_per_report / cpu["floor"].ms_per_report, 2),
+            "rss_idle_mb": round(info["rss_floor_mb"], 1),
+        },
         "reports_per_s": round(reports_per_s, 1),
         "cpu_ms_per_report": {name: round(c.ms_per_report, 2) for name, c in cpu.items()},
         "cpu_ratio": round(cpu["ours"].ms_per_report / cpu["baseline"].ms_per_report, 2),
