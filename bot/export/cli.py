@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.access import EXPORT, record_access
 from bot.config import Settings
 from bot.export import ids
 from bot.export.labels import Labels
@@ -96,6 +97,7 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
                         "count": export.count,
                     },
                 )
+                record_access(session, actor_user_id=CLI_ACTOR, case_id=None, action=EXPORT, at=now)
             stream.write(export.content)
     finally:
         engine.dispose()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from bot.access import EXPORT, record_access
 from bot.audit import record_refusal
 from bot.clock import Clock
 from bot.desk import DeskLeads, LeadsUnavailable
@@ -71,6 +72,7 @@ def request_export(
             now=now,
             after=detail,
         )
+        record_access(session, actor_user_id=user_id, case_id=None, action=EXPORT, at=now)
         outbox_repo.enqueue(
             session,
             kind=ids.UPLOAD,
