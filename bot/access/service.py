@@ -160,6 +160,7 @@ class CaseReader:
 def _read(session: Session, case: Case, *, reveal: bool, lead: bool) -> CaseRead:
     texts = [(f.block_id, getattr(case, f.block_id) or "") for f in TEXT_FIELDS]
     events = cases_repo.events(session, case.id)
+
     def actor(user_id: str) -> str | None:  # the reporter stays "the reporter" until revealed
         return None if user_id == case.reporter_user_id and not reveal else user_id
 

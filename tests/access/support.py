@@ -77,8 +77,9 @@ def show_name(app: AppHarness, view: dict[str, Any], user_id: str) -> dict[str, 
     return dict(call.response["view"])
 
 
-def audit_verify(url: str) -> subprocess.CompletedProcess[str]:
+def audit_verify(url: str, **settings: str) -> subprocess.CompletedProcess[str]:
     env = {
+        **settings,
         "SLACK_BOT_TOKEN": "xoxb-1",
         "SLACK_SIGNING_SECRET": "8f742231b10e8888abcd99yyyzzz85a5",
         "DESK_CHANNEL_ID": "C0123ABCD",

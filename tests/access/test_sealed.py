@@ -239,6 +239,15 @@ def test_the_reporters_home_shows_when_the_desk_read_the_case(sealed_app: AppHar
     show_name(app, view, OTHER)
     seen = home()
     assert "窓口が最後にこのケースを開いた日" in seen
-    assert "あなたの氏名が窓口に表示された日" in seen
+    assert "お名前が窓口に表示された日" in seen
     today = app.deps.core.clock.now().strftime("%Y-%m-%d")
     assert today in seen.split("窓口が最後にこのケースを開いた日")[1] and OTHER not in seen
+
+
+def test_a_bad_content_setting_is_one_line_and_exit_2(sqlite_url: str) -> None:
+    from tests.access.support import audit_verify
+
+    result = audit_verify(sqlite_url, CASE_CONTENT_IN_SLACK="secret")
+    assert result.returncode == 2, result
+    [line] = result.stderr.strip().splitlines()
+    assert "CASE_CONTENT_IN_SLACK" in line and "sealed or full" in line
