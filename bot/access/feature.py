@@ -46,7 +46,11 @@ def access_feature(core: Core) -> Feature:
     settings = core.settings
     leads = DeskLeads(client=core.client, leads=settings.desk_leads)
     reader = CaseReader(
-        sessions=core.sessions, clock=core.clock, staff=core.staff, leads=leads.user_ids
+        sessions=core.sessions,
+        engine=core.engine,
+        clock=core.clock,
+        staff=core.staff,
+        leads=leads.user_ids,
     )
 
     def case_blocks(session: Session, case: Case, locale: str) -> Sequence[bk.Block]:

@@ -11,13 +11,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bot.access import log as access_log
 from bot.clock import Clock
 from bot.report import TEXT_FIELDS
 from bot.slack.staff import DeskStaff
-from storage.db import SessionFactory
+from storage.db import SessionFactory, reading
 from storage.models import Case
 from storage.repositories import access as access_repo
 from storage.repositories import cases as cases_repo
@@ -75,9 +76,16 @@ LeadIds = Callable[[], Sequence[str]]
 
 class CaseReader:
     def __init__(
-        self, *, sessions: SessionFactory, clock: Clock, staff: DeskStaff, leads: LeadIds
+        self,
+        *,
+        sessions: SessionFactory,
+        engine: Engine,
+        clock: Clock,
+        staff: DeskStaff,
+        leads: LeadIds,
     ) -> None:
         self._sessions = sessions
+        self._engine = engine
         self._clock = clock
         self._staff = staff
         self._leads = leads
@@ -94,8 +102,10 @@ class CaseReader:
             return False
 
     def open_case(self, actor: str, case_id: int, *, show_name: bool = False) -> CaseRead | Refusal:
-        """The case as its modal shows it; writes OPEN_CASE (or SHOW_NAME) in the same
-        transaction as the read. A refused attempt is audited."""
+        """The case as its modal shows it. The access row (OPEN_CASE or SHOW_NAME) is committed
+        first, in a short transaction, then the case is read outside the writers' queue: a read
+        is never shown without its record, and twenty clicks at once do not queue behind each
+        other's reads. A refused attempt is audited."""
         now = self._clock.now()
         allowed = self.may_open(actor, case_id)
         lead = allowed and self.is_lead(actor)
@@ -118,7 +128,11 @@ class CaseReader:
             access_log.record_access(
                 session, actor_user_id=actor, case_id=case.id, action=action, at=now
             )
-            return _read(session, case, reveal=show_name and named, lead=lead)
+        with reading(self._engine) as connection, Session(bind=connection) as session:
+            found = cases_repo.get(session, case_id)
+            if found is None:  # purged between the two transactions
+                return Refusal("desk.not_found")
+            return _read(session, found, reveal=show_name and named, lead=lead)
 
     def record(self, actor: str, case_id: int | None, action: str) -> None:
         """One access row in a transaction of its own (an export, a register look-up)."""
