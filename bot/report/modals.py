@@ -232,9 +232,9 @@ def report_modal(
     consent = t(
         "report.consent", locale, channel=desk_channel_name, retention=humanize(retention, locale)
     )
-    body.append(bk.context(consent))
-    # What the desk can and cannot see, and whether the texts travel in Slack.
-    body.append(bk.context(t(f"report.consent_{content.value}", locale)))
+    # Then what the desk can and cannot see, and whether the texts travel in Slack.
+    seen = t(f"report.consent_{content.value}", locale)
+    body.append(bk.context(f"{consent}\n{seen}"))
     view = bk.modal(
         ids.REPORT_VIEW,
         t("report.title", locale),
