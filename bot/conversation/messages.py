@@ -158,12 +158,15 @@ def notice(key: str, locale: str, *, report_button: bool = False, **params: str)
     return SlackMessage(text=text, blocks=blocks)
 
 
-def refused_lines(refused: Sequence[Mapping[str, str]], locale: str) -> str:
+def refused_lines(
+    refused: Sequence[Mapping[str, str]], locale: str, content: ContentMode = ContentMode.FULL
+) -> str:
     """One line per refused file for the reporter: the name as they gave it, escaped (a name
     is user text: `<!channel>` or a `<url|label>` in it must stay inert), and the reason."""
     return "\n".join(
-        f"• {escape(str(r['name']))}: {t('evidence.refusal.' + str(r['reason']), locale)}"
-        for r in refused
+        f"• {f'#{index}' if content.sealed else escape(str(r['name']))}: "
+        f"{t('evidence.refusal.' + str(r['reason']), locale)}"
+        for index, r in enumerate(refused, start=1)
     )
 
 

@@ -231,9 +231,9 @@ def conversation_renderers(
         locale = payload.get("locale") or locale_of(session, str(payload["user_id"]))
         params = {str(k): str(v) for k, v in (payload.get("params") or {}).items()}
         if payload.get("refused"):
-            params["lines"] = msg.refused_lines(payload["refused"], locale)
+            params["lines"] = msg.refused_lines(payload["refused"], locale, content)
         if payload.get("failed"):
-            params["name"] = escape(str(payload["failed"]))
+            params["name"] = "#" if content.sealed else escape(str(payload["failed"]))
         rendered = msg.notice(
             str(payload["key"]), locale, report_button=bool(payload.get("report_button")), **params
         )

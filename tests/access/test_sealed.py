@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.access import OPEN_CASE, REPORTER_OPEN, SHOW_NAME
+from bot.access import OPEN_CASE, REGISTER_LOOKUP, REPORTER_OPEN, SHOW_NAME
 from bot.access import ids as access_ids
 from bot.conversation import ids as conversation_ids
+from bot.customers import ids as customer_ids
 from bot.desk import ids as desk_ids
 from bot.standin import SlackStandIn
 from storage.models import Case
@@ -54,12 +55,14 @@ NOTE = "mknote1a0"
 FROM_REPORTER = "mkdm1b1 I remembered more"
 FROM_DESK = "mkdesk1c2 we read your report"
 MODAL_REPLY = "mkreply1d3 thank you"
+CUSTOMER = "mkrecord1e4"  # the name the desk gives the customer's record in the register
 MARKERS = [
     *(value.split()[0] for value in FORM.values()),
     NOTE,
     "mkdm1b1",
     "mkdesk1c2",
     "mkreply1d3",
+    CUSTOMER,
 ]
 
 
@@ -73,6 +76,17 @@ def sealed_app(slack: SlackStandIn, database_url: str) -> Iterator[AppHarness]:
 
 def _modal_text(view: dict[str, Any]) -> str:
     return json.dumps(view, ensure_ascii=False)
+
+
+def _link_customer(app: AppHarness, case: Case) -> str:
+    """The desk links the case to a new register record and searches the register; returns
+    the search's private answer (the HTTP answer to the command)."""
+    linking = open_modal(app, case, customer_ids.LINK_ACTION, LEAD)
+    values = {customer_ids.PICK_BLOCK: customer_ids.NEW_RECORD, customer_ids.NAME_BLOCK: CUSTOMER}
+    assert submit(app, linking, values, LEAD) is None
+    response = app.sender.command("/harassment", f"customer {CUSTOMER}", user_id=LEAD)
+    assert response.status == 200
+    return response.text
 
 
 def _exchange(app: AppHarness, case: Case) -> None:
@@ -121,6 +135,8 @@ def test_sealed_slack_holds_no_content_and_the_modals_hold_all_of_it(
 ) -> None:
     app = sealed_app
     case = file_report(app, REPORTER_JA, identity="named", **FORM)
+    searched = _link_customer(app, case)
+    assert "No. " in searched and CUSTOMER not in searched
     _exchange(app, case)
     app.sender.event({"type": "app_home_opened", "user": LEAD, "tab": "home"})
     view = open_case(app, case, OTHER)
@@ -141,9 +157,12 @@ def test_sealed_slack_holds_no_content_and_the_modals_hold_all_of_it(
 
     rows = accesses(app, case.id)
     assert [(r.actor_user_id, r.action) for r in rows if r.action != REPORTER_OPEN] == [
+        (LEAD, REGISTER_LOOKUP),  # the Link to customer modal shows the reporter's text
         (OTHER, OPEN_CASE),
         (OTHER, SHOW_NAME),
     ]
+    searches = [r for r in accesses(app) if r.case_id is None]
+    assert [(r.actor_user_id, r.action) for r in searches] == [(LEAD, REGISTER_LOOKUP)]
     assert [r.actor_user_id for r in rows if r.action == REPORTER_OPEN] == [REPORTER_JA]
 
 
