@@ -25,3 +25,13 @@ def parse_content_mode(raw: str) -> ContentMode:
         return ContentMode(raw.strip().lower())
     except ValueError:
         raise ValueError(f"{raw!r} must be sealed or full") from None
+
+
+def place_in_slack(location: str | None, places: frozenset[str], content: ContentMode) -> str:
+    """A case's place as a figure or a file in Slack may show it: sealed, only a place from
+    LOCATIONS (a place typed on the form is text the reporter wrote: it counts as unknown)."""
+    if not location:
+        return ""
+    if content.sealed and location not in places:
+        return ""
+    return location

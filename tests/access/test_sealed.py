@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.access import OPEN_CASE, REGISTER_LOOKUP, REPORTER_OPEN, SHOW_NAME
+from bot.access import EXPORT, OPEN_CASE, REGISTER_LOOKUP, REPORTER_OPEN, SHOW_NAME
 from bot.access import ids as access_ids
 from bot.conversation import ids as conversation_ids
 from bot.customers import ids as customer_ids
@@ -141,10 +141,18 @@ def test_sealed_slack_holds_no_content_and_the_modals_hold_all_of_it(
     app.sender.event({"type": "app_home_opened", "user": LEAD, "tab": "home"})
     view = open_case(app, case, OTHER)
     named = show_name(app, view, OTHER)
+    refused = app.sender.command("/harassment", "export --with-text", user_id=LEAD)
+    assert "CASE_CONTENT_IN_SLACK" in refused.text
+    assert app.sender.command("/harassment", "export", user_id=LEAD).status == 200
+    app.slack.wait_for(lambda: app.slack.calls_to("files.completeUploadExternal"), timeout=30)
+    month = app.deps.core.clock.now().astimezone(app.settings.desk_hours.tz).strftime("%Y-%m")
+    assert app.sender.command("/harassment", f"stats {month}", user_id=LEAD).status == 200
+    app.slack.wait_for(lambda: len(app.slack.calls_to("files.completeUploadExternal")) >= 2, 30)
     _settled(app)
 
-    outside = sent(app, OUTSIDE_MODALS)
-    assert outside  # the case message, the thread, the DMs, the home
+    files = [app.slack.file_bytes(f["id"]) or b"" for f in app.slack.bot_files()]
+    outside = sent(app, OUTSIDE_MODALS) + b"".join(files).decode("utf-8", "replace")
+    assert outside  # the case message, the thread, the DMs, the home, the export's CSV
     for marker in [*MARKERS, NAME, REPORTER_JA]:
         assert marker not in outside, marker
     inside = _modal_text(view) + _modal_text(named)
@@ -162,7 +170,10 @@ def test_sealed_slack_holds_no_content_and_the_modals_hold_all_of_it(
         (OTHER, SHOW_NAME),
     ]
     searches = [r for r in accesses(app) if r.case_id is None]
-    assert [(r.actor_user_id, r.action) for r in searches] == [(LEAD, REGISTER_LOOKUP)]
+    assert [(r.actor_user_id, r.action) for r in searches] == [
+        (LEAD, REGISTER_LOOKUP),
+        (LEAD, EXPORT),
+    ]
     assert [r.actor_user_id for r in rows if r.action == REPORTER_OPEN] == [REPORTER_JA]
 
 
