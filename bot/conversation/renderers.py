@@ -262,9 +262,14 @@ def conversation_renderers(
                 for index, r in enumerate(payload["refused"], start=1)
             )
         elif payload.get("failed"):
-            text = t("conv.desk.evidence_failed", desk_locale, name=escape(payload["failed"]))
+            failed = "#" if content.sealed else escape(payload["failed"])
+            text = t("conv.desk.evidence_failed", desk_locale, name=failed)
         else:
-            text = t(str(payload["key"]), desk_locale, **(payload.get("params") or {}))
+            params = dict(payload.get("params") or {})
+            if content.sealed and payload.get("key") == "conv.desk.consent_shared":
+                # The name the reporter now shares is behind Show name in the case modal.
+                params["user"] = t("access.sealed.reporter_named", desk_locale)
+            text = t(str(payload["key"]), desk_locale, **params)
         rendered = msg.desk_line(text)
         return Post(channel, rendered.text, rendered.blocks, thread_ts)
 
