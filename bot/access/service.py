@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.access import log as access_log
 from bot.clock import Clock
+from bot.desk import LeadsUnavailable
 from bot.report import TEXT_FIELDS
 from bot.slack.staff import DeskStaff
 from storage.db import SessionFactory, reading
@@ -97,7 +98,7 @@ class CaseReader:
     def is_lead(self, actor: str) -> bool:
         try:
             return actor in self._leads()
-        except Exception:  # a lead list that cannot be resolved shows no accesses
+        except LeadsUnavailable:  # a lead list that cannot be resolved shows no accesses
             log.warning("desk leads could not be resolved for the access list")
             return False
 
