@@ -16,6 +16,7 @@ from bot.access import ids
 from bot.access.modals import case_view, open_again, reporter_view
 from bot.access.service import CaseReader, Refusal
 from bot.bounds import parse_id
+from bot.conversation import ids as conversation_ids
 from bot.deps import deps_of
 from bot.i18n import t
 from bot.slack.blocks import Block
@@ -56,7 +57,7 @@ def handle_case_read(
     reader = deps.service(CaseReader)
     case_id = parse_id(action.get("value"))
     action_id = action["action_id"]
-    if action_id == ids.REPORTER_OPEN_ACTION:
+    if action_id == conversation_ids.REPORTER_OPEN_ACTION:
         _reporter_open(body, respond, client, context, user_id, case_id)
         return
     locale = deps.profiles.get(user_id).locale
@@ -93,5 +94,7 @@ def _reporter_open(
         tell_privately(body, respond, client, t(read.key, deps.profiles.get(user_id).locale))
         return
     assert case_id is not None
-    again = open_again("access.reporter.expired", ids.REPORTER_OPEN_ACTION, case_id, read.locale)
+    again = open_again(
+        "access.reporter.expired", conversation_ids.REPORTER_OPEN_ACTION, case_id, read.locale
+    )
     _open_view(client, body, respond, reporter_view(read), again)
