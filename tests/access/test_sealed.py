@@ -31,9 +31,11 @@ from tests.access.support import (
 )
 from tests.conversation_support import (
     click_dm_button,
+    evidence_of,
     file_report,
     message_reporter,
     messages_of,
+    png_bytes,
     receipt,
 )
 from tests.desk_support import actions_of, click, open_modal, submit, wait_private_reply
@@ -56,6 +58,7 @@ FROM_REPORTER = "mkdm1b1 I remembered more"
 FROM_DESK = "mkdesk1c2 we read your report"
 MODAL_REPLY = "mkreply1d3 thank you"
 CUSTOMER = "mkrecord1e4"  # the name the desk gives the customer's record in the register
+PHOTO, PROGRAM = "mkfile1f5.png", "mkbad1f6.exe"  # file names are text the reporter wrote
 MARKERS = [
     *(value.split()[0] for value in FORM.values()),
     NOTE,
@@ -63,6 +66,8 @@ MARKERS = [
     "mkdesk1c2",
     "mkreply1d3",
     CUSTOMER,
+    "mkfile1f5",
+    "mkbad1f6",
 ]
 
 
@@ -94,7 +99,14 @@ def _exchange(app: AppHarness, case: Case) -> None:
     view = open_modal(app, case, desk_ids.NOTE_ACTION, LEAD)
     submit(app, view, {desk_ids.NOTE_BLOCK: NOTE}, LEAD)
     root = receipt(app, REPORTER_JA, case.reference)
-    app.sender.send_dm(REPORTER_JA, FROM_REPORTER, thread_ts=root["ts"])
+    files = [
+        app.slack.add_file(REPORTER_JA, PHOTO, png_bytes(), mimetype="image/png"),
+        app.slack.add_file(REPORTER_JA, PROGRAM, b"MZ..."),
+    ]
+    app.sender.send_dm(REPORTER_JA, FROM_REPORTER, thread_ts=root["ts"], files=files)
+    app.slack.wait_for(
+        lambda: any(e.status == "copied" for e in evidence_of(app, case.id)), timeout=60
+    )
     assert message_reporter(app, case, OTHER, FROM_DESK) is None
 
     def notice() -> dict[str, Any] | None:
