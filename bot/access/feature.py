@@ -23,17 +23,16 @@ NAME_DATES_MAX = 10
 
 def access_home_line(session: Session, case: Case, locale: str, audience: str) -> str | None:
     """Under each of the reporter's own cases: when the desk last opened it and, for a named
-    case, the days their name was shown (dates, never who)."""
+    case, the days their name was shown (dates, never who). Nothing before the first opening:
+    with CASE_CONTENT_IN_SLACK=full the desk reads in Slack, and "not opened" would mislead."""
     if audience != "reporter":
         return None
     opened = access_repo.last_at(
         session, [case.id], [access_log.OPEN_CASE, access_log.SHOW_NAME]
     ).get(case.id)
-    lines = [
-        t("access.home.opened", locale, date=slack_day(opened))
-        if opened
-        else t("access.home.not_opened", locale)
-    ]
+    if opened is None:
+        return None
+    lines = [t("access.home.opened", locale, date=slack_day(opened))]
     if case.identity == "named":
         shown = access_repo.times(session, case.id, access_log.SHOW_NAME, limit=NAME_DATES_MAX)
         if shown:

@@ -276,7 +276,7 @@ def test_the_reporters_home_shows_when_the_desk_read_the_case(sealed_app: AppHar
         app.slack.wait_for(lambda: len(app.slack.calls_to("views.publish")) > before, timeout=10)
         return json.dumps(app.slack.calls_to("views.publish")[-1].args, ensure_ascii=False)
 
-    assert "窓口はまだこのケースを開いていません" in home()
+    assert "窓口が最後にこのケースを開いた日" not in home()
     view = open_case(app, case, OTHER)
     show_name(app, view, OTHER)
     seen = home()
