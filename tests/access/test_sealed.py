@@ -154,7 +154,7 @@ def test_sealed_slack_holds_no_content_and_the_modals_hold_all_of_it(
     view = open_case(app, case, OTHER)
     named = show_name(app, view, OTHER)
     refused = app.sender.command("/harassment", "export --with-text", user_id=LEAD)
-    assert "CASE_CONTENT_IN_SLACK" in refused.text
+    assert "harassment-desk export --with-text" in refused.text
     assert app.sender.command("/harassment", "export", user_id=LEAD).status == 200
     app.slack.wait_for(lambda: app.slack.calls_to("files.completeUploadExternal"), timeout=30)
     month = app.deps.core.clock.now().astimezone(app.settings.desk_hours.tz).strftime("%Y-%m")
