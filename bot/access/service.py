@@ -135,13 +135,6 @@ class CaseReader:
                 return Refusal("desk.not_found")
             return _read(session, found, reveal=show_name and named, lead=lead)
 
-    def record(self, actor: str, case_id: int | None, action: str) -> None:
-        """One access row in a transaction of its own (an export, a register look-up)."""
-        with self._sessions.begin() as session:
-            access_log.record_access(
-                session, actor_user_id=actor, case_id=case_id, action=action, at=self._clock.now()
-            )
-
     def reporter_messages(self, actor: str, case_id: int) -> ReporterRead | Refusal:
         """The desk's messages to the reporter, for the reporter only (REPORTER_OPEN)."""
         now = self._clock.now()

@@ -28,7 +28,6 @@ OUTSIDE_MODALS = (
     "files.upload",
     "response_url",
 )
-MODALS = ("views.open", "views.update", "views.push")
 
 SEALED = {"CASE_CONTENT_IN_SLACK": "sealed"}
 
