@@ -15,6 +15,8 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from bot.access import access_home_line
+from bot.access.feature import access_feature
 from bot.awareness.feature import awareness_desk_section, awareness_feature
 from bot.checkins import checkin_home_line
 from bot.checkins import ids as checkin_ids
@@ -73,7 +75,7 @@ def feature_factories() -> list[FeatureFactory]:
         desk_feature,
         partial(
             home_feature,
-            case_lines=(checkin_home_line, unread_line),
+            case_lines=(checkin_home_line, unread_line, access_home_line),
             desk_sections=(awareness_desk_section,),
         ),
         guidance_feature,
@@ -85,6 +87,7 @@ def feature_factories() -> list[FeatureFactory]:
         export_feature,
         stats_feature,
         privacy_feature,
+        access_feature,
     ]
 
 

@@ -209,6 +209,12 @@ def cmd_export(env: Mapping[str, str], args: argparse.Namespace) -> int:
     return run_export(_settings_or_exit(env), args)
 
 
+def cmd_audit(env: Mapping[str, str], args: argparse.Namespace) -> int:
+    from bot.access.cli import run_audit
+
+    return run_audit(_settings_or_exit(env), args)
+
+
 def bind_server(settings: Settings, runtime: Runtime) -> BaseWSGIServer | None:
     """The HTTP server with its socket bound (not yet serving): Slack's endpoint and the probes
     on PORT, or in Socket Mode the probes on HEALTH_PORT (None when HEALTH_PORT=0)."""
@@ -332,6 +338,11 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write cases of a month range as CSV (for HR systems)")
     export_arguments(export)
     export.set_defaults(handler=cmd_export)
+    from bot.access.cli import add_arguments as audit_arguments
+
+    audit = sub.add_parser("audit", help="the access log: `audit verify` checks its hash chain")
+    audit_arguments(audit)
+    audit.set_defaults(handler=cmd_audit)
     playground = sub.add_parser("playground", help="try the app in a browser, without Slack")
     playground.add_argument("--port", type=int, default=8080, help="the page's port (8080)")
     playground.add_argument("--lang", choices=("ja", "en"), default="ja", help="default language")

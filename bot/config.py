@@ -18,6 +18,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.awareness.schedule import WeeklySlot, parse_on_off, parse_schedule
+from bot.content_mode import ContentMode, parse_content_mode
 from bot.deskhours.hours import DeskHours, parse_holidays, parse_timezone
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
@@ -128,6 +129,7 @@ class Settings:
     health_port: int = 3001
     ready_max_backlog: timedelta = timedelta(minutes=5)
     log_format: str = "text"
+    case_content_in_slack: ContentMode = ContentMode.SEALED
     slack_proxy: str | None = None
 
     @property
@@ -410,6 +412,7 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
     convert("LOG_LEVEL", "log_level", log_level)
     convert("HTTP_THREADS", "http_threads", positive_int)
     convert("EVIDENCE_DOWNLOAD_TIMEOUT", "evidence_download_timeout", positive_duration)
+    convert("CASE_CONTENT_IN_SLACK", "case_content_in_slack", parse_content_mode)
 
     def any_port(raw: str) -> int:
         return 0 if raw.strip() == "0" else port(raw)

@@ -59,6 +59,7 @@ def open_report_modal(
         retention=deps.settings.retention,
         prefill=prefill,
         locations=deps.settings.locations,
+        content=deps.settings.case_content_in_slack,
     )
     try:
         if details_for_case is None:

@@ -524,3 +524,27 @@ class UrgentPing(Base):
     )
     reporter_user_id: Mapped[str] = mapped_column(String(32), index=True)
     pinged_at: Mapped[datetime]
+
+
+# --- access log ----------------------------------------------------------------------------------
+
+
+class AccessEntry(Base):
+    """One read of case content (who, which case, what, when), append-only and hash-chained:
+    `row_hash` is sha256 of the previous row's hash and this row's canonical fields, so a row
+    changed or deleted in the database breaks the chain (`harassment-desk audit verify`). Ids
+    are given in order by the writer holding the chain's lock. No foreign key: the log outlives
+    the case's purge."""
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    actor_user_id: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
+
+
+__all__ += ["AccessEntry"]

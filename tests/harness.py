@@ -84,6 +84,9 @@ def base_env(slack: SlackStandIn, database_url: str, **overrides: str) -> dict[s
         "OUTBOX_LEASE": "3s",
         # The monthly report posts on the first desk day of a month; tests that want it say so.
         "MONTHLY_REPORT": "off",
+        # The older tests read case texts in Slack's record: they run the app with texts in
+        # Slack; the sealed mode (the default) has tests of its own (tests/access).
+        "CASE_CONTENT_IN_SLACK": "full",
         # `check` tells whether these are free: not the defaults (3000, 3001), which anything
         # else on the machine may hold.
         "PORT": str(free_port()),

@@ -42,7 +42,10 @@ def checkins_feature(core: Core) -> Feature:
         outbox_kinds=ids.OUTBOX_KINDS,
         services=(policy,),
         renderers=checkin_renderers(
-            policy, mention=settings.desk_mention_mrkdwn, desk_locale=settings.default_locale
+            policy,
+            mention=settings.desk_mention_mrkdwn,
+            desk_locale=settings.default_locale,
+            content=settings.case_content_in_slack,
         ),
         report_hooks=(report_hook,),
         case_blocks=(case_blocks,),

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot.checkins import ids
+from bot.content_mode import ContentMode
 from bot.i18n import t
 from bot.slack import blocks as bk
 from bot.slack.blocks import SlackMessage
@@ -88,14 +89,20 @@ def desk_time(case: Case, moment: datetime) -> str:
     return slack_date(moment) if case.identity == "named" else slack_day(moment)
 
 
-def _reporter(case: Case, locale: str, *, long: bool) -> str:
-    if case.identity == "named":
+def _reporter(case: Case, locale: str, *, long: bool, content: ContentMode) -> str:
+    if case.identity == "named" and not content.sealed:
         return t("checkins.reporter.named_short", locale, user=case.reporter_user_id)
     return t("checkins.reporter.anonymous" if long else "checkins.reporter.anonymous_short", locale)
 
 
 def talk_post(
-    case: Case, checkin: CheckIn, locale: str, *, mention: str, contact_from: datetime | None
+    case: Case,
+    checkin: CheckIn,
+    locale: str,
+    *,
+    mention: str,
+    contact_from: datetime | None,
+    content: ContentMode = ContentMode.FULL,
 ) -> SlackMessage:
     """The desk thread post when a reporter asks to talk. Anonymous reporters stay unnamed."""
     when = (
@@ -107,7 +114,7 @@ def talk_post(
         "checkins.talk.thread",
         locale,
         mention=mention,
-        reporter=_reporter(case, locale, long=True),
+        reporter=_reporter(case, locale, long=True, content=content),
         sequence=checkin.sequence,
         reference=case.reference,
         when=when,
@@ -116,7 +123,13 @@ def talk_post(
 
 
 def unanswered_post(
-    case: Case, checkin: CheckIn, locale: str, *, mention: str, after: timedelta
+    case: Case,
+    checkin: CheckIn,
+    locale: str,
+    *,
+    mention: str,
+    after: timedelta,
+    content: ContentMode = ContentMode.FULL,
 ) -> SlackMessage:
     text = t(
         "checkins.unanswered.thread",
@@ -125,7 +138,7 @@ def unanswered_post(
         sequence=checkin.sequence,
         reference=case.reference,
         duration=humanize(after, locale),
-        reporter=_reporter(case, locale, long=False),
+        reporter=_reporter(case, locale, long=False, content=content),
     )
     return SlackMessage(text=text, blocks=[bk.section(text)])
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from bot.checkins import ids
 from bot.checkins.messages import answer_text, answered_dm, checkin_dm, talk_post, unanswered_post
 from bot.checkins.service import CheckinPolicy
+from bot.content_mode import ContentMode
 from bot.outbox import Delivery, NotReady, Post, Renderer, Skip, Update
 from bot.slack.threads import ThreadParent, thread_parent
 from storage.models import Case, CheckIn, CheckInStatus, OutboxMessage
@@ -30,7 +31,11 @@ def _load(session: Session, message: OutboxMessage) -> tuple[CheckIn, Case] | No
 
 
 def checkin_renderers(
-    policy: CheckinPolicy, *, mention: str, desk_locale: str
+    policy: CheckinPolicy,
+    *,
+    mention: str,
+    desk_locale: str,
+    content: ContentMode = ContentMode.FULL,
 ) -> dict[str, Renderer]:
     def send(session: Session, message: OutboxMessage) -> Delivery:
         loaded = _load(session, message)
@@ -87,6 +92,7 @@ def checkin_renderers(
             desk_locale,
             mention=mention,
             contact_from=_moment(message.payload.get("contact_from")),
+            content=content,
         )
         return Post(case.desk_channel_id, post.text, post.blocks, thread_ts=_thread(case))
 
@@ -98,7 +104,12 @@ def checkin_renderers(
         if checkin.status != CheckInStatus.SENT:
             return Skip("answered meanwhile")
         post = unanswered_post(
-            case, checkin, desk_locale, mention=mention, after=policy.unanswered_alert
+            case,
+            checkin,
+            desk_locale,
+            mention=mention,
+            after=policy.unanswered_alert,
+            content=content,
         )
         return Post(case.desk_channel_id, post.text, post.blocks, thread_ts=_thread(case))
 

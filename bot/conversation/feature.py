@@ -27,7 +27,13 @@ from storage.repositories import users as users_repo
 UNROUTED_KEPT = timedelta(days=1)
 
 
+def reporter_messages(session: Session, case: Case) -> int:
+    return sum(1 for m in conversation_repo.messages_of(session, case.id) if m.direction == "in")
+
+
 def conversation_feature(core: Core) -> Feature:
+    sealed = core.settings.case_content_in_slack.sealed
+
     def case_blocks(session: Session, case: Case, locale: str) -> Sequence[bk.Block]:
         if case.status == CaseStatus.WITHDRAWN:
             return []
@@ -38,6 +44,7 @@ def conversation_feature(core: Core) -> Feature:
             unread=conversation_repo.unread_count(session, case.id),
             ask_name=case.identity != "named" and consent not in ("asked", "shared"),
             locale=locale,
+            total=reporter_messages(session, case) if sealed else None,
         )
 
     def receipt_blocks(session: Session, case: Case, locale: str) -> Sequence[bk.Block]:
@@ -62,6 +69,7 @@ def conversation_feature(core: Core) -> Feature:
             sessions=core.sessions,
             api_url=core.settings.slack_api_url,
             download_timeout=core.settings.evidence_download_timeout.total_seconds(),
+            content=core.settings.case_content_in_slack,
         ),
         outbox_kinds=ids.OUTBOX_KINDS,
         services=(ConversationService(sessions=core.sessions, clock=core.clock, staff=core.staff),),

@@ -83,3 +83,7 @@ OUTBOX_KINDS = frozenset(
 
 DELIVERED_REACTION = "white_check_mark"
 # Emoji-only, mention or long messages are relayed; only blank ones are not.
+
+# Sealed mode: the reporter's Open button on a notice of a new message from the desk (value: the
+# case id); it opens the modal with the desk's messages and a reply box (bot/access).
+REPORTER_OPEN_ACTION = "reporter_open"

@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.content_mode import ContentMode
 from bot.conversation import ids
 from bot.conversation.evidence.rules import MAX_FILES
 from bot.i18n import t
@@ -47,9 +48,31 @@ class RelayToDesk:
     files: Sequence[str] = ()
     edited: bool = False
     deleted: bool = False
+    ordinal: int = 0  # the how-manieth message from the reporter on the case
 
 
-def to_desk(relay: RelayToDesk, locale: str) -> SlackMessage:
+def _sealed_to_desk(relay: RelayToDesk, locale: str) -> SlackMessage:
+    """What happened, without what was written or who wrote it (the case modal shows it)."""
+    if relay.deleted:
+        line = t("access.sealed.reporter_deleted", locale)
+    elif relay.edited:
+        line = t("access.sealed.reporter_edited", locale)
+    else:
+        key = (
+            "access.sealed.reporter_details"
+            if relay.kind == "details"
+            else "access.sealed.reporter_wrote"
+        )
+        line = t(key, locale, count=relay.ordinal)
+    key = "conv.desk.details_notification" if relay.kind == "details" else "conv.desk.notification"
+    return SlackMessage(text=t(key, locale, reference=relay.reference), blocks=[bk.section(line)])
+
+
+def to_desk(
+    relay: RelayToDesk, locale: str, content: ContentMode = ContentMode.FULL
+) -> SlackMessage:
+    if content.sealed:
+        return _sealed_to_desk(relay, locale)
     if relay.kind == "details":
         header = t("conv.desk.details", locale)
     elif relay.named_user:
@@ -72,8 +95,26 @@ def to_desk(relay: RelayToDesk, locale: str) -> SlackMessage:
     return SlackMessage(text=t(key, locale, reference=relay.reference), blocks=blocks)
 
 
-def to_reporter(text: str, *, signer: str | None, locale: str) -> SlackMessage:
-    """The desk's message in the reporter's DM thread, in the reporter's language frame."""
+def to_reporter(
+    text: str,
+    *,
+    signer: str | None,
+    locale: str,
+    content: ContentMode = ContentMode.FULL,
+    case_id: int = 0,
+) -> SlackMessage:
+    """The desk's message in the reporter's DM thread, in the reporter's language frame; sealed,
+    a notice with an Open button (the modal shows the text and a reply box)."""
+    if content.sealed:
+        line = t("access.sealed.dm_new", locale)
+        button = bk.button(
+            t("access.button.open_messages", locale), ids.REPORTER_OPEN_ACTION, str(case_id)
+        )
+        blocks = [
+            bk.section(line, accessory=button),
+            bk.context(t("access.sealed.dm_hint", locale)),
+        ]
+        return SlackMessage(text=line, blocks=blocks)
     signature = (
         t("conv.dm.signed_staff", locale, user=f"<@{signer}>")
         if signer
@@ -84,8 +125,21 @@ def to_reporter(text: str, *, signer: str | None, locale: str) -> SlackMessage:
     return SlackMessage(text=t("conv.dm.notification", locale), blocks=blocks)
 
 
-def desk_copy(text: str, *, author: str, signed: bool, reference: str, locale: str) -> SlackMessage:
-    """The case thread's copy of what the desk sent, with who sent it and how it was signed."""
+def desk_copy(
+    text: str,
+    *,
+    author: str,
+    signed: bool,
+    reference: str,
+    locale: str,
+    content: ContentMode = ContentMode.FULL,
+) -> SlackMessage:
+    """The case thread's copy of what the desk sent, with who sent it and how it was signed
+    (sealed: only that it was sent, and by whom)."""
+    if content.sealed:
+        line = t("access.sealed.desk_sent", locale, user=f"<@{author}>")
+        notification = t("conv.desk.sent_notification", locale, reference=reference)
+        return SlackMessage(text=notification, blocks=[bk.section(line)])
     signature = t("conv.desk.signature.staff" if signed else "conv.desk.signature.desk", locale)
     header = t("conv.desk.to_reporter", locale, user=f"<@{author}>", signature=signature)
     return SlackMessage(
@@ -104,12 +158,15 @@ def notice(key: str, locale: str, *, report_button: bool = False, **params: str)
     return SlackMessage(text=text, blocks=blocks)
 
 
-def refused_lines(refused: Sequence[Mapping[str, str]], locale: str) -> str:
+def refused_lines(
+    refused: Sequence[Mapping[str, str]], locale: str, content: ContentMode = ContentMode.FULL
+) -> str:
     """One line per refused file for the reporter: the name as they gave it, escaped (a name
     is user text: `<!channel>` or a `<url|label>` in it must stay inert), and the reason."""
     return "\n".join(
-        f"• {escape(str(r['name']))}: {t('evidence.refusal.' + str(r['reason']), locale)}"
-        for r in refused
+        f"• {f'#{index}' if content.sealed else escape(str(r['name']))}: "
+        f"{t('evidence.refusal.' + str(r['reason']), locale)}"
+        for index, r in enumerate(refused, start=1)
     )
 
 
@@ -177,15 +234,20 @@ def receipt_blocks(*, case_id: int, reference: str, locale: str) -> list[bk.Bloc
     ]
 
 
-def case_blocks(*, value: str, unread: int, ask_name: bool, locale: str) -> list[bk.Block]:
-    """The conversation's part of the case message: unread count and its two buttons."""
+def case_blocks(
+    *, value: str, unread: int, ask_name: bool, locale: str, total: int | None = None
+) -> list[bk.Block]:
+    """The conversation's part of the case message: unread count and its two buttons (sealed:
+    `total` is given, and the line says how many came from the reporter and how many are unread)."""
     buttons = [
         bk.button(t("conv.button.message_reporter", locale), ids.MESSAGE_REPORTER_ACTION, value)
     ]
     if ask_name:
         buttons.append(bk.button(t("conv.button.ask_name", locale), ids.ASK_NAME_ACTION, value))
     blocks: list[bk.Block] = []
-    if unread:
+    if total:
+        blocks.append(bk.context(t("access.sealed.counts", locale, total=total, unread=unread)))
+    elif unread:
         blocks.append(bk.context(t("conv.desk.unread", locale, count=unread)))
     blocks.append(bk.actions(buttons, block_id=ids.CASE_BLOCK))
     return blocks

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
+from bot.content_mode import ContentMode
 from bot.conversation import ids
 from bot.conversation import messages as msg
 from bot.conversation.evidence import transfer
@@ -84,10 +85,15 @@ class _CopyContext:
     timeout: float
     desk_locale: str
     clock: Clock
+    content: ContentMode = ContentMode.FULL
 
 
 def relay_of(session: Session, case: Case, message: CaseMessage) -> msg.RelayToDesk:
     named = case.identity == "named"
+    incoming = [
+        m.id for m in conversation_repo.messages_of(session, case.id) if m.direction == "in"
+    ]
+    ordinal = incoming.index(message.id) + 1 if message.id in incoming else len(incoming)
     places = (
         {} if named or not message.files else conversation_repo.evidence_ordinals(session, case.id)
     )
@@ -104,6 +110,7 @@ def relay_of(session: Session, case: Case, message: CaseMessage) -> msg.RelayToD
         ],
         edited=message.revision > 0 and message.deleted_at is None,
         deleted=message.deleted_at is not None,
+        ordinal=ordinal,
     )
 
 
@@ -115,15 +122,16 @@ def conversation_renderers(
     sessions: SessionFactory,
     api_url: str,
     download_timeout: float = transfer.DOWNLOAD_TIMEOUT_S,
+    content: ContentMode = ContentMode.FULL,
 ) -> dict[str, Renderer]:
-    copying = _CopyContext(sessions, api_url, download_timeout, desk_locale, clock)
+    copying = _CopyContext(sessions, api_url, download_timeout, desk_locale, clock, content)
 
     def to_desk(session: Session, row: OutboxMessage) -> Delivery:
         case, message = _case(session, row), _message(session, row)
         if case is None or message is None:
             return Skip("case or message deleted")
         channel, thread_ts = _desk_thread(case)
-        rendered = msg.to_desk(relay_of(session, case, message), desk_locale)
+        rendered = msg.to_desk(relay_of(session, case, message), desk_locale, content)
         message_id, source = message.id, (message.source_channel, message.source_ts)
 
         def remember(inner: Session, posted_channel: str, ts: str) -> None:
@@ -172,7 +180,7 @@ def conversation_renderers(
             return Skip("case or message deleted")
         if not message.copy_channel or not message.copy_ts:
             raise NotReady("the relay has not been posted yet")
-        rendered = msg.to_desk(relay_of(session, case, message), desk_locale)
+        rendered = msg.to_desk(relay_of(session, case, message), desk_locale, content)
         return Update(message.copy_channel, message.copy_ts, rendered.text, rendered.blocks)
 
     def to_reporter(session: Session, row: OutboxMessage) -> Delivery:
@@ -184,6 +192,8 @@ def conversation_renderers(
             message.text,
             signer=message.desk_author_id if message.signed else None,
             locale=case.reporter_locale,
+            content=content,
+            case_id=case.id,
         )
         message_id = message.id
 
@@ -205,6 +215,7 @@ def conversation_renderers(
             signed=message.signed,
             reference=case.reference,
             locale=desk_locale,
+            content=content,
         )
         message_id = message.id
 
@@ -220,9 +231,9 @@ def conversation_renderers(
         locale = payload.get("locale") or locale_of(session, str(payload["user_id"]))
         params = {str(k): str(v) for k, v in (payload.get("params") or {}).items()}
         if payload.get("refused"):
-            params["lines"] = msg.refused_lines(payload["refused"], locale)
+            params["lines"] = msg.refused_lines(payload["refused"], locale, content)
         if payload.get("failed"):
-            params["name"] = escape(str(payload["failed"]))
+            params["name"] = "#" if content.sealed else escape(str(payload["failed"]))
         rendered = msg.notice(
             str(payload["key"]), locale, report_button=bool(payload.get("report_button")), **params
         )
@@ -245,15 +256,20 @@ def conversation_renderers(
                 t(
                     "conv.desk.evidence_refused",
                     desk_locale,
-                    name=escape(str(r["name"])),
+                    name=f"#{index}" if content.sealed else escape(str(r["name"])),
                     reason=t("evidence.refusal." + r["reason"], desk_locale),
                 )
-                for r in payload["refused"]
+                for index, r in enumerate(payload["refused"], start=1)
             )
         elif payload.get("failed"):
-            text = t("conv.desk.evidence_failed", desk_locale, name=escape(payload["failed"]))
+            failed = "#" if content.sealed else escape(payload["failed"])
+            text = t("conv.desk.evidence_failed", desk_locale, name=failed)
         else:
-            text = t(str(payload["key"]), desk_locale, **(payload.get("params") or {}))
+            params = dict(payload.get("params") or {})
+            if content.sealed and payload.get("key") == "conv.desk.consent_shared":
+                # The name the reporter now shares is behind Show name in the case modal.
+                params["user"] = t("access.sealed.reporter_named", desk_locale)
+            text = t(str(payload["key"]), desk_locale, **params)
         rendered = msg.desk_line(text)
         return Post(channel, rendered.text, rendered.blocks, thread_ts)
 
@@ -382,7 +398,8 @@ def _copy_job(
     `evidence-<n>.<ext>`; the upload's file id is recorded before the copy is shared."""
     evidence_id, file_id = evidence.id, evidence.source_file_id
     started_id = evidence.copy_file_id  # an upload begun before a crash, if any
-    anonymous = case.identity != "named"
+    # Sealed, every copy is named neutrally: a file's name is text its sender wrote.
+    anonymous = case.identity != "named" or job.content.sealed
     channel, thread_ts = _desk_thread(case)
     known: dict[str, Any] = {
         "name": evidence.name,

@@ -420,8 +420,18 @@ class ConversationService:
                 return ReporterOutcome("conv.error.withdrawn", case.reference, case.reporter_locale)
             return ReporterOutcome(None, case.reference, case.reporter_locale)
 
+    def reply(self, user_id: str, case_id: int, text: str) -> ReporterOutcome:
+        """The reporter's reply typed in the modal of the desk's messages (sealed mode): stored
+        and relayed as a message from the reporter, like a reply in the DM thread."""
+        return self.add_details(user_id, case_id, text, kind="message")
+
     def add_details(
-        self, user_id: str, case_id: int, text: str, files: list[dict[str, Any]] | None = None
+        self,
+        user_id: str,
+        case_id: int,
+        text: str,
+        files: list[dict[str, Any]] | None = None,
+        kind: str = "details",
     ) -> ReporterOutcome:
         now = self._clock.now()
         with self._sessions.begin() as session:
@@ -445,7 +455,7 @@ class ConversationService:
                     reporter_user_id=user_id,
                     direction="in",
                     author_kind="reporter",
-                    kind="details",
+                    kind=kind,
                     signed=False,
                     text=text.strip(),
                     files=as_stored(offered),
@@ -453,6 +463,9 @@ class ConversationService:
                     created_at=now,
                 ),
             )
+            if kind != "details":
+                self._relay_in(session, case, message, now)
+                return ReporterOutcome(None, case.reference, case.reporter_locale)
             self._relay_in(session, case, message, now, action="details_added")
             thread = conversation_repo.ensure_thread(session, case.id, now)
             outbox_repo.enqueue(

@@ -28,7 +28,8 @@ def customers_feature(core: Core) -> Feature:
 
     def customer_blocks(session: Session, case: Case, locale: str) -> Sequence[bk.Block]:
         today = core.clock.now().astimezone(tz).date()
-        return case_blocks(case.id, case_history(session, case, today), locale)
+        history = case_history(session, case, today)
+        return case_blocks(case.id, history, locale, content=core.settings.case_content_in_slack)
 
     leads = DeskLeads(client=core.client, leads=core.settings.desk_leads)
     service = CustomerService(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from bot.content_mode import ContentMode
 from bot.customers import ids
 from bot.customers.service import CaseHistory, CustomerSummary, MeasureView
 from bot.i18n import t
@@ -28,7 +29,7 @@ def ban_text(banned_until: date | None, locale: str) -> str:
     return t("customer.banned_until", locale, until=banned_until.isoformat())
 
 
-def history_line(history: CaseHistory, locale: str) -> str:
+def history_line(history: CaseHistory, locale: str, content: ContentMode = ContentMode.FULL) -> str:
     """ "2 earlier cases about this customer (CH-2026-0012, …); banned from premises until …" """
     parts = []
     count = len(history.earlier_references)
@@ -51,16 +52,28 @@ def history_line(history: CaseHistory, locale: str) -> str:
         key = "customer.history.same_name"
     else:
         key = "customer.history.matched"
-    return t(key, locale, name=escape(history.display_name), facts="; ".join(parts))
+    # Sealed: the record's number, not the name the desk typed (Open case shows the name).
+    name = (
+        t("customer.number", locale, id=history.customer_id)
+        if content.sealed
+        else escape(history.display_name)
+    )
+    return t(key, locale, name=name, facts="; ".join(parts))
 
 
 def case_blocks(
-    case_id: int, history: CaseHistory | None, locale: str, *, can_link: bool = True
+    case_id: int,
+    history: CaseHistory | None,
+    locale: str,
+    *,
+    can_link: bool = True,
+    content: ContentMode = ContentMode.FULL,
 ) -> list[bk.Block]:
     blocks: list[bk.Block] = []
     if history is not None:
         mark = ":no_entry: " if history.banned else ":busts_in_silhouette: "
-        blocks.append(bk.section(mark + history_line(history, locale), block_id=ids.HISTORY_BLOCK))
+        line = history_line(history, locale, content)
+        blocks.append(bk.section(mark + line, block_id=ids.HISTORY_BLOCK))
     if can_link:
         blocks.append(
             bk.actions(
@@ -83,13 +96,18 @@ def _measure_line(measure: MeasureView, locale: str) -> str:
     return f"• {kind} {period} (<@{measure.recorded_by}>){state}"
 
 
-def summary_blocks(summary: CustomerSummary, locale: str) -> list[bk.Block]:
-    lines = [f"*{escape(summary.display_name)}* ({t('customer.number', locale, id=summary.id)})"]
+def summary_blocks(
+    summary: CustomerSummary, locale: str, content: ContentMode = ContentMode.FULL
+) -> list[bk.Block]:
+    """One record in a search answer; sealed, its number, flags, cases and measures only (the
+    name and identifiers are text the desk typed: the case modal shows them)."""
+    number = t("customer.number", locale, id=summary.id)
+    lines = [f"*{number}*" if content.sealed else f"*{escape(summary.display_name)}* ({number})"]
     if summary.banned:
         lines[0] = ":no_entry: " + lines[0] + " — " + ban_text(summary.banned_until, locale)
     if summary.same_name:
         lines[0] += " — " + t("customer.same_name_only", locale)
-    if summary.identifiers:
+    if summary.identifiers and not content.sealed:
         names = ", ".join(escape(i) for i in summary.identifiers)
         lines.append(t("customer.identifiers", locale, identifiers=names))
     lines.append(
@@ -109,14 +127,19 @@ def summary_blocks(summary: CustomerSummary, locale: str) -> list[bk.Block]:
 
 
 def search_answer(
-    query: str, found: Sequence[CustomerSummary], locale: str
+    query: str,
+    found: Sequence[CustomerSummary],
+    locale: str,
+    content: ContentMode = ContentMode.FULL,
 ) -> tuple[str, list[bk.Block]]:
+    """The private answer to a register search; sealed, without the query echoed back."""
+    shown = "…" if content.sealed else escape(query)
     if not found:
-        text = t("customer.search.none", locale, query=escape(query))
+        text = t("customer.search.none", locale, query=shown)
         return text, [bk.section(text)]
-    text = t("customer.search.found", locale, count=len(found), query=escape(query))
+    text = t("customer.search.found", locale, count=len(found), query=shown)
     blocks: list[bk.Block] = [bk.section(text)]
     for summary in found:
-        blocks += [bk.divider(), *summary_blocks(summary, locale)]
+        blocks += [bk.divider(), *summary_blocks(summary, locale, content)]
     blocks.append(bk.context(t("customer.search.privacy", locale)))
     return text, blocks[:MESSAGE_BLOCKS_MAX]

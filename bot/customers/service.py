@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from bot.access import REGISTER_LOOKUP, record_access
 from bot.clock import Clock
 from bot.customers.identifiers import (
     MAX_IDENTIFIER,
@@ -266,6 +267,9 @@ class CustomerService:
                 now=now,
                 detail={"found": [s.id for s in summaries]},
             )
+            record_access(
+                session, actor_user_id=actor, case_id=None, action=REGISTER_LOOKUP, at=now
+            )
         return summaries
 
     def for_case(self, actor: str, case_id: int) -> CaseCustomers | None:
@@ -294,6 +298,9 @@ class CustomerService:
                 action="read:case",
                 now=now,
                 detail={"case": case.reference, "suggested": [s.id for s in suggestions]},
+            )
+            record_access(
+                session, actor_user_id=actor, case_id=case.id, action=REGISTER_LOOKUP, at=now
             )
             return CaseCustomers(case.reference, linked, suggestions, case.customer_text or "")
 

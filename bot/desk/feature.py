@@ -50,6 +50,7 @@ def desk_feature(core: Core) -> Feature:
             mention=settings.desk_mention_mrkdwn,
             links=core.links,
             locale_of=core.profiles.cached_locale,
+            content=settings.case_content_in_slack,
         ),
         case_blocks=(case_blocks,),
         tick_jobs=(TickJob("desk-sla", monitor.run, settings.scheduler_tick),),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.content_mode import ContentMode
 from bot.desk import ids
 from bot.desk.service import Applied, Conflict, Denied, NotFound, Outcome, Refused
 from bot.desk.states import BY_ACTION, Action, available_actions
@@ -75,8 +76,10 @@ def timeline_message(
     outcome: str | None = None,
     note: str | None = None,
     reporter_told: bool = False,
+    content: ContentMode = ContentMode.FULL,
 ) -> SlackMessage:
-    """One timeline entry for the case thread. The note is escaped and quoted, never a mention."""
+    """One timeline entry for the case thread. The note is escaped and quoted, never a mention;
+    sealed, the entry says a note was added and by whom, and the case modal shows it."""
     line = t(
         f"desk.timeline.{action}",
         locale,
@@ -86,7 +89,9 @@ def timeline_message(
         outcome=outcome_label(outcome, locale),
     )
     blocks = [bk.section(line)]
-    if note:
+    if note and content.sealed:
+        blocks.append(bk.context(t("access.sealed.note_added", locale)))
+    elif note:
         blocks.extend(bk.long_text_sections(quote(note), max_sections=2))
     if reporter_told:
         blocks.append(bk.context(t("desk.timeline.reporter_told", locale)))

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.content_mode import ContentMode
 from bot.desk.ids import LEAD_DM, REPORTER_UPDATE, SLA_POST, TIMELINE
 from bot.desk.messages import lead_dm, reporter_update, sla_message, timeline_message
 from bot.outbox import Delivery, NotReady, Post, Renderer, Skip
@@ -37,6 +38,7 @@ def desk_renderers(
     mention: str,
     links: WorkspaceLinks,
     locale_of: LocaleOf,
+    content: ContentMode = ContentMode.FULL,
 ) -> dict[str, Renderer]:
     def timeline(session: Session, message: OutboxMessage) -> Delivery:
         case = _case(session, message)
@@ -53,6 +55,7 @@ def desk_renderers(
             outcome=after.get("resolution"),
             note=event.note,
             reporter_told=bool(message.payload.get("reporter_told")),
+            content=content,
         )
         return Post(case.desk_channel_id, entry.text, entry.blocks, thread_ts=_thread(case))
 

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from bot.access import EXPORT, record_access
 from bot.config import Settings
 from bot.export import ids
 from bot.export.labels import Labels
@@ -85,6 +86,7 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
                         "count": export.count,
                     },
                 )
+                record_access(session, actor_user_id=CLI_ACTOR, case_id=None, action=EXPORT, at=now)
             stream.write(export.content)
     finally:
         engine.dispose()

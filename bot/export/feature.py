@@ -17,11 +17,15 @@ def export_feature(core: Core) -> Feature:
         tz=settings.desk_hours.tz,
         is_staff=core.staff.is_staff,
         leads=DeskLeads(client=core.client, leads=settings.desk_leads),
+        sealed=settings.case_content_in_slack.sealed,
     )
     return Feature(
         services=(requests,),
         outbox_kinds=ids.OUTBOX_KINDS,
         renderers=export_renderers(
-            hours=core.settings.desk_hours, category_label=core.guidance.category_label
+            hours=core.settings.desk_hours,
+            category_label=core.guidance.category_label,
+            content=settings.case_content_in_slack,
+            places=frozenset(settings.locations),
         ),
     )

@@ -8,6 +8,7 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.content_mode import ContentMode
 from bot.deskhours import DeskHours, Month
 from bot.export import Labels, ids
 from bot.export.service import MonthRange, build_export
@@ -26,8 +27,15 @@ def _range(payload: dict[str, Any]) -> MonthRange | None:
 
 
 def export_renderers(
-    *, hours: DeskHours, category_label: Callable[[str, str], str]
+    *,
+    hours: DeskHours,
+    category_label: Callable[[str, str], str],
+    content: ContentMode = ContentMode.FULL,
+    places: frozenset[str] = frozenset(),
 ) -> dict[str, Renderer]:
+    """Sealed, the file uploaded to Slack holds no text and no names (the command refuses
+    --with-text; `harassment-desk export` writes them to a file on the server instead)."""
+
     def upload(session: Session, message: OutboxMessage) -> Delivery:
         payload = message.payload
         span = _range(payload)
@@ -36,7 +44,13 @@ def export_renderers(
         locale = str(payload.get("locale", "ja"))
         labels = Labels(locale, category_label)
         export = build_export(
-            session, span, hours=hours, labels=labels, with_text=bool(payload.get("with_text"))
+            session,
+            span,
+            hours=hours,
+            labels=labels,
+            with_text=bool(payload.get("with_text")) and not content.sealed,
+            with_names=not content.sealed,
+            places=places,
         )
         user_id = str(payload["user_id"])
 

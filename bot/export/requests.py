@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
+from bot.access import EXPORT, record_access
 from bot.audit import record_refusal
 from bot.clock import Clock
 from bot.desk import DeskLeads, LeadsUnavailable
 from bot.export import ids
-from bot.export.service import MonthRange, RangeError, parse_export_args
+from bot.export.service import WITH_TEXT, MonthRange, RangeError, parse_export_args
 from storage.db import SessionFactory
 from storage.repositories import cases as cases_repo
 from storage.repositories import outbox as outbox_repo
@@ -71,6 +72,7 @@ def request_export(
             now=now,
             after=detail,
         )
+        record_access(session, actor_user_id=user_id, case_id=None, action=EXPORT, at=now)
         outbox_repo.enqueue(
             session,
             kind=ids.UPLOAD,
@@ -92,9 +94,10 @@ class ExportRequests:
         tz: ZoneInfo,
         is_staff: Callable[[str], bool],
         leads: DeskLeads,
+        sealed: bool = False,
     ) -> None:
         self._sessions, self._clock, self._tz = sessions, clock, tz
-        self._is_staff, self._leads = is_staff, leads
+        self._is_staff, self._leads, self._sealed = is_staff, leads, sealed
 
     def is_lead(self, user_id: str) -> bool:
         try:
@@ -103,6 +106,8 @@ class ExportRequests:
             return False  # the narratives wait until the leads can be read again
 
     def request(self, user_id: str, locale: str, args: str) -> Queued | Answer:
+        if self._sealed and WITH_TEXT in args.split() and self._is_staff(user_id):
+            return Answer("export.error.text_sealed")  # texts never go into a Slack file
         return request_export(
             sessions=self._sessions,
             clock=self._clock,

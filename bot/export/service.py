@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from bot.content_mode import ContentMode, place_in_slack
 from bot.deskhours import DeskHours, Month
 from bot.export.csvfile import ExportRow, build_csv
 from bot.export.labels import Labels
@@ -105,8 +106,19 @@ class ExportFile:
 
 
 def export_rows(
-    session: Session, span: MonthRange, *, hours: DeskHours, labels: Labels, with_text: bool
+    session: Session,
+    span: MonthRange,
+    *,
+    hours: DeskHours,
+    labels: Labels,
+    with_text: bool,
+    with_names: bool = True,
+    places: frozenset[str] = frozenset(),
 ) -> list[ExportRow]:
+    """The rows of the export; without `with_names` (a file Slack will hold, in sealed mode)
+    neither a named reporter, nor the register's name for the customer, nor a place typed on
+    the form (only one from LOCATIONS)."""
+    content = ContentMode.FULL if with_names else ContentMode.SEALED
     start, end = span.bounds(hours.tz)
     cases = insight_repo.cases_between(session, start, end)
     extras = insight_repo.extras_for(session, [case.id for case in cases])
@@ -125,10 +137,10 @@ def export_rows(
                 status=labels.status(case.status),
                 in_danger=case.in_danger,
                 categories=[labels.category(key) for key in case.categories or ()],
-                location=case.location or "",
+                location=place_in_slack(case.location, places, content),
                 channel=labels.channel(case.contact_channel),
                 customer_type=labels.customer_type(case.customer_type),
-                customer=extra.customer_name,
+                customer=extra.customer_name if with_names else "",
                 outcome=labels.outcome(case.resolution or ""),
                 hours_to_acknowledge=_hours(
                     acknowledged - case.created_at if acknowledged else None
@@ -140,7 +152,7 @@ def export_rows(
                 desk_hours_to_resolve=_hours(desk_hours_between(hours, case, case.resolved_at)),
                 sla_breached=case.sla_stage > 0,
                 checkins=[f"{seq}:{answer}" for seq, answer in extra.checkins],
-                reporter=case.reporter_user_id if case.identity == NAMED else "",
+                reporter=case.reporter_user_id if case.identity == NAMED and with_names else "",
                 narrative=case.narrative if with_text else "",
                 demands=case.demands if with_text else "",
             )
@@ -149,9 +161,24 @@ def export_rows(
 
 
 def build_export(
-    session: Session, span: MonthRange, *, hours: DeskHours, labels: Labels, with_text: bool
+    session: Session,
+    span: MonthRange,
+    *,
+    hours: DeskHours,
+    labels: Labels,
+    with_text: bool,
+    with_names: bool = True,
+    places: frozenset[str] = frozenset(),
 ) -> ExportFile:
-    rows = export_rows(session, span, hours=hours, labels=labels, with_text=with_text)
+    rows = export_rows(
+        session,
+        span,
+        hours=hours,
+        labels=labels,
+        with_text=with_text,
+        with_names=with_names,
+        places=places,
+    )
     note = t("export.note.empty", labels.locale, range=str(span))
     content = build_csv(rows, with_text=with_text, note=note)
     suffix = "-with-text" if with_text else ""

@@ -38,6 +38,7 @@ def report_feature(
         mention_allowed=mention_allowed,
         receipt_blocks=tuple(receipt_blocks),
         desk_hours=settings.desk_hours,
+        content=settings.case_content_in_slack,
     )
     return Feature(
         outbox_kinds=ids.OUTBOX_KINDS,

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import timedelta
 
 from bot import bounds
+from bot.content_mode import ContentMode
 from bot.i18n import t
 from bot.report.fields import DESK_TEXT_FIELDS
 from bot.slack import blocks as bk
@@ -17,9 +18,12 @@ from storage.models import Case
 CategoryLabel = Callable[[str, str], str]
 
 
-def reporter_label(case: Case, locale: str) -> str:
-    """The reporter as the desk channel may see them: only as the reporter chose."""
+def reporter_label(case: Case, locale: str, content: ContentMode = ContentMode.FULL) -> str:
+    """The reporter as the desk channel may see them: only as the reporter chose (sealed: that
+    they are named; the name is behind Show name in the case modal)."""
     if case.identity == "named":
+        if content.sealed:
+            return t("access.sealed.reporter_named", locale)
         return f"<@{case.reporter_user_id}>"
     return t("case.reporter_anonymous", locale)
 
@@ -37,11 +41,13 @@ def case_message(
     category_label: CategoryLabel,
     mention: str,
     extra_blocks: Sequence[bk.Block] = (),
+    content: ContentMode = ContentMode.FULL,
 ) -> SlackMessage:
     """The desk channel's message for a case, rendered from the stored row.
 
     Every piece of user text is escaped; the narrative is spread over sections and cut with a
-    marker if it would not fit, so Slack never rejects the message.
+    marker if it would not fit, so Slack never rejects the message. Sealed, it carries no text
+    the reporter wrote and no name: the facts, the counts and the buttons (Open case reads it).
     """
     reference = case.reference
     categories = (
@@ -64,7 +70,7 @@ def case_message(
         bk.fields(
             [
                 f"*{t('case.label.status', locale)}*\n{t(f'status.{case.status}', locale)}",
-                f"*{t('case.label.reporter', locale)}*\n{reporter_label(case, locale)}",
+                f"*{t('case.label.reporter', locale)}*\n{reporter_label(case, locale, content)}",
                 f"*{t('case.label.categories', locale)}*\n{escape(categories)}",
                 f"*{t('case.label.occurred_at', locale)}*\n{slack_date(case.occurred_at)}",
                 f"*{t('case.label.contact_channel', locale)}*\n"
@@ -74,20 +80,13 @@ def case_message(
             ]
         )
     )
-    narrative = bk.long_text_sections(
-        quote(case.narrative), prefix=f"*{t('case.label.narrative', locale)}*\n", max_sections=6
-    )
-    blocks.extend(narrative)
-    for field in DESK_TEXT_FIELDS:
-        label = t(f"case.label.{field.block_id}", locale)
-        blocks.extend(_labelled_text(label, getattr(case, field.block_id) or ""))
-    if any(block["text"]["text"].endswith(" …") for block in blocks if "text" in block):
-        blocks.append(bk.context(t("case.truncated", locale)))
+    if not content.sealed:
+        blocks.extend(_texts(case, locale))
     police = t(
         "case.police_consent.yes" if case.police_consent else "case.police_consent.no", locale
     )
     details = [f"*{t('case.label.police_consent', locale)}*: {police}"]
-    if case.source_permalink:
+    if case.source_permalink and not content.sealed:
         link = t("case.source_link", locale, link=bounds.link_target(case.source_permalink))
         details.append(f"*{t('case.label.source', locale)}*: {link}")
     blocks.append(bk.context("\n".join(details)))
@@ -101,6 +100,19 @@ def case_message(
     return SlackMessage(
         text=t(text_key, locale, reference=reference, mention=mention), blocks=blocks
     )
+
+
+def _texts(case: Case, locale: str) -> list[bk.Block]:
+    """The narrative and the form's other texts (full mode only)."""
+    blocks = bk.long_text_sections(
+        quote(case.narrative), prefix=f"*{t('case.label.narrative', locale)}*\n", max_sections=6
+    )
+    for field in DESK_TEXT_FIELDS:
+        label = t(f"case.label.{field.block_id}", locale)
+        blocks.extend(_labelled_text(label, getattr(case, field.block_id) or ""))
+    if any(block["text"]["text"].endswith(" …") for block in blocks if "text" in block):
+        blocks.append(bk.context(t("case.truncated", locale)))
+    return blocks
 
 
 def reporter_confirmation(

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot import bounds
+from bot.content_mode import ContentMode
 from bot.i18n import t
 from bot.report import ids
 from bot.report.fields import (
@@ -187,6 +188,7 @@ def report_modal(
     retention: timedelta,
     prefill: Prefill | None = None,
     locations: Sequence[str] = (),
+    content: ContentMode = ContentMode.FULL,
 ) -> bk.Block:
     """The report form, one input block per row of `FIELDS`. `category_labels` are (key, label)
     pairs in the viewer's language."""
@@ -230,7 +232,9 @@ def report_modal(
     consent = t(
         "report.consent", locale, channel=desk_channel_name, retention=humanize(retention, locale)
     )
-    body.append(bk.context(consent))
+    # Then what the desk can and cannot see, and whether the texts travel in Slack.
+    seen = t(f"report.consent_{content.value}", locale)
+    body.append(bk.context(f"{consent}\n{seen}"))
     view = bk.modal(
         ids.REPORT_VIEW,
         t("report.title", locale),

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.content_mode import ContentMode
 from bot.deskhours import DeskHours, reporter_expectation
 from bot.i18n import t
 from bot.outbox import Delivery, NotReady, Post, Renderer, Skip, Update
@@ -38,6 +39,7 @@ class ReportRendering:
     mention_allowed: Callable[[Session, Case], bool] | None = None
     receipt_blocks: Sequence[CaseBlocks] = ()  # rendered in the reporter's locale
     desk_hours: DeskHours = field(default_factory=DeskHours)
+    content: ContentMode = ContentMode.FULL
 
 
 def message_digest(text: str, blocks: Sequence[bk.Block]) -> str:
@@ -65,6 +67,7 @@ def render_case_message(session: Session, case: Case, rendering: ReportRendering
         category_label=rendering.category_label,
         mention=mention,
         extra_blocks=extra,
+        content=rendering.content,
     )
 
     digest = message_digest(message.text, message.blocks)

@@ -32,6 +32,8 @@ def stats_feature(core: Core) -> Feature:
             desk_channel_id=settings.desk_channel_id,
             desk_locale=settings.default_locale,
             category_label=core.guidance.category_label,
+            places=frozenset(settings.locations),
+            content=settings.case_content_in_slack,
         ),
         tick_jobs=(
             (TickJob("monthly-report", tick, settings.scheduler_tick),)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from bot.content_mode import ContentMode
 from bot.deskhours import DeskHours
 from bot.export import Labels
 from bot.i18n import t
@@ -25,6 +26,8 @@ def stats_renderers(
     desk_channel_id: str,
     desk_locale: str,
     category_label: Callable[[str, str], str],
+    places: frozenset[str] = frozenset(),
+    content: ContentMode = ContentMode.FULL,
 ) -> dict[str, Renderer]:
     labels = Labels(desk_locale, category_label)
 
@@ -38,7 +41,7 @@ def stats_renderers(
         month = month_of(message)
         if month is None:
             return Skip("unreadable month")
-        figures = month_figures(session, month, hours=hours)
+        figures = month_figures(session, month, hours=hours, places=places, content=content)
         rendered = report_message(figures, labels)
         return Post(desk_channel_id, rendered.text, rendered.blocks)
 

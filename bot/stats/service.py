@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.content_mode import ContentMode, place_in_slack
 from bot.deskhours import DeskHours
 from bot.export import Labels, MonthRange, desk_hours_between
 from bot.i18n import t
@@ -51,7 +52,14 @@ def _hours(value: timedelta | None) -> float | None:
     return None if value is None else value.total_seconds() / 3600
 
 
-def month_figures(session: Session, month: Month, *, hours: DeskHours) -> MonthlyFigures:
+def month_figures(
+    session: Session,
+    month: Month,
+    *,
+    hours: DeskHours,
+    places: frozenset[str] = frozenset(),
+    content: ContentMode = ContentMode.FULL,
+) -> MonthlyFigures:
     start, end = MonthRange(month, month).bounds(hours.tz)
     cases = insight_repo.cases_between(session, start, end)
     extras = insight_repo.extras_for(session, [case.id for case in cases])
@@ -64,7 +72,7 @@ def month_figures(session: Session, month: Month, *, hours: DeskHours) -> Monthl
         facts.append(
             CaseFacts(
                 categories=list(case.categories or ()),
-                location=case.location or "",
+                location=place_in_slack(case.location, places, content),
                 channel=case.contact_channel,
                 customer_type=case.customer_type,
                 outcome=case.resolution or "",

@@ -3,6 +3,7 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.access import ids as access_ids
 from bot.awareness import ids as awareness_ids
 from bot.checkins import ids as checkin_ids
 from bot.conversation import ids as conversation_ids
@@ -13,6 +14,7 @@ from bot.report.ids import OPEN_REPORT_ACTION
 from bot.sos import ids as sos_ids
 from handlers.actions import (
     awareness_got_it,
+    case_read,
     checkin_answer,
     checkin_desk,
     checkin_later,
@@ -29,6 +31,9 @@ from handlers.actions import (
 
 ACTIONS: dict[str, Callable[..., Any]] = {
     OPEN_REPORT_ACTION: open_report.handle_open_report,
+    access_ids.OPEN_CASE_ACTION: case_read.handle_case_read,
+    access_ids.SHOW_NAME_ACTION: case_read.handle_case_read,
+    conversation_ids.REPORTER_OPEN_ACTION: case_read.handle_case_read,
     ACTION_PICK_TOPIC: pick_topic.handle_pick_topic,
     # A desk action with a modal opens it; one without is applied at once.
     **{

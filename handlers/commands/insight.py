@@ -58,7 +58,7 @@ def customer(request: CommandRequest) -> None:
     if isinstance(found, str):
         _private(request, t(found, locale) + "\n" + t("customer.search.usage", locale))
         return
-    text, blocks = search_answer(request.args, found, locale)
+    text, blocks = search_answer(request.args, found, locale, deps.settings.case_content_in_slack)
     _private(request, text, blocks)
 
 

@@ -3,6 +3,7 @@ from typing import Any
 
 from slack_bolt import App
 
+from bot.access import ids as access_ids
 from bot.conversation import ids as conversation_ids
 from bot.customers import ids as customer_ids
 from bot.desk.states import BY_VIEW
@@ -14,11 +15,13 @@ from handlers.views import (
     desk_submission,
     report_closed,
     report_submission,
+    reporter_reply,
     sos_submission,
 )
 
 VIEWS: dict[str, Callable[..., Any]] = {
     REPORT_VIEW: report_submission.handle_report_submission,
+    access_ids.REPORTER_VIEW: reporter_reply.handle_reporter_reply,
     sos_ids.CONFIRM_VIEW: sos_submission.handle_sos_submission,
     **{callback_id: desk_submission.handle_desk_submission for callback_id in BY_VIEW},
     conversation_ids.MESSAGE_VIEW: conversation_submission.handle_conversation_submission,

@@ -282,6 +282,20 @@ def test_id_like_to_talk_reaches_the_desk_thread_at_once(quick: AppHarness) -> N
     )
 
 
+def test_talk_on_a_named_case_names_nobody_in_the_channel_when_sealed(
+    slack: SlackStandIn, database_url: str
+) -> None:
+    env = {"CHECKIN_OFFSETS": "1s,7d", "CASE_CONTENT_IN_SLACK": "sealed"}
+    with AppHarness(slack, database_url, env_overrides=env) as app:
+        case = report(app, REPORTER_EN)  # named: the desk reads who in the case modal
+        wait_checkin_dms(app.slack, REPORTER_EN, 1)
+        click_dm(app, REPORTER_EN, REPORTER_EN, "checkin_talk")
+        post = app.slack.wait_for(lambda: talk_post(app, case), timeout=10)
+        posts = json.dumps(thread(app, case)) + json.dumps(app.slack.messages(DESK_CHANNEL))
+        assert REPORTER_EN not in posts and "alex" not in posts
+        assert "<!here>" in post and case.reference in post
+
+
 def test_talk_on_an_anonymous_case_does_not_name_the_reporter_in_the_channel(
     quick: AppHarness,
 ) -> None:
