@@ -43,10 +43,12 @@ class CaseSummary:
     status: str
     police_consent: bool
     assignee_user_id: str | None
+    handlers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class ModalInput:
+    handlers: tuple[str, ...] = ()
     assignee: str | None = None
     escalated_to: str | None = None
     outcome: str | None = None
@@ -65,6 +67,37 @@ def _note_block(locale: str, *, optional: bool) -> bk.Block:
 
 def _options(keys: tuple[str, ...], label: Callable[[str, str], str], locale: str) -> list[Any]:
     return [bk.option(label(key, locale), key) for key in keys]
+
+
+HANDLERS_MAX = 10
+
+
+def _handlers_block(case: CaseSummary, locale: str) -> bk.Block:
+    picker: bk.Block = {
+        "type": "multi_users_select",
+        "action_id": ids.input_id(ids.HANDLERS_BLOCK),
+        "max_selected_items": HANDLERS_MAX,
+    }
+    if case.handlers:
+        picker["initial_users"] = list(case.handlers)
+    return bk.input_block(
+        ids.HANDLERS_BLOCK,
+        t("desk.field.handlers", locale),
+        picker,
+        hint=t("desk.hint.handlers", locale),
+    )
+
+
+def _parse_handlers(
+    values: Mapping[str, Any], locale: str, is_staff: Callable[[str], bool]
+) -> tuple[str, ...] | str:
+    chosen = _value(values, ids.HANDLERS_BLOCK).get("selected_users") or []
+    people = tuple(dict.fromkeys(u for u in chosen if bounds.is_user_id(u)))
+    if not people or len(people) > HANDLERS_MAX:
+        return t("desk.error.choose_handlers", locale, limit=HANDLERS_MAX)
+    if not all(is_staff(person) for person in people):
+        return t("desk.error.not_desk_member", locale)
+    return people
 
 
 def desk_modal(action: Action, meta: ModalMeta, case: CaseSummary, locale: str) -> bk.Block:
@@ -105,6 +138,8 @@ def desk_modal(action: Action, meta: ModalMeta, case: CaseSummary, locale: str) 
             )
         )
         blocks.append(_note_block(locale, optional=True))
+    elif action is Action.RESTRICT:
+        blocks.append(_handlers_block(case, locale))
     elif action is Action.RESOLVE:
         blocks.append(
             bk.input_block(
@@ -169,6 +204,12 @@ def parse_modal(
         if target is None:
             errors[ids.ESCALATE_TO_BLOCK] = t("desk.error.choose_one", locale)
         parsed = ModalInput(escalated_to=target, note=parsed.note)
+    elif action is Action.RESTRICT:
+        handlers = _parse_handlers(values, locale, is_staff)
+        if isinstance(handlers, str):
+            errors[ids.HANDLERS_BLOCK] = handlers
+        else:
+            parsed = ModalInput(handlers=handlers)
     elif action is Action.RESOLVE:
         outcome = _choice(values, ids.OUTCOME_BLOCK, OUTCOMES)
         if outcome is None:

@@ -53,6 +53,7 @@ def desk_renderers(
             outcome=after.get("resolution"),
             note=event.note,
             reporter_told=bool(message.payload.get("reporter_told")),
+            handlers=[str(person) for person in after.get("handlers") or ()],
         )
         return Post(case.desk_channel_id, entry.text, entry.blocks, thread_ts=_thread(case))
 

@@ -22,6 +22,8 @@ def export_feature(core: Core) -> Feature:
         services=(requests,),
         outbox_kinds=ids.OUTBOX_KINDS,
         renderers=export_renderers(
-            hours=core.settings.desk_hours, category_label=core.guidance.category_label
+            hours=core.settings.desk_hours,
+            category_label=core.guidance.category_label,
+            access=core.access,
         ),
     )

@@ -13,6 +13,7 @@ from bot.export import Labels, ids
 from bot.export.service import MonthRange, build_export
 from bot.i18n import t
 from bot.outbox import Delivery, Perform, Renderer, Skip
+from bot.restriction import AccessGate
 from bot.slack.files import upload_file
 from storage.models import OutboxMessage
 
@@ -26,7 +27,7 @@ def _range(payload: dict[str, Any]) -> MonthRange | None:
 
 
 def export_renderers(
-    *, hours: DeskHours, category_label: Callable[[str, str], str]
+    *, hours: DeskHours, category_label: Callable[[str, str], str], access: AccessGate
 ) -> dict[str, Renderer]:
     def upload(session: Session, message: OutboxMessage) -> Delivery:
         payload = message.payload
@@ -35,10 +36,16 @@ def export_renderers(
             return Skip("unreadable export range")
         locale = str(payload.get("locale", "ja"))
         labels = Labels(locale, category_label)
-        export = build_export(
-            session, span, hours=hours, labels=labels, with_text=bool(payload.get("with_text"))
-        )
         user_id = str(payload["user_id"])
+        export = build_export(
+            session,
+            span,
+            hours=hours,
+            labels=labels,
+            with_text=bool(payload.get("with_text")),
+            # Asked at delivery: a case restricted since the request is listed only.
+            visible=lambda inner, case_ids: access.visible(inner, case_ids, user_id),
+        )
 
         def run(client: WebClient) -> tuple[str, str]:
             return upload_file(

@@ -7,6 +7,7 @@ both end here. Months are calendar months in the desk's time zone (`DESK_TIMEZON
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -104,15 +105,57 @@ class ExportFile:
     count: int
 
 
+# Which of these cases the person who asked may see (`AccessGate.visible`); None: all of them
+# (the operator's `harassment-desk export`).
+Visible = Callable[[Session, list[int]], set[int]]
+
+
+def listed_only(case: Case, labels: Labels, tz: ZoneInfo) -> ExportRow:
+    """A case the requester may not see (restricted to others, or kept from them by the
+    reporter): counted and listed, nothing more."""
+    return ExportRow(
+        reference=case.reference,
+        reported_at=_iso(case.created_at, tz),
+        occurred_at="",
+        acknowledged_at="",
+        resolved_at="",
+        status=labels.status(case.status),
+        in_danger=False,
+        categories=[],
+        location="",
+        channel="",
+        customer_type="",
+        customer="",
+        outcome="",
+        hours_to_acknowledge=None,
+        hours_to_resolve=None,
+        desk_hours_to_acknowledge=None,
+        desk_hours_to_resolve=None,
+        sla_breached=False,
+        checkins=[],
+    )
+
+
 def export_rows(
-    session: Session, span: MonthRange, *, hours: DeskHours, labels: Labels, with_text: bool
+    session: Session,
+    span: MonthRange,
+    *,
+    hours: DeskHours,
+    labels: Labels,
+    with_text: bool,
+    visible: Visible | None = None,
 ) -> list[ExportRow]:
     start, end = span.bounds(hours.tz)
     cases = insight_repo.cases_between(session, start, end)
-    extras = insight_repo.extras_for(session, [case.id for case in cases])
+    ids = [case.id for case in cases]
+    extras = insight_repo.extras_for(session, ids)
+    seen = visible(session, ids) if visible is not None else set(ids)
     tz = hours.tz
     rows = []
     for case in cases:
+        if case.id not in seen:
+            rows.append(listed_only(case, labels, tz))
+            continue
         extra = extras[case.id]
         acknowledged = case.acknowledged_at
         rows.append(
@@ -149,9 +192,17 @@ def export_rows(
 
 
 def build_export(
-    session: Session, span: MonthRange, *, hours: DeskHours, labels: Labels, with_text: bool
+    session: Session,
+    span: MonthRange,
+    *,
+    hours: DeskHours,
+    labels: Labels,
+    with_text: bool,
+    visible: Visible | None = None,
 ) -> ExportFile:
-    rows = export_rows(session, span, hours=hours, labels=labels, with_text=with_text)
+    rows = export_rows(
+        session, span, hours=hours, labels=labels, with_text=with_text, visible=visible
+    )
     note = t("export.note.empty", labels.locale, range=str(span))
     content = build_csv(rows, with_text=with_text, note=note)
     suffix = "-with-text" if with_text else ""

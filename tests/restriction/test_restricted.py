@@ -1,0 +1,298 @@
+"""Restricted cases end to end: signed clicks and submits in; what each person received from the
+app (channel message, thread, ephemeral answers, App Home, DMs) and what the database holds."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.desk import ids as desk_ids
+from bot.export import Labels
+from bot.export.service import MonthRange, build_export
+from bot.restriction import ids
+from bot.standin import SlackStandIn
+from bot.stats.figures import Month
+from bot.stats.service import month_figures
+from storage.models import AccessRequest, CaseEvent
+from tests.desk_support import (
+    buttons,
+    case_message,
+    click,
+    load,
+    open_modal,
+    report,
+    submit,
+    text_of,
+    thread,
+)
+from tests.harness import DESK_CHANNEL, DESK_STAFF, AppHarness, populate_workspace
+from tests.home.test_home import open_home
+
+LEAD, HANDLER = DESK_STAFF
+OTHER = "U0DESK0003"  # a desk member who is not a handler
+MARKER = "MARKER-7f3a"
+CATEGORY = "sexual"
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackStandIn]:
+    with SlackStandIn() as standin:
+        populate_workspace(standin)
+        standin.add_user(OTHER, "other", tz="Asia/Tokyo", locale="ja-JP")
+        standin.channels[DESK_CHANNEL].members.append(OTHER)
+        yield standin
+
+
+@pytest.fixture
+def app(slack: SlackStandIn, database_url: str) -> Iterator[AppHarness]:
+    with AppHarness(slack, database_url, env_overrides={"DESK_LEADS": LEAD}) as harness:
+        yield harness
+
+
+def file_report(app: AppHarness, **values: Any) -> Any:
+    return report(
+        app,
+        narrative=f"The customer said {MARKER} twice.",
+        categories=[CATEGORY],
+        demands=f"demand {MARKER}",
+        **values,
+    )
+
+
+def forbidden(app: AppHarness) -> list[str]:
+    labels = [app.deps.guidance.category_label(CATEGORY, lang) for lang in ("ja", "en")]
+    return [MARKER, *labels]
+
+
+def assert_nothing_shown(app: AppHarness, received: str) -> None:
+    for needle in forbidden(app):
+        assert needle not in received
+
+
+def refusals(app: AppHarness, user_id: str) -> list[CaseEvent]:
+    with app.deps.sessions() as session:
+        query = select(CaseEvent).where(
+            CaseEvent.actor_user_id == user_id, CaseEvent.action.like("denied:%")
+        )
+        return list(session.scalars(query))
+
+
+def restrict(app: AppHarness, case: Any, handlers: list[str]) -> None:
+    view = open_modal(app, case, desk_ids.button_id("restrict"), LEAD)
+    assert submit(app, view, {desk_ids.HANDLERS_BLOCK: handlers}, LEAD) is None
+    app.slack.wait_for(lambda: set(buttons(case_message(app, case))) == {ids.ASK_ACTION})
+
+
+def open_from_home(app: AppHarness, case: Any, action_id: str, user_id: str) -> dict[str, Any]:
+    """Click a desk button on the App Home (its value is the case's current id:version)."""
+    before = len(app.slack.calls_to("views.open"))
+    value = f"{case.id}:{load(app, case.id).version}"
+    click(app, case, action_id, user_id, value=value)
+    app.slack.wait_for(lambda: len(app.slack.calls_to("views.open")) > before, timeout=10)
+    return dict(app.slack.calls_to("views.open")[-1].response["view"])
+
+
+def home_of(app: AppHarness, user_id: str, *needles: str) -> dict[str, Any]:
+    before = len([c for c in app.slack.calls_to("views.publish") if c.args["user_id"] == user_id])
+    open_home(app, user_id)
+
+    def published() -> dict[str, Any] | None:
+        calls = [c for c in app.slack.calls_to("views.publish") if c.args["user_id"] == user_id]
+        if len(calls) <= before:
+            return None
+        view = app.slack.home_view(user_id)
+        text = json.dumps(view, ensure_ascii=False)
+        return view if view and all(n in text for n in needles) else None
+
+    return app.slack.wait_for(published, timeout=10)
+
+
+def home_buttons(view: dict[str, Any]) -> set[str]:
+    return {
+        element["action_id"]
+        for block in view.get("blocks", [])
+        if block.get("type") == "actions"
+        for element in block["elements"]
+    }
+
+
+def forge_every_desk_action(app: AppHarness, case: Any, user_id: str) -> None:
+    stored = load(app, case.id)
+    for action in ("acknowledge", "reopen", "unrestrict"):
+        click(app, case, desk_ids.button_id(action), user_id, value=f"{case.id}:{stored.version}")
+    for action in ("assign", "escalate", "note", "resolve", "restrict"):
+        click(app, case, desk_ids.button_id(action), user_id, value=f"{case.id}:{stored.version}")
+
+
+def everything_received_by(app: AppHarness, user_id: str) -> str:
+    """Ephemeral answers, DMs and the App Home the app sent to `user_id`."""
+    parts = [str(call.args) for call in app.slack.calls_to("response_url")]
+    parts += [str(c.args) for c in app.slack.calls_to("chat.postEphemeral")]
+    parts += [text_of(message) for message in app.slack.dms(user_id)]
+    parts += [json.dumps(app.slack.home_view(user_id) or {}, ensure_ascii=False)]
+    return "\n".join(parts)
+
+
+def test_a_restricted_case_shows_others_a_notice_and_refuses_their_clicks(app: AppHarness) -> None:
+    case = file_report(app)
+    assert MARKER in text_of(case_message(app, case))  # before: every desk member sees it
+    assert desk_ids.button_id("restrict") in buttons(case_message(app, case))
+    restrict(app, case, [HANDLER])
+
+    notice = case_message(app, case)
+    assert f"<@{HANDLER}>" in text_of(notice) and load(app, case.id).reference in text_of(notice)
+    assert_nothing_shown(app, text_of(notice))
+
+    # A handler acts from the App Home: the case with its buttons; the channel stays a notice.
+    handler_home = home_of(app, HANDLER, load(app, case.id).reference)
+    assert desk_ids.NOTE_ACTION in home_buttons(handler_home)
+    note = open_from_home(app, case, desk_ids.NOTE_ACTION, HANDLER)
+    submit(app, note, {desk_ids.NOTE_BLOCK: f"note {MARKER}"}, HANDLER)
+    app.slack.wait_for(lambda: len(thread(app, case)) >= 3, timeout=10)
+
+    # Someone else on the desk: every forged action refused and audited, nothing shown.
+    forge_every_desk_action(app, case, OTHER)
+    app.slack.wait_for(lambda: len(app.slack.calls_to("response_url")) >= 8, timeout=10)
+    assert {e.action for e in refusals(app, OTHER)} >= {
+        f"denied:{a}" for a in ("acknowledge", "note", "assign", "restrict", "unrestrict")
+    }
+    other_home = home_of(app, OTHER)
+    assert load(app, case.id).reference not in json.dumps(other_home)
+    assert home_buttons(other_home) & {desk_ids.NOTE_ACTION, desk_ids.ACKNOWLEDGE_ACTION} == set()
+    assert_nothing_shown(app, everything_received_by(app, OTHER))
+    # The channel message and every thread post since the restriction carry nothing either.
+    assert_nothing_shown(app, text_of(case_message(app, case)))
+    latest = thread(app, case)[-1]
+    assert_nothing_shown(app, text_of(latest))
+    assert load(app, case.id).status == "new"  # nothing the refused clicks did
+
+
+def test_a_restriction_set_while_a_modal_is_open_refuses_its_submit(app: AppHarness) -> None:
+    case = file_report(app)
+    view = open_modal(app, case, desk_ids.NOTE_ACTION, OTHER)  # allowed: not restricted yet
+    restrict(app, case, [HANDLER])
+    answer = submit(app, view, {desk_ids.NOTE_BLOCK: f"late {MARKER}"}, OTHER)
+    assert answer is not None and answer["response_action"] == "update"
+    assert "閲覧制限" in json.dumps(answer, ensure_ascii=False)
+    assert "denied:note" in {e.action for e in refusals(app, OTHER)}
+    with app.deps.sessions() as session:
+        notes = session.scalars(select(CaseEvent).where(CaseEvent.action == "note")).all()
+    assert notes == []
+
+
+def decision_buttons(app: AppHarness, count: int) -> dict[str, str]:
+    app.slack.wait_for(lambda: len(app.slack.dms(LEAD)) >= count, timeout=10)
+    return buttons(app.slack.dms(LEAD)[-1])
+
+
+def test_ask_for_access_declined_then_approved(app: AppHarness) -> None:
+    case = file_report(app)
+    restrict(app, case, [HANDLER])
+    click(app, case, ids.ASK_ACTION, OTHER, value=str(case.id))
+    first = decision_buttons(app, 1)
+    assert set(first) == {ids.APPROVE_ACTION, ids.DECLINE_ACTION}
+    assert_nothing_shown(app, text_of(app.slack.dms(LEAD)[-1]))
+    # A forged approval by the asker is refused and audited.
+    click(app, case, ids.APPROVE_ACTION, OTHER, value=first[ids.APPROVE_ACTION])
+    click(app, case, ids.DECLINE_ACTION, LEAD, value=first[ids.DECLINE_ACTION])
+    app.slack.wait_for(lambda: any("却下" in text_of(m) for m in app.slack.dms(OTHER)), timeout=10)
+    assert "denied:decide_access" in {e.action for e in refusals(app, OTHER)}
+
+    click(app, case, ids.ASK_ACTION, OTHER, value=str(case.id))
+    second = decision_buttons(app, 2)
+    click(app, case, ids.APPROVE_ACTION, LEAD, value=second[ids.APPROVE_ACTION])
+    app.slack.wait_for(lambda: any("承認" in text_of(m) for m in app.slack.dms(OTHER)), timeout=10)
+    with app.deps.sessions() as session:
+        statuses = [
+            r.status for r in session.scalars(select(AccessRequest).order_by(AccessRequest.id))
+        ]
+        audited = [
+            e.action for e in session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id))
+        ]
+    assert statuses == ["declined", "approved"]
+    assert audited.count("access_requested") == 2
+    assert "access_declined" in audited and "access_approved" in audited
+    # Now a handler: the notice names them, and their click goes through.
+    app.slack.wait_for(lambda: f"<@{OTHER}>" in text_of(case_message(app, case)), timeout=10)
+    click(app, case, desk_ids.ACKNOWLEDGE_ACTION, OTHER, value=f"{case.id}:1")
+    app.slack.wait_for(lambda: load(app, case.id).status == "acknowledged", timeout=10)
+    assert_nothing_shown(app, text_of(case_message(app, case)))
+
+
+def test_a_member_the_reporter_excluded_never_sees_the_case(app: AppHarness) -> None:
+    case = file_report(app, excluded=[OTHER, LEAD])
+    message = case_message(app, case)
+    assert set(buttons(message)) == {ids.ASK_ACTION}  # a notice from the first post on
+    assert_nothing_shown(app, text_of(message))
+    for person in (OTHER, LEAD):  # not even a lead
+        forge_every_desk_action(app, case, person)
+        click(app, case, ids.ASK_ACTION, person, value=str(case.id))
+        assert "denied:ask_access" in {
+            e.action for e in app.slack.wait_for(lambda p=person: refusals(app, p) or None)
+        }
+        home = home_of(app, person)
+        assert load(app, case.id).reference not in json.dumps(home)
+    assert_nothing_shown(app, everything_received_by(app, OTHER))
+    # The member not named sees it on the App Home, with its buttons.
+    home = home_of(app, HANDLER, load(app, case.id).reference)
+    assert desk_ids.ACKNOWLEDGE_ACTION in home_buttons(home)
+    assert load(app, case.id).status == "new"
+
+
+def test_a_handler_who_leaves_the_desk_no_longer_sees_the_case(app: AppHarness) -> None:
+    case = file_report(app)
+    restrict(app, case, [HANDLER])
+    app.slack.remove_member(DESK_CHANNEL, HANDLER)
+    app.sender.event(
+        {
+            "type": "member_left_channel",
+            "user": HANDLER,
+            "channel": DESK_CHANNEL,
+            "channel_type": "G",
+            "team": SlackStandIn.TEAM_ID,
+        }
+    )
+    click(app, case, desk_ids.ACKNOWLEDGE_ACTION, HANDLER, value=f"{case.id}:1")
+    app.slack.wait_for(lambda: refusals(app, HANDLER) or None, timeout=10)
+    assert load(app, case.id).status == "new"
+
+
+def test_figures_count_it_but_leave_it_out_of_detail_and_exports_list_it(
+    app: AppHarness,
+) -> None:
+    open_case = report(app, categories=["mental"])
+    case = file_report(app)
+    restrict(app, case, [HANDLER])
+    now = app.deps.clock.now()
+    hours = app.deps.settings.desk_hours
+    month = Month.of(now.astimezone(hours.tz).date())
+    with app.deps.sessions() as session:
+        figures = month_figures(session, month, hours=hours)
+    assert (figures.total, figures.restricted) == (2, 1)
+    assert figures.by_category == {"mental": 1}
+
+    span = MonthRange(month, month)
+    labels = Labels("en", app.deps.guidance.category_label)
+
+    def exported(user_id: str, with_text: bool) -> str:
+        with app.deps.sessions() as session:
+            export = build_export(
+                session,
+                span,
+                hours=hours,
+                labels=labels,
+                with_text=with_text,
+                visible=lambda inner, ids_: app.deps.access.visible(inner, ids_, user_id),
+            )
+        return export.content.decode("utf-8")
+
+    other = exported(OTHER, with_text=False)
+    reference = load(app, case.id).reference
+    assert reference in other and load(app, open_case.id).reference in other
+    assert_nothing_shown(app, other)
+    lead = exported(LEAD, with_text=True)
+    assert MARKER in lead and app.deps.guidance.category_label(CATEGORY, "en") in lead
