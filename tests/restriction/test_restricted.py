@@ -133,6 +133,25 @@ def forge_every_desk_action(app: AppHarness, case: Any, user_id: str) -> None:
         click(app, case, desk_ids.button_id(action), user_id, value=f"{case.id}:{stored.version}")
     for action in ("assign", "escalate", "note", "resolve", "restrict"):
         click(app, case, desk_ids.button_id(action), user_id, value=f"{case.id}:{stored.version}")
+    # The other features' buttons on a case: the conversation, the customer register, check-ins.
+    for action_id in OTHER_CASE_ACTIONS:
+        click(app, case, action_id, user_id, value=str(case.id))
+
+
+# Each feature's button that acts on a case, and the refusal it audits.
+OTHER_CASE_ACTIONS = {
+    "conv_message_reporter": "denied:conv_message_reporter",
+    "conv_ask_name": "denied:conv_ask_name",
+    "customer_link": "denied:customer_link",
+    "checkin_desk_extra": "denied:checkin_desk_extra",
+}
+
+
+def assert_every_forgery_refused(app: AppHarness, user_id: str) -> None:
+    for action in ("acknowledge", "reopen", "unrestrict", "assign", "note", "restrict"):
+        wait_refused(app, user_id, f"denied:{action}")
+    for refusal in OTHER_CASE_ACTIONS.values():
+        wait_refused(app, user_id, refusal)
 
 
 def everything_received_by(app: AppHarness, user_id: str) -> str:
@@ -163,8 +182,7 @@ def test_a_restricted_case_shows_others_a_notice_and_refuses_their_clicks(app: A
 
     # Someone else on the desk: every forged action refused and audited, nothing shown.
     forge_every_desk_action(app, case, OTHER)
-    for action in ("acknowledge", "reopen", "unrestrict", "assign", "note", "restrict"):
-        wait_refused(app, OTHER, f"denied:{action}")
+    assert_every_forgery_refused(app, OTHER)
     other_home = home_of(app, OTHER)
     assert load(app, case.id).reference not in json.dumps(other_home)
     assert home_buttons(other_home) & {desk_ids.NOTE_ACTION, desk_ids.ACKNOWLEDGE_ACTION} == set()
@@ -237,7 +255,7 @@ def test_a_member_the_reporter_excluded_never_sees_the_case(app: AppHarness) -> 
         forge_every_desk_action(app, case, person)
         click(app, case, ids.ASK_ACTION, person, value=str(case.id))
         wait_refused(app, person, "denied:ask_access")
-        wait_refused(app, person, "denied:note")
+        assert_every_forgery_refused(app, person)
         home = home_of(app, person)
         assert load(app, case.id).reference not in json.dumps(home)
     assert_nothing_shown(app, everything_received_by(app, OTHER))
@@ -300,3 +318,22 @@ def test_figures_count_it_but_leave_it_out_of_detail_and_exports_list_it(
     assert_nothing_shown(app, other)
     lead = exported(LEAD, with_text=True)
     assert MARKER in lead and app.deps.guidance.category_label(CATEGORY, "en") in lead
+
+
+def test_naming_the_whole_desk_tells_the_leads_by_reference_only(app: AppHarness) -> None:
+    case = file_report(app, excluded=[LEAD, HANDLER, OTHER])
+    reference = load(app, case.id).reference
+    app.slack.wait_for(lambda: any(reference in text_of(m) for m in app.slack.dms(LEAD)))
+    told = text_of(app.slack.dms(LEAD)[-1])
+    assert_nothing_shown(app, told)
+    for person in (HANDLER, OTHER):
+        assert person not in told  # nobody is shown whom the reporter named
+    assert "exclusions_cover_desk" in {event.action for event in audit_of(app, case.id)}
+    for person in (LEAD, HANDLER, OTHER):
+        home = home_of(app, person)
+        assert reference not in json.dumps(home)
+
+
+def audit_of(app: AppHarness, case_id: int) -> list[CaseEvent]:
+    with app.deps.sessions() as session:
+        return list(session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id)))
