@@ -72,6 +72,22 @@ def _options(keys: tuple[str, ...], label: Callable[[str, str], str], locale: st
 HANDLERS_MAX = 10
 
 
+def _assignee_block(case: CaseSummary, locale: str) -> bk.Block:
+    picker: bk.Block = {
+        "type": "users_select",
+        "action_id": ids.input_id(ids.ASSIGNEE_BLOCK),
+        "placeholder": bk.plain(t("desk.placeholder.assignee", locale), 150),
+    }
+    if case.assignee_user_id:
+        picker["initial_user"] = case.assignee_user_id
+    return bk.input_block(
+        ids.ASSIGNEE_BLOCK,
+        t("desk.field.assignee", locale),
+        picker,
+        hint=t("desk.hint.assignee", locale),
+    )
+
+
 def _handlers_block(case: CaseSummary, locale: str) -> bk.Block:
     picker: bk.Block = {
         "type": "multi_users_select",
@@ -107,21 +123,7 @@ def desk_modal(action: Action, meta: ModalMeta, case: CaseSummary, locale: str) 
         bk.context(t("desk.modal.case", locale, reference=case.reference, status=status))
     ]
     if action is Action.ASSIGN:
-        picker: bk.Block = {
-            "type": "users_select",
-            "action_id": ids.input_id(ids.ASSIGNEE_BLOCK),
-            "placeholder": bk.plain(t("desk.placeholder.assignee", locale), 150),
-        }
-        if case.assignee_user_id:
-            picker["initial_user"] = case.assignee_user_id
-        blocks.append(
-            bk.input_block(
-                ids.ASSIGNEE_BLOCK,
-                t("desk.field.assignee", locale),
-                picker,
-                hint=t("desk.hint.assignee", locale),
-            )
-        )
+        blocks.append(_assignee_block(case, locale))
         blocks.append(_note_block(locale, optional=True))
     elif action is Action.ESCALATE:
         consent = "yes" if case.police_consent else "no"
