@@ -11,12 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.desk import ids as desk_ids
-from bot.export import Labels
-from bot.export.service import MonthRange, build_export
 from bot.restriction import ids
 from bot.standin import SlackStandIn
 from bot.stats.figures import Month
-from bot.stats.service import month_figures
 from storage.models import AccessRequest, CaseEvent
 from tests.desk_support import (
     buttons,
@@ -283,6 +280,26 @@ def test_a_handler_who_leaves_the_desk_no_longer_sees_the_case(app: AppHarness) 
     assert load(app, case.id).status == "new"
 
 
+def command(app: AppHarness, text: str, user_id: str) -> str:
+    response = app.sender.command("/harassment", text, user_id=user_id, channel_id="C0GENERAL1")
+    assert response.status == 200, response.text
+    return str(response.json()["text"])
+
+
+def exported(app: AppHarness, user_id: str, args: str) -> str:
+    """`/harassment export …` as `user_id`: the CSV uploaded to their DM."""
+    before = len([f for m in app.slack.dms(user_id) for f in m.get("files", [])])
+    command(app, f"export {args}", user_id)
+
+    def uploaded() -> list[dict[str, Any]] | None:
+        files = [f for m in app.slack.dms(user_id) for f in m.get("files", [])]
+        return files if len(files) > before else None
+
+    data = app.slack.file_bytes(app.slack.wait_for(uploaded, timeout=20)[-1]["id"])
+    assert data is not None
+    return data.decode("utf-8")
+
+
 def test_figures_count_it_but_leave_it_out_of_detail_and_exports_list_it(
     app: AppHarness,
 ) -> None:
@@ -290,34 +307,27 @@ def test_figures_count_it_but_leave_it_out_of_detail_and_exports_list_it(
     case = file_report(app)
     restrict(app, case, [HANDLER])
     now = app.deps.clock.now()
-    hours = app.deps.settings.desk_hours
-    month = Month.of(now.astimezone(hours.tz).date())
-    with app.deps.sessions() as session:
-        figures = month_figures(session, month, hours=hours)
-    assert (figures.total, figures.restricted) == (2, 1)
-    assert figures.by_category == {"mental": 1}
+    month = str(Month.of(now.astimezone(app.deps.settings.desk_hours.tz).date()))
 
-    span = MonthRange(month, month)
-    labels = Labels("en", app.deps.guidance.category_label)
+    # The monthly figures: counted in the total, left out of every breakdown.
+    command(app, f"stats {month}", OTHER)
 
-    def exported(user_id: str, with_text: bool) -> str:
-        with app.deps.sessions() as session:
-            export = build_export(
-                session,
-                span,
-                hours=hours,
-                labels=labels,
-                with_text=with_text,
-                visible=lambda inner, ids_: app.deps.access.visible(inner, ids_, user_id),
-            )
-        return export.content.decode("utf-8")
+    def report_post() -> str | None:
+        posts = [m for m in app.slack.messages(DESK_CHANNEL) if "月次報告" in m.get("text", "")]
+        return text_of(posts[-1]) if posts else None
 
-    other = exported(OTHER, with_text=False)
-    reference = load(app, case.id).reference
-    assert reference in other and load(app, open_case.id).reference in other
+    post = app.slack.wait_for(report_post, timeout=20)
+    assert "閲覧制限のある案件" in post and "<3" in post
+    assert_nothing_shown(app, post)
+    assert app.deps.guidance.category_label("mental", "ja") in post
+
+    # The export: listed (reference, date, status) for someone who may not see it, in full
+    # (with its text) for a lead who asks.
+    other = exported(app, OTHER, month)
+    assert load(app, case.id).reference in other and load(app, open_case.id).reference in other
     assert_nothing_shown(app, other)
-    lead = exported(LEAD, with_text=True)
-    assert MARKER in lead and app.deps.guidance.category_label(CATEGORY, "en") in lead
+    lead = exported(app, LEAD, f"{month} --with-text")
+    assert MARKER in lead and app.deps.guidance.category_label(CATEGORY, "ja") in lead
 
 
 def test_naming_the_whole_desk_tells_the_leads_by_reference_only(app: AppHarness) -> None:
