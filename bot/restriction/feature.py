@@ -29,6 +29,7 @@ def restriction_feature(core: Core) -> Feature:
             restricted=access.restricted,
             handlers=access.handlers if access.restricted else (),
             locale=locale,
+            urgent_mention=core.settings.desk_mention_mrkdwn if case.in_danger else None,
         )
 
     def exclusions(session: Session, case: Case, excluded: Sequence[str], now: datetime) -> None:

@@ -17,22 +17,31 @@ def mentions(user_ids: Iterable[str]) -> str:
 
 
 def notice_message(
-    *, reference: str, case_id: int, restricted: bool, handlers: Iterable[str], locale: str
+    *,
+    reference: str,
+    case_id: int,
+    restricted: bool,
+    handlers: Iterable[str],
+    locale: str,
+    urgent_mention: str | None = None,
 ) -> SlackMessage:
     """What everyone in the desk channel sees of a private case (also its handlers: it is one
-    message). Handlers read and act on the case from their App Home."""
+    message). Handlers read and act on the case from their App Home. A reporter in danger still
+    gets the desk's urgent mention (`urgent_mention`): safety comes before who may read."""
     people = mentions(handlers) or t("restriction.notice.leads_only", locale)
     key = "restriction.notice.restricted" if restricted else "restriction.notice.excluded"
     line = t(key, locale, reference=escape(reference), handlers=people)
     ask = bk.button(t("restriction.button.ask", locale), ids.ASK_ACTION, str(case_id))
-    blocks = [
-        bk.section(line),
+    blocks = [bk.section(line)]
+    text = t("restriction.notice.text", locale, reference=reference)
+    if urgent_mention is not None:
+        text = t("restriction.notice.urgent", locale, mention=urgent_mention, reference=reference)
+        blocks.append(bk.section(text))
+    blocks += [
         bk.context(t("restriction.notice.where", locale)),
         bk.actions([ask], block_id=ids.NOTICE_ACTIONS_BLOCK),
     ]
-    return SlackMessage(
-        text=t("restriction.notice.text", locale, reference=reference), blocks=blocks
-    )
+    return SlackMessage(text=text, blocks=blocks)
 
 
 def thread_notice(locale: str) -> SlackMessage:

@@ -347,3 +347,11 @@ def test_naming_the_whole_desk_tells_the_leads_by_reference_only(app: AppHarness
 def audit_of(app: AppHarness, case_id: int) -> list[CaseEvent]:
     with app.deps.sessions() as session:
         return list(session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id)))
+
+
+def test_a_reporter_in_danger_still_gets_the_urgent_mention(app: AppHarness) -> None:
+    case = file_report(app, excluded=[OTHER], in_danger="yes")
+    notice = text_of(case_message(app, case))
+    assert app.deps.settings.desk_mention_mrkdwn in notice and "緊急" in notice
+    assert_nothing_shown(app, notice)
+    assert set(buttons(case_message(app, case))) == {ids.ASK_ACTION}
