@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from bot.access import access_home_line
-from bot.access.feature import access_feature
+from bot.access.feature import access_feature, with_open_case
 from bot.awareness.feature import awareness_desk_section, awareness_feature
 from bot.checkins import checkin_home_line
 from bot.checkins import ids as checkin_ids
@@ -25,9 +25,11 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.conversation import unread_line
 from bot.conversation.feature import conversation_feature
+from bot.conversation.ids import EVIDENCE_COPY
 from bot.customers.feature import customers_feature
 from bot.deps import Core, Deps, Feature
-from bot.desk.feature import desk_feature
+from bot.desk import DeskLeads
+from bot.desk.feature import desk_feature, home_case_actions
 from bot.desk.ids import LEAD_DM, SLA_POST
 from bot.export.feature import export_feature
 from bot.guidance import GuidanceLibrary, load_guidance
@@ -39,6 +41,8 @@ from bot.outbox import OutboxWorker, Renderer
 from bot.privacy import mentions_desk
 from bot.privacy.feature import privacy_feature
 from bot.report.feature import report_feature
+from bot.restriction import AccessGate, guard_thread, lead_ids_of
+from bot.restriction.feature import restriction_feature
 from bot.retention.feature import retention_feature
 from bot.scheduler import Ticker, TickJob
 from bot.slack.client import close_client, delivery_client, interactive_client, probe_client
@@ -77,6 +81,7 @@ def feature_factories() -> list[FeatureFactory]:
             home_feature,
             case_lines=(checkin_home_line, unread_line, access_home_line),
             desk_sections=(awareness_desk_section,),
+            case_actions=with_open_case(home_case_actions),
         ),
         guidance_feature,
         checkins_feature,
@@ -88,6 +93,7 @@ def feature_factories() -> list[FeatureFactory]:
         stats_feature,
         privacy_feature,
         access_feature,
+        restriction_feature,
     ]
 
 
@@ -102,6 +108,14 @@ def build_core(
     sessions = make_session_factory(engine)
     clock = clock or SystemClock()
     client = interactive_client(settings)
+    staff = DeskStaff(
+        client=client,
+        desk_channel_id=settings.desk_channel_id,
+        sessions=sessions,
+        engine=engine,
+        ttl_seconds=settings.staff_cache_ttl.total_seconds(),
+    )
+    leads = DeskLeads(client=client, leads=settings.desk_leads)
     metrics = Metrics(
         checkin_sent_kinds=[checkin_ids.SEND],
         checkin_answered_kinds=[checkin_ids.ANSWERED],
@@ -121,15 +135,10 @@ def build_core(
             default_locale=settings.default_locale,
         ),
         guidance=guidance or load_guidance(settings.guidance_dir),
-        staff=DeskStaff(
-            client=client,
-            desk_channel_id=settings.desk_channel_id,
-            sessions=sessions,
-            engine=engine,
-            ttl_seconds=settings.staff_cache_ttl.total_seconds(),
-        ),
+        staff=staff,
         links=WorkspaceLinks(client),
         desk_channel=DeskChannel(probe_client(settings), settings.desk_channel_id),
+        access=AccessGate(is_staff=staff.is_staff, lead_ids=lead_ids_of(leads)),
         metrics=metrics,
     )
 
@@ -144,10 +153,17 @@ def build_deps(core: Core, factories: Sequence[FeatureFactory] | None = None) ->
             case_blocks=case_blocks,
             receipt_blocks=receipt_blocks,
             mention_allowed=mentions_desk,
+            case_notices=tuple(n for feature in features for n in feature.case_notices),
         )
     )
     settings = core.settings
-    renderers = check_renderers(features)
+    # A private case's thread carries notices only, whichever feature posts there.
+    renderers = guard_thread(
+        check_renderers(features),
+        desk_channel=settings.desk_channel_id,
+        locale=settings.default_locale,
+        withheld_kinds=(EVIDENCE_COPY,),
+    )
     outbox = OutboxWorker(
         sessions=core.sessions,
         client=core.delivery_client,
@@ -172,6 +188,7 @@ def build_deps(core: Core, factories: Sequence[FeatureFactory] | None = None) ->
         outbox=outbox,
         report_hooks=tuple(hook for feature in features for hook in feature.report_hooks),
         evidence_hooks=tuple(hook for feature in features for hook in feature.evidence_hooks),
+        exclusion_hooks=tuple(hook for feature in features for hook in feature.exclusion_hooks),
         tick_jobs=tuple(jobs),
         services={type(service): service for feature in features for service in feature.services},
     )

@@ -24,6 +24,12 @@ _PERMALINK = re.compile(
 _TEAM_DOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 _CHANNEL_ID = re.compile(r"^[CDG][A-Z0-9]{2,32}$")
 _TS = re.compile(r"^\d{1,12}\.\d{1,8}$")
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,32}$")
+
+
+def is_user_id(raw: object) -> bool:
+    """A Slack user id (`U…` or `W…` on Enterprise Grid), nothing else."""
+    return isinstance(raw, str) and bool(_USER_ID.match(raw))
 
 
 def parse_id(raw: object) -> int | None:

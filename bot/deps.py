@@ -22,8 +22,9 @@ from storage.db import SessionFactory
 
 if TYPE_CHECKING:
     from bot.guidance.library import GuidanceLibrary
-    from bot.report.renderers import CaseBlocks
-    from bot.report.service import EvidenceHook, ReportHook
+    from bot.report.renderers import CaseBlocks, CaseNotice
+    from bot.report.service import EvidenceHook, ExclusionHook, ReportHook
+    from bot.restriction import AccessGate
 
 T = TypeVar("T")
 
@@ -43,6 +44,7 @@ class Core:
     staff: DeskStaff
     links: WorkspaceLinks
     desk_channel: DeskChannel
+    access: AccessGate  # who may see which case (bot.restriction): ask it before showing one
     metrics: Metrics = field(default_factory=Metrics)
 
 
@@ -59,8 +61,11 @@ class Feature:
     renderers: Mapping[str, Renderer] = field(default_factory=dict)
     report_hooks: Sequence[ReportHook] = ()
     evidence_hooks: Sequence[EvidenceHook] = ()
+    exclusion_hooks: Sequence[ExclusionHook] = ()  # the form's "must not see it" names
     case_blocks: Sequence[CaseBlocks] = ()
     receipt_blocks: Sequence[CaseBlocks] = ()  # appended to the reporter's receipt DM
+    # What the desk channel shows instead of a case (a private case's notice), or None.
+    case_notices: Sequence[CaseNotice] = ()
     tick_jobs: Sequence[TickJob] = ()
     services: Sequence[object] = ()
 
@@ -73,6 +78,7 @@ class Deps:
     tick_jobs: tuple[TickJob, ...]
     services: Mapping[type, object] = field(default_factory=dict)
     evidence_hooks: tuple[EvidenceHook, ...] = ()
+    exclusion_hooks: tuple[ExclusionHook, ...] = ()
 
     def service(self, kind: type[T]) -> T:
         """The one `kind` a feature built at start (e.g. `deps.service(DeskService)`)."""
@@ -103,6 +109,10 @@ class Deps:
     @property
     def staff(self) -> DeskStaff:
         return self.core.staff
+
+    @property
+    def access(self) -> AccessGate:
+        return self.core.access
 
 
 def deps_of(context: Mapping[str, Any]) -> Deps:

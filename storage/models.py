@@ -548,3 +548,64 @@ class AccessEntry(Base):
 
 
 __all__ += ["AccessEntry"]
+
+
+# --- restricted cases ----------------------------------------------------------------------------
+
+
+class CaseRestriction(Base):
+    """A case a desk lead kept to named handlers (`CaseHandler`) and the leads."""
+
+    __tablename__ = "case_restrictions"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    restricted_by: Mapped[str] = mapped_column(String(32))
+    restricted_at: Mapped[datetime]
+
+
+class CaseHandler(Base):
+    """A desk member who may see and act on a restricted case (named by a lead, or let in on
+    an approved request for access)."""
+
+    __tablename__ = "case_handlers"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    added_at: Mapped[datetime]
+
+
+class CaseExclusion(Base):
+    """A desk member the reporter named on the form as someone who must never see the case.
+    Names of people, private to the case: kept apart from the case row."""
+
+    __tablename__ = "case_exclusions"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class AccessRequestStatus:
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class AccessRequest(Base):
+    """*Ask for access* on a restricted case: a lead approves (the asker becomes a handler) or
+    declines."""
+
+    __tablename__ = "access_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default=AccessRequestStatus.PENDING)
+    requested_at: Mapped[datetime]
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+    decided_at: Mapped[datetime | None]

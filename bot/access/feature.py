@@ -3,10 +3,11 @@ App Home line with the dates the desk read their case, and the `CaseReader` its 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
+from bot.access import ids
 from bot.access import log as access_log
 from bot.access.modals import open_case_button
 from bot.access.service import CaseReader
@@ -41,6 +42,31 @@ def access_home_line(session: Session, case: Case, locale: str, audience: str) -
     return "\n".join(lines)
 
 
+HomeCaseActions = Callable[[Session, Case, str, bool], Sequence[bk.Block]]
+
+
+def with_open_case(
+    actions: Callable[[Core], HomeCaseActions],
+) -> Callable[[Core], HomeCaseActions]:
+    """A private case's buttons on its handlers' App Home, with *Open case* first: the channel
+    shows such a case as a notice without buttons, so the App Home is where they read it (in
+    either content mode; the click is checked again by `CaseReader.may_open`)."""
+
+    def factory(core: Core) -> HomeCaseActions:
+        inner = actions(core)
+
+        def combined(session: Session, case: Case, locale: str, restricted: bool) -> list[bk.Block]:
+            opener = {
+                **bk.actions([open_case_button(case.id, locale)]),
+                "block_id": f"{ids.OPEN_CASE_ACTION}_{case.id}",
+            }
+            return [opener, *inner(session, case, locale, restricted)]
+
+        return combined
+
+    return factory
+
+
 def access_feature(core: Core) -> Feature:
     settings = core.settings
     leads = DeskLeads(client=core.client, leads=settings.desk_leads)
@@ -48,7 +74,7 @@ def access_feature(core: Core) -> Feature:
         sessions=core.sessions,
         engine=core.engine,
         clock=core.clock,
-        staff=core.staff,
+        access=core.access,
         leads=leads.user_ids,
     )
 

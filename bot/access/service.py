@@ -1,7 +1,9 @@
 """Reading a case in a modal: who may, what they see, and the access row each read writes.
 
-`CaseReader.may_open` is the one place that decides whether a person may read a case; the
-desk's Open case, Show name and the case's accesses all go through it.
+`CaseReader.may_open` is where reading a case asks the one rule of who may see it
+(`bot.restriction.may_see`: desk staff, a restricted case's handlers and the leads, never a
+member the reporter excluded); the desk's Open case, Show name and the case's accesses all go
+through it.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from bot.access import log as access_log
 from bot.clock import Clock
 from bot.desk import LeadsUnavailable
 from bot.report import TEXT_FIELDS
-from bot.slack.staff import DeskStaff
+from bot.restriction import AccessGate
 from storage.db import SessionFactory, reading
 from storage.models import Case
 from storage.repositories import access as access_repo
 from storage.repositories import cases as cases_repo
 from storage.repositories import conversation as conversation_repo
 from storage.repositories import customers as customers_repo
+from storage.repositories import refusals as refusals_repo
 
 log = logging.getLogger(__name__)
 
@@ -82,18 +85,19 @@ class CaseReader:
         sessions: SessionFactory,
         engine: Engine,
         clock: Clock,
-        staff: DeskStaff,
+        access: AccessGate,
         leads: LeadIds,
     ) -> None:
         self._sessions = sessions
         self._engine = engine
         self._clock = clock
-        self._staff = staff
+        self._access = access
         self._leads = leads
 
-    def may_open(self, actor: str, case_id: int) -> bool:
-        """Whether `actor` may read case `case_id`: desk staff only."""
-        return self._staff.is_staff(actor)
+    def may_open(self, session: Session, actor: str, case_id: int) -> bool:
+        """Whether `actor` may read case `case_id` now (asked in the read's own transaction, so
+        a restriction set a moment ago already counts)."""
+        return self._access.may_see(session, case_id, actor)
 
     def is_lead(self, actor: str) -> bool:
         try:
@@ -108,22 +112,23 @@ class CaseReader:
         is never shown without its record, and twenty clicks at once do not queue behind each
         other's reads. A refused attempt is audited."""
         now = self._clock.now()
-        allowed = self.may_open(actor, case_id)
-        lead = allowed and self.is_lead(actor)
         with self._sessions.begin() as session:
             case = cases_repo.get(session, case_id)
-            if not allowed:
-                cases_repo.record_event(
+            allowed = case is not None and self.may_open(session, actor, case_id)
+            lead = allowed and self.is_lead(actor)
+            if case is None and self._access.is_staff(actor):
+                return Refusal("desk.not_found")
+            if case is None or not allowed:
+                # One row per person, click and case, counted: the desk's refusal rule.
+                refusals_repo.record_refusal(
                     session,
                     case_id=case.id if case else None,
                     actor_user_id=actor,
                     action="denied:open_case",
                     now=now,
                 )
-                log.info("denied open_case on case %s to non-desk user %s", case_id, actor)
+                log.info("denied open_case on case %s to user %s", case_id, actor)
                 return Refusal("desk.denied")
-            if case is None:
-                return Refusal("desk.not_found")
             named = case.identity == "named"
             action = access_log.SHOW_NAME if show_name and named else access_log.OPEN_CASE
             access_log.record_access(

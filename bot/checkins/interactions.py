@@ -63,6 +63,11 @@ def desk_change(deps: Deps, *, user_id: str, raw_case_id: str, action: str) -> s
     if not deps.staff.is_staff(user_id):
         record_denied(deps.sessions, case_id=case_id, actor=user_id, action=action, now=now)
         return t("checkins.desk.not_staff", locale)
+    with deps.sessions() as session:
+        hidden = not deps.access.may_see(session, case_id, user_id)
+    if hidden:  # a restricted case, or one the reporter kept from them
+        record_denied(deps.sessions, case_id=case_id, actor=user_id, action=action, now=now)
+        return t("desk.restricted", locale)
     if action == ids.DESK_EXTRA:
         change = schedule_extra(
             deps.sessions,

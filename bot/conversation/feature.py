@@ -72,7 +72,11 @@ def conversation_feature(core: Core) -> Feature:
             content=core.settings.case_content_in_slack,
         ),
         outbox_kinds=ids.OUTBOX_KINDS,
-        services=(ConversationService(sessions=core.sessions, clock=core.clock, staff=core.staff),),
+        services=(
+            ConversationService(
+                sessions=core.sessions, clock=core.clock, staff=core.staff, access=core.access
+            ),
+        ),
         case_blocks=(case_blocks,),
         evidence_hooks=(accept_form_evidence,),
         receipt_blocks=(receipt_blocks,),

@@ -21,6 +21,7 @@ from bot.conversation.evidence.service import Refused, accept_files, as_stored, 
 from bot.conversation.text import is_blank
 from bot.home import enqueue_home_refreshes
 from bot.report import DESK_UPDATE, RECEIPT_UPDATE
+from bot.restriction import AccessGate
 from bot.slack.limits import MESSAGE_TEXT_MAX
 from bot.slack.markup import slack_text_to_plain
 from bot.slack.staff import DeskStaff
@@ -85,10 +86,18 @@ def _open(case: Case) -> bool:
 
 
 class ConversationService:
-    def __init__(self, *, sessions: SessionFactory, clock: Clock, staff: DeskStaff) -> None:
+    def __init__(
+        self,
+        *,
+        sessions: SessionFactory,
+        clock: Clock,
+        staff: DeskStaff,
+        access: AccessGate | None = None,
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._staff = staff
+        self._access = access
 
     # ----------------------------------------------------------------- reporter -> desk
     def receive_dm(self, dm: IncomingDm) -> DmOutcome:
@@ -245,12 +254,21 @@ class ConversationService:
 
     # ----------------------------------------------------------------- desk -> reporter
     def authorise(self, actor: str, action: str, case_id: int | None) -> bool:
-        """Desk staff only (channel membership, briefly cached); a refusal is audited."""
-        if self._staff.is_staff(actor):
+        """Desk staff only (channel membership, briefly cached), and only on a case they may see
+        (`AccessGate.may_see`: restricted cases, the reporter's exclusions); a refusal is
+        audited."""
+        if self._staff.is_staff(actor) and (case_id is None or self._may_see(actor, case_id)):
             return True
         with self._sessions.begin() as session:
             self._deny(session, actor, action, case_id, self._clock.now())
         return False
+
+    def _may_see(self, actor: str, case_id: int) -> bool:
+        if self._access is None:
+            return True
+        with self._sessions() as session:
+            gone = cases_repo.get(session, case_id) is None  # the caller says it is gone
+            return gone or self._access.may_see(session, case_id, actor)
 
     def check_desk(self, actor: str, case_id: int, action: str) -> DeskOutcome:
         """Before the desk's modal opens: staff, case exists, not withdrawn. Opening the

@@ -38,5 +38,6 @@ def customers_feature(core: Core) -> Feature:
         is_staff=core.staff.is_staff,
         holds=LegalHolds(core.sessions, leads.user_ids),
         today=lambda now: now.astimezone(tz).date(),
+        access=core.access,
     )
     return Feature(case_blocks=(customer_blocks,), services=(service,))

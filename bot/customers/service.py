@@ -26,11 +26,13 @@ from bot.customers.identifiers import (
     split_identifiers,
 )
 from bot.report import enqueue_case_update
+from bot.restriction import AccessGate
 from bot.retention import HoldOutcome, HoldResult, LegalHolds
 from storage.db import SessionFactory
 from storage.models import Case, Customer, CustomerMeasure, MeasureKind
 from storage.repositories import cases as cases_repo
 from storage.repositories import customers as repo
+from storage.repositories.refusals import record_refusal
 
 log = logging.getLogger(__name__)
 MAX_IDENTIFIERS = 10
@@ -220,7 +222,9 @@ class CustomerService:
         is_staff: Callable[[str], bool],
         holds: LegalHolds,
         today: Callable[[datetime], date] | None = None,
+        access: AccessGate | None = None,
     ) -> None:
+        self._access = access
         self._sessions = sessions
         self._clock = clock
         self._is_staff = is_staff
@@ -242,6 +246,27 @@ class CustomerService:
                 now=self._clock.now(),
             )
         log.info("denied customer register %s to non-desk user %s", action, actor)
+        return False
+
+    def case_allowed(self, actor: str, case_id: int) -> bool:
+        """May `actor` link this case to a customer (and see its customer text)? Asked of
+        `AccessGate.may_see`; a refusal is audited like every refused desk click."""
+        if self._access is None:
+            return True
+        now = self._clock.now()
+        with self._sessions.begin() as session:
+            if cases_repo.get(session, case_id) is None:
+                return True  # the caller says the case is gone
+            if self._access.may_see(session, case_id, actor):
+                return True
+            record_refusal(
+                session,
+                case_id=case_id,
+                actor_user_id=actor,
+                action="denied:customer_link",
+                now=now,
+            )
+        log.info("denied customer link on case %s to %s", case_id, actor)
         return False
 
     # Reads -------------------------------------------------------------------------------

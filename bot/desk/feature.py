@@ -3,7 +3,7 @@ the `DeskService` its listeners use (built once here)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,32 @@ from bot.slack import blocks as bk
 from storage.models import Case
 
 
+def home_case_actions(core: Core) -> Callable[[Session, Case, str, bool], Sequence[bk.Block]]:
+    """The buttons of a private case on its handlers' App Home (the channel shows a notice):
+    the same desk actions, each click checked again (`DeskService.admit`)."""
+
+    def actions(session: Session, case: Case, locale: str, restricted: bool) -> list[bk.Block]:
+        blocks = case_state_blocks(
+            status=case.status,
+            value=button_value(case),
+            locale=locale,
+            assignee_user_id=case.assignee_user_id,
+            escalated_to=case.escalated_to,
+            resolution=case.resolution,
+            sla_breached=False,
+            restrictable=bool(core.settings.desk_leads),
+            restricted=restricted,
+        )
+        # Block ids are unique within a view: one actions block per case.
+        return [
+            {**block, "block_id": f"{ids.CASE_ACTIONS_BLOCK}_{case.id}"}
+            for block in blocks
+            if block.get("type") == "actions"
+        ]
+
+    return actions
+
+
 def desk_feature(core: Core) -> Feature:
     settings = core.settings
 
@@ -32,6 +58,7 @@ def desk_feature(core: Core) -> Feature:
             escalated_to=case.escalated_to,
             resolution=case.resolution,
             sla_breached=sla_breached(case, core.clock.now()),
+            restrictable=bool(settings.desk_leads),
         )
 
     monitor = SlaMonitor(
@@ -54,5 +81,9 @@ def desk_feature(core: Core) -> Feature:
         ),
         case_blocks=(case_blocks,),
         tick_jobs=(TickJob("desk-sla", monitor.run, settings.scheduler_tick),),
-        services=(DeskService(sessions=core.sessions, clock=core.clock, staff=core.staff),),
+        services=(
+            DeskService(
+                sessions=core.sessions, clock=core.clock, staff=core.staff, access=core.access
+            ),
+        ),
     )

@@ -36,6 +36,7 @@ ASSIGNEE_BLOCK = "desk_assignee"
 ESCALATE_TO_BLOCK = "desk_escalate_to"
 OUTCOME_BLOCK = "desk_outcome"
 NOTE_BLOCK = "desk_note"
+HANDLERS_BLOCK = "desk_handlers"  # Restrict: the handlers (multi_users_select)
 INPUT_SUFFIX = "_input"
 
 # Shown in place of a desk modal whose action could not be applied.

@@ -3,11 +3,21 @@ what the person who clicked is told privately when an action did not go through.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from bot.content_mode import ContentMode
 from bot.desk import ids
-from bot.desk.service import Applied, Conflict, Denied, NotFound, Outcome, Refused
+from bot.desk.service import (
+    Applied,
+    Conflict,
+    Denied,
+    LeadsOnly,
+    NotFound,
+    Outcome,
+    Refused,
+    Restricted,
+)
 from bot.desk.states import BY_ACTION, Action, available_actions
 from bot.i18n import t
 from bot.slack import blocks as bk
@@ -36,6 +46,8 @@ def case_state_blocks(
     escalated_to: str | None,
     resolution: str | None,
     sla_breached: bool,
+    restrictable: bool = False,
+    restricted: bool = False,
 ) -> list[bk.Block]:
     """The desk's part of the case message: who has it, where it went, and the buttons that
     apply in `status` (each carrying `value`, "<case_id>:<version>")."""
@@ -50,7 +62,7 @@ def case_state_blocks(
         facts.append(t("desk.case.resolution", locale, outcome=outcome_label(resolution, locale)))
     if sla_breached:
         facts.append(t("desk.case.sla_breached", locale))
-    actions = available_actions(status)
+    actions = available_actions(status, restrictable=restrictable, restricted=restricted)
     buttons = [
         bk.button(
             t(f"desk.button.{action.value}", locale),
@@ -77,6 +89,7 @@ def timeline_message(
     note: str | None = None,
     reporter_told: bool = False,
     content: ContentMode = ContentMode.FULL,
+    handlers: Sequence[str] = (),
 ) -> SlackMessage:
     """One timeline entry for the case thread. The note is escaped and quoted, never a mention;
     sealed, the entry says a note was added and by whom, and the case modal shows it."""
@@ -87,6 +100,7 @@ def timeline_message(
         assignee=user(assignee),
         target=target_label(escalated_to, locale),
         outcome=outcome_label(outcome, locale),
+        handlers=", ".join(user(person) for person in handlers),
     )
     blocks = [bk.section(line)]
     if note and content.sealed:
@@ -146,6 +160,10 @@ def outcome_text(outcome: Outcome, locale: str) -> str | None:
         return None
     if isinstance(outcome, Denied):
         return t("desk.denied", locale)
+    if isinstance(outcome, Restricted):
+        return t("desk.restricted", locale)
+    if isinstance(outcome, LeadsOnly):
+        return t("desk.leads_only", locale)
     if isinstance(outcome, NotFound):
         return t("desk.not_found", locale)
     if isinstance(outcome, Refused):

@@ -43,10 +43,12 @@ class CaseSummary:
     status: str
     police_consent: bool
     assignee_user_id: str | None
+    handlers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class ModalInput:
+    handlers: tuple[str, ...] = ()
     assignee: str | None = None
     escalated_to: str | None = None
     outcome: str | None = None
@@ -67,6 +69,53 @@ def _options(keys: tuple[str, ...], label: Callable[[str, str], str], locale: st
     return [bk.option(label(key, locale), key) for key in keys]
 
 
+HANDLERS_MAX = 10
+
+
+def _assignee_block(case: CaseSummary, locale: str) -> bk.Block:
+    picker: bk.Block = {
+        "type": "users_select",
+        "action_id": ids.input_id(ids.ASSIGNEE_BLOCK),
+        "placeholder": bk.plain(t("desk.placeholder.assignee", locale), 150),
+    }
+    if case.assignee_user_id:
+        picker["initial_user"] = case.assignee_user_id
+    return bk.input_block(
+        ids.ASSIGNEE_BLOCK,
+        t("desk.field.assignee", locale),
+        picker,
+        hint=t("desk.hint.assignee", locale),
+    )
+
+
+def _handlers_block(case: CaseSummary, locale: str) -> bk.Block:
+    picker: bk.Block = {
+        "type": "multi_users_select",
+        "action_id": ids.input_id(ids.HANDLERS_BLOCK),
+        "max_selected_items": HANDLERS_MAX,
+    }
+    if case.handlers:
+        picker["initial_users"] = list(case.handlers)
+    return bk.input_block(
+        ids.HANDLERS_BLOCK,
+        t("desk.field.handlers", locale),
+        picker,
+        hint=t("desk.hint.handlers", locale),
+    )
+
+
+def _parse_handlers(
+    values: Mapping[str, Any], locale: str, is_staff: Callable[[str], bool]
+) -> tuple[str, ...] | str:
+    chosen = _value(values, ids.HANDLERS_BLOCK).get("selected_users") or []
+    people = tuple(dict.fromkeys(u for u in chosen if bounds.is_user_id(u)))
+    if not people or len(people) > HANDLERS_MAX:
+        return t("desk.error.choose_handlers", locale, limit=HANDLERS_MAX)
+    if not all(is_staff(person) for person in people):
+        return t("desk.error.not_desk_member", locale)
+    return people
+
+
 def desk_modal(action: Action, meta: ModalMeta, case: CaseSummary, locale: str) -> bk.Block:
     """The modal for `action` on the case; `meta` (id and version) rides in private_metadata."""
     status = t(f"status.{case.status}", locale)
@@ -74,21 +123,7 @@ def desk_modal(action: Action, meta: ModalMeta, case: CaseSummary, locale: str) 
         bk.context(t("desk.modal.case", locale, reference=case.reference, status=status))
     ]
     if action is Action.ASSIGN:
-        picker: bk.Block = {
-            "type": "users_select",
-            "action_id": ids.input_id(ids.ASSIGNEE_BLOCK),
-            "placeholder": bk.plain(t("desk.placeholder.assignee", locale), 150),
-        }
-        if case.assignee_user_id:
-            picker["initial_user"] = case.assignee_user_id
-        blocks.append(
-            bk.input_block(
-                ids.ASSIGNEE_BLOCK,
-                t("desk.field.assignee", locale),
-                picker,
-                hint=t("desk.hint.assignee", locale),
-            )
-        )
+        blocks.append(_assignee_block(case, locale))
         blocks.append(_note_block(locale, optional=True))
     elif action is Action.ESCALATE:
         consent = "yes" if case.police_consent else "no"
@@ -105,6 +140,8 @@ def desk_modal(action: Action, meta: ModalMeta, case: CaseSummary, locale: str) 
             )
         )
         blocks.append(_note_block(locale, optional=True))
+    elif action is Action.RESTRICT:
+        blocks.append(_handlers_block(case, locale))
     elif action is Action.RESOLVE:
         blocks.append(
             bk.input_block(
@@ -169,6 +206,12 @@ def parse_modal(
         if target is None:
             errors[ids.ESCALATE_TO_BLOCK] = t("desk.error.choose_one", locale)
         parsed = ModalInput(escalated_to=target, note=parsed.note)
+    elif action is Action.RESTRICT:
+        handlers = _parse_handlers(values, locale, is_staff)
+        if isinstance(handlers, str):
+            errors[ids.HANDLERS_BLOCK] = handlers
+        else:
+            parsed = ModalInput(handlers=handlers)
     elif action is Action.RESOLVE:
         outcome = _choice(values, ids.OUTCOME_BLOCK, OUTCOMES)
         if outcome is None:

@@ -56,6 +56,7 @@ def desk_renderers(
             note=event.note,
             reporter_told=bool(message.payload.get("reporter_told")),
             content=content,
+            handlers=[str(person) for person in after.get("handlers") or ()],
         )
         return Post(case.desk_channel_id, entry.text, entry.blocks, thread_ts=_thread(case))
 

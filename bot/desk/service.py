@@ -18,6 +18,7 @@ from bot import bounds
 from bot.clock import Clock
 from bot.desk.ids import REPORTER_UPDATE, TIMELINE
 from bot.desk.states import (
+    LEAD_ACTIONS,
     Action,
     Refusal,
     TransitionRefused,
@@ -28,12 +29,14 @@ from bot.desk.states import (
 )
 from bot.home import enqueue_home_refreshes
 from bot.report import enqueue_case_update
+from bot.restriction import AccessGate
 from bot.slack.staff import DeskStaff
 from storage.db import SessionFactory
 from storage.models import Case
 from storage.repositories import cases as cases_repo
 from storage.repositories import desk as desk_repo
 from storage.repositories import outbox as outbox_repo
+from storage.repositories import restriction as restriction_repo
 from storage.repositories.refusals import record_refusal
 
 log = logging.getLogger(__name__)
@@ -53,6 +56,7 @@ class DeskRequest:
     escalated_to: str | None = None
     outcome: str | None = None
     note: str | None = None
+    handlers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,17 @@ class Applied:
 @dataclass(frozen=True)
 class Denied:
     """The actor is not desk staff: nothing changed, the attempt is audited."""
+
+
+@dataclass(frozen=True)
+class Restricted:
+    """The actor may not see this case (restricted to others, or kept from them by the
+    reporter): nothing changed, the attempt is audited. The answer does not say which."""
+
+
+@dataclass(frozen=True)
+class LeadsOnly:
+    """Restricting a case (or lifting it) is for desk leads."""
 
 
 @dataclass(frozen=True)
@@ -94,9 +109,11 @@ class Allowed:
     status: str
     police_consent: bool
     assignee_user_id: str | None
+    handlers: tuple[str, ...] = ()
 
 
-Outcome = Applied | Denied | NotFound | Conflict | Refused
+Outcome = Applied | Denied | Restricted | LeadsOnly | NotFound | Conflict | Refused
+AccessRefusal = Denied | Restricted | LeadsOnly
 
 
 def parse_button_value(raw: object) -> tuple[int, int] | None:
@@ -125,10 +142,13 @@ def snapshot(case: Case) -> dict[str, Any]:
 
 
 class DeskService:
-    def __init__(self, *, sessions: SessionFactory, clock: Clock, staff: DeskStaff) -> None:
+    def __init__(
+        self, *, sessions: SessionFactory, clock: Clock, staff: DeskStaff, access: AccessGate
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._staff = staff
+        self._access = access
 
     def read_click(self, actor: str, action: Action, raw: object) -> tuple[int, int] | str:
         """A button's (case_id, version), or the catalogue key of why the click cannot count:
@@ -139,16 +159,33 @@ class DeskService:
         return "desk.bad_button" if self.authorise(actor, action, None) else "desk.denied"
 
     def authorise(self, actor: str, action: Action | str, case_id: int | None) -> bool:
-        """Desk staff only, asked of the (briefly cached) channel membership on every call.
+        return self.admit(actor, action, case_id) is None
 
-        A refusal is audited as `denied:<action>`; the caller tells the person politely.
+    def admit(self, actor: str, action: Action | str, case_id: int | None) -> AccessRefusal | None:
+        """May `actor` take `action` on the case now? None when yes; else why not.
+
+        The one check of every desk click and modal submit, asked at that moment: desk staff
+        (the briefly cached channel membership), leads for restricting, and `AccessGate.may_see`
+        for the case itself (a restriction set while a modal was open refuses its submit). A
+        refusal is audited as `denied:<action>`; the caller tells the person politely.
         """
-        if self._staff.is_staff(actor):
-            return True
         name = action.value if isinstance(action, Action) else action
+        refusal: AccessRefusal | None = None
+        if not self._staff.is_staff(actor):
+            refusal = Denied()
+        elif action in LEAD_ACTIONS and not self._access.is_lead(actor):
+            refusal = LeadsOnly()
+        if refusal is None and case_id is None:
+            return None
         now = self._clock.now()
         with self._sessions.begin() as session:
             known = case_id is not None and cases_repo.get(session, case_id) is not None
+            if refusal is None and known and case_id is not None:
+                if self._access.may_see(session, case_id, actor):
+                    return None
+                refusal = Restricted()
+            if refusal is None:
+                return None  # no such case: the caller says so
             record_refusal(
                 session,
                 case_id=case_id if known else None,
@@ -156,13 +193,14 @@ class DeskService:
                 action=f"{DENIED_PREFIX}{name}",
                 now=now,
             )
-        log.info("denied %s on case %s to non-desk user %s", name, case_id, actor)
-        return False
+        log.info("refused %s on case %s to %s: %s", name, case_id, actor, type(refusal).__name__)
+        return refusal
 
     def check(self, actor: str, action: Action, case_id: int, version: int) -> Allowed | Outcome:
         """Before opening a modal: is the actor staff, is the case current, does it apply?"""
-        if not self.authorise(actor, action, case_id):
-            return Denied()
+        refusal = self.admit(actor, action, case_id)
+        if refusal is not None:
+            return refusal
         with self._sessions() as session:
             case = cases_repo.get(session, case_id)
             if case is None:
@@ -175,11 +213,13 @@ class DeskService:
                 status=case.status,
                 police_consent=case.police_consent,
                 assignee_user_id=case.assignee_user_id,
+                handlers=tuple(sorted(restriction_repo.handlers_of(session, [case.id])[case.id])),
             )
 
     def apply(self, request: DeskRequest) -> Outcome:
-        if not self.authorise(request.actor, request.action, request.case_id):
-            return Denied()
+        refusal = self.admit(request.actor, request.action, request.case_id)
+        if refusal is not None:
+            return refusal
         staff_members = self._staff.members()
         now = self._clock.now()
         with self._sessions.begin() as session:
@@ -201,6 +241,14 @@ class DeskService:
                 after_status = case.status
                 desk_repo.touch(session, case.id, now)
             session.refresh(case)
+            after = snapshot(case)
+            if request.action is Action.RESTRICT:
+                restriction_repo.restrict(
+                    session, case.id, by=request.actor, handlers=request.handlers, now=now
+                )
+                after["handlers"] = list(request.handlers)
+            elif request.action is Action.UNRESTRICT:
+                restriction_repo.lift(session, case.id)
             event = cases_repo.record_event(
                 session,
                 case_id=case.id,
@@ -208,7 +256,7 @@ class DeskService:
                 action=request.action.value,
                 now=now,
                 before=before,
-                after=snapshot(case),
+                after=after,
                 note=request.note or None,
             )
             session.flush()

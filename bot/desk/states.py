@@ -30,6 +30,8 @@ class Action(StrEnum):
     NOTE = "note"
     RESOLVE = "resolve"
     REOPEN = "reopen"
+    RESTRICT = "restrict"  # desk leads: keep the case to named handlers (and the leads)
+    UNRESTRICT = "unrestrict"  # desk leads: every desk member sees it again
 
 
 NEW, ACKNOWLEDGED, ESCALATED, RESOLVED = (
@@ -73,6 +75,10 @@ class DeskAction:
         return ids.view_id(self.action.value) if self.modal_block else None
 
 
+# Notes and restrictions apply in every state (restricting changes who sees the case, not its
+# state; leads only).
+EVERY_STATE = {status: status for status in (*STATUSES, CaseStatus.WITHDRAWN)}
+
 # Every desk action, in button order on the case message (the first offered is the primary one).
 # The listeners, the buttons and the modals' tables are all built from this.
 DESK_ACTIONS: tuple[DeskAction, ...] = (
@@ -94,12 +100,11 @@ DESK_ACTIONS: tuple[DeskAction, ...] = (
     ),
     DeskAction(Action.REOPEN, {RESOLVED: ACKNOWLEDGED}),
     # A case the reporter withdrew takes notes only.
-    DeskAction(
-        Action.NOTE,
-        {status: status for status in (*STATUSES, CaseStatus.WITHDRAWN)},
-        modal_block=ids.NOTE_BLOCK,
-    ),
+    DeskAction(Action.NOTE, EVERY_STATE, modal_block=ids.NOTE_BLOCK),
+    DeskAction(Action.RESTRICT, EVERY_STATE, modal_block=ids.HANDLERS_BLOCK),
+    DeskAction(Action.UNRESTRICT, EVERY_STATE),
 )
+LEAD_ACTIONS = frozenset({Action.RESTRICT, Action.UNRESTRICT})
 BY_ACTION: Mapping[Action, DeskAction] = {row.action: row for row in DESK_ACTIONS}
 BY_BUTTON: Mapping[str, DeskAction] = {row.action_id: row for row in DESK_ACTIONS}
 BY_VIEW: Mapping[str, DeskAction] = {row.view: row for row in DESK_ACTIONS if row.view}
@@ -123,9 +128,21 @@ def allowed(status: str, action: Action) -> bool:
     return status in BY_ACTION[action].transitions
 
 
-def available_actions(status: str) -> tuple[Action, ...]:
-    """The buttons the case message shows in `status`."""
-    return tuple(row.action for row in DESK_ACTIONS if allowed(status, row.action))
+def available_actions(
+    status: str, *, restrictable: bool = False, restricted: bool = False
+) -> tuple[Action, ...]:
+    """The buttons the case message shows in `status`. *Restrict* only when there are desk
+    leads to use it (`restrictable`), *Lift restriction* only on a restricted case."""
+    shown = []
+    for row in DESK_ACTIONS:
+        if not allowed(status, row.action):
+            continue
+        if row.action is Action.RESTRICT and not restrictable:
+            continue
+        if row.action is Action.UNRESTRICT and not (restrictable and restricted):
+            continue
+        shown.append(row.action)
+    return tuple(shown)
 
 
 def next_status(status: str, action: Action) -> str:
@@ -156,8 +173,9 @@ def leaves_new(before: str, after: str) -> bool:
 
 
 def changes_state(action: Action) -> bool:
-    """Notes do not touch the case's state, so they neither need nor bump its version."""
-    return action is not Action.NOTE
+    """Notes and restrictions do not touch the case's state, so they neither need nor bump its
+    version (a restriction is checked on every later click instead: `AccessGate`)."""
+    return action not in (Action.NOTE, Action.RESTRICT, Action.UNRESTRICT)
 
 
 def reporter_milestones(

@@ -27,5 +27,6 @@ def export_feature(core: Core) -> Feature:
             category_label=core.guidance.category_label,
             content=settings.case_content_in_slack,
             places=frozenset(settings.locations),
+            access=core.access,
         ),
     )

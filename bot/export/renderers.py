@@ -14,6 +14,7 @@ from bot.export import Labels, ids
 from bot.export.service import MonthRange, build_export
 from bot.i18n import t
 from bot.outbox import Delivery, Perform, Renderer, Skip
+from bot.restriction import AccessGate
 from bot.slack.files import upload_file
 from storage.models import OutboxMessage
 
@@ -30,6 +31,7 @@ def export_renderers(
     *,
     hours: DeskHours,
     category_label: Callable[[str, str], str],
+    access: AccessGate,
     content: ContentMode = ContentMode.FULL,
     places: frozenset[str] = frozenset(),
 ) -> dict[str, Renderer]:
@@ -43,6 +45,7 @@ def export_renderers(
             return Skip("unreadable export range")
         locale = str(payload.get("locale", "ja"))
         labels = Labels(locale, category_label)
+        user_id = str(payload["user_id"])
         export = build_export(
             session,
             span,
@@ -51,8 +54,9 @@ def export_renderers(
             with_text=bool(payload.get("with_text")) and not content.sealed,
             with_names=not content.sealed,
             places=places,
+            # Asked at delivery: a case restricted since the request is listed only.
+            visible=lambda inner, case_ids: access.visible(inner, case_ids, user_id),
         )
-        user_id = str(payload["user_id"])
 
         def run(client: WebClient) -> tuple[str, str]:
             return upload_file(

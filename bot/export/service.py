@@ -7,6 +7,7 @@ both end here. Months are calendar months in the desk's time zone (`DESK_TIMEZON
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -105,6 +106,37 @@ class ExportFile:
     count: int
 
 
+# Which of these cases the person who asked may see (`AccessGate.visible`); None: all of them
+# (the operator's `harassment-desk export`).
+Visible = Callable[[Session, list[int]], set[int]]
+
+
+def listed_only(case: Case, labels: Labels, tz: ZoneInfo) -> ExportRow:
+    """A case the requester may not see (restricted to others, or kept from them by the
+    reporter): counted and listed, nothing more."""
+    return ExportRow(
+        reference=case.reference,
+        reported_at=_iso(case.created_at, tz),
+        occurred_at="",
+        acknowledged_at="",
+        resolved_at="",
+        status=labels.status(case.status),
+        in_danger=False,
+        categories=[],
+        location="",
+        channel="",
+        customer_type="",
+        customer="",
+        outcome="",
+        hours_to_acknowledge=None,
+        hours_to_resolve=None,
+        desk_hours_to_acknowledge=None,
+        desk_hours_to_resolve=None,
+        sla_breached=False,
+        checkins=[],
+    )
+
+
 def export_rows(
     session: Session,
     span: MonthRange,
@@ -114,6 +146,7 @@ def export_rows(
     with_text: bool,
     with_names: bool = True,
     places: frozenset[str] = frozenset(),
+    visible: Visible | None = None,
 ) -> list[ExportRow]:
     """The rows of the export; without `with_names` (a file Slack will hold, in sealed mode)
     neither a named reporter, nor the register's name for the customer, nor a place typed on
@@ -121,10 +154,15 @@ def export_rows(
     content = ContentMode.FULL if with_names else ContentMode.SEALED
     start, end = span.bounds(hours.tz)
     cases = insight_repo.cases_between(session, start, end)
-    extras = insight_repo.extras_for(session, [case.id for case in cases])
+    ids = [case.id for case in cases]
+    extras = insight_repo.extras_for(session, ids)
+    seen = visible(session, ids) if visible is not None else set(ids)
     tz = hours.tz
     rows = []
     for case in cases:
+        if case.id not in seen:
+            rows.append(listed_only(case, labels, tz))
+            continue
         extra = extras[case.id]
         acknowledged = case.acknowledged_at
         rows.append(
@@ -169,6 +207,7 @@ def build_export(
     with_text: bool,
     with_names: bool = True,
     places: frozenset[str] = frozenset(),
+    visible: Visible | None = None,
 ) -> ExportFile:
     rows = export_rows(
         session,
@@ -178,6 +217,7 @@ def build_export(
         with_text=with_text,
         with_names=with_names,
         places=places,
+        visible=visible,
     )
     note = t("export.note.empty", labels.locale, range=str(span))
     content = build_csv(rows, with_text=with_text, note=note)

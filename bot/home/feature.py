@@ -16,7 +16,13 @@ from sqlalchemy.orm import Session
 from bot.deps import Core, Feature
 from bot.home import ids
 from bot.home.renderers import home_renderers
-from bot.home.service import DeskHomeSection, HomeCaseLine, HomeSources, enqueue_home_refreshes
+from bot.home.service import (
+    DeskHomeSection,
+    HomeCaseActions,
+    HomeCaseLine,
+    HomeSources,
+    enqueue_home_refreshes,
+)
 from storage.models import Case
 
 
@@ -25,6 +31,7 @@ def home_feature(
     *,
     case_lines: Sequence[HomeCaseLine] = (),
     desk_sections: Sequence[Callable[[Core], DeskHomeSection]] = (),
+    case_actions: Callable[[Core], HomeCaseActions] | None = None,
 ) -> Feature:
     """`desk_sections`: other features' blocks at the end of the desk's part of the home
     (e.g. the awareness posts' read counts), each built once from the core."""
@@ -37,6 +44,8 @@ def home_feature(
         desk_sections=tuple(make(core) for make in desk_sections),
         desk_hours=settings.desk_hours,
         desk_channel_refused=core.desk_channel.cannot_post,
+        access=core.access,
+        case_actions=case_actions(core) if case_actions else None,
     )
 
     def refresh_homes_on_report(session: Session, case: Case, now: datetime) -> None:

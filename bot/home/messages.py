@@ -43,6 +43,8 @@ class DeskCaseRow:
     sla_breached: bool
     in_danger: bool
     extra_lines: tuple[str, ...] = ()
+    # A private case's desk buttons, for those who may see it (its channel message is a notice).
+    actions: tuple[bk.Block, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,9 @@ def _desk_blocks(desk: DeskOverview, locale: str) -> list[bk.Block]:
     ]
     if not desk.cases:
         blocks.append(bk.section(t("home.desk.no_open", locale)))
-    blocks.extend(desk_case_section(row, locale) for row in desk.cases[:DESK_CASES_MAX])
+    for row in desk.cases[:DESK_CASES_MAX]:
+        blocks.append(desk_case_section(row, locale))
+        blocks.extend(row.actions)
     if desk.more:
         blocks.append(bk.context(t("home.desk.more", locale, n=desk.more)))
     blocks.extend(desk.extra_blocks)

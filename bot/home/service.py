@@ -11,6 +11,7 @@ Everyone else sees a fresh home the next time they open it, because opening publ
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,6 +31,7 @@ from bot.home.messages import (
     ReporterCaseRow,
     home_view,
 )
+from bot.restriction import AccessGate, CaseAccess, load_access
 from bot.slack import blocks as bk
 from bot.slack.links import WorkspaceLinks
 from bot.slack.users import Profiles
@@ -47,6 +49,8 @@ FAILED_WINDOW = timedelta(days=30)
 HomeCaseLine = Callable[[Session, Case, str, Audience], str | None]
 # Hook for other features (e.g. awareness posts): blocks at the end of the desk's section.
 DeskHomeSection = Callable[[Session, str], Sequence[bk.Block]]
+# The desk's buttons under a private case (session, case, locale, restricted by a lead).
+HomeCaseActions = Callable[[Session, Case, str, bool], Sequence[bk.Block]]
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,9 @@ class HomeSources:
     desk_hours: DeskHours | None = None
     # True while the bot cannot post in the desk channel (never waits on Slack).
     desk_channel_refused: Callable[[], bool] = lambda: False
+    # Who may see which case (bot.restriction): the desk part lists only what the viewer may.
+    access: AccessGate | None = None
+    case_actions: HomeCaseActions | None = None
 
 
 def _extra_lines(
@@ -93,10 +100,23 @@ def my_case_rows(
     ]
 
 
+def _visible(session: Session, case_ids: list[int], viewer: str, sources: HomeSources) -> set[int]:
+    if sources.access is None:
+        return set(case_ids)
+    return sources.access.visible(session, case_ids, viewer)
+
+
 def desk_overview(
-    session: Session, *, locale: str, now: datetime, sources: HomeSources
+    session: Session, *, viewer: str, locale: str, now: datetime, sources: HomeSources
 ) -> DeskOverview:
-    cases = desk_repo.open_cases(session, limit=DESK_CASES_MAX)
+    """The desk's part of `viewer`'s home: only the cases they may see (`AccessGate`); a case
+    they may not see is not listed and its categories are not counted."""
+    open_ids = desk_repo.open_case_ids(session)
+    visible = _visible(session, open_ids, viewer, sources)
+    shown_ids = [case_id for case_id in open_ids if case_id in visible][:DESK_CASES_MAX]
+    by_id = {case.id: case for case in cases_repo.load(session, shown_ids)}
+    cases = [by_id[case_id] for case_id in shown_ids if case_id in by_id]
+    access = load_access(session, shown_ids)
     label = sources.guidance.category_label
     rows = [
         DeskCaseRow(
@@ -109,19 +129,31 @@ def desk_overview(
             sla_breached=sla_breached(case, now),
             in_danger=case.in_danger,
             extra_lines=_extra_lines(session, case, locale, "desk", sources.case_lines),
+            actions=_actions(session, case, locale, access[case.id], sources),
         )
         for case in cases
     ]
-    categories = desk_repo.open_category_counts(session).most_common()
+    categories: Counter[str] = Counter()
+    for case_id, keys in desk_repo.open_categories(session):
+        if case_id in visible:
+            categories.update(keys)
     return DeskOverview(
         cases=rows,
-        more=max(0, desk_repo.count_open(session) - len(rows)),
+        more=max(0, len(visible) - len(rows)),
         status_counts=desk_repo.status_counts(session),
-        category_counts=[(label(key, locale), count) for key, count in categories],
+        category_counts=[(label(key, locale), count) for key, count in categories.most_common()],
         failed_deliveries=desk_repo.failed_deliveries(session, now - FAILED_WINDOW),
         extra_blocks=tuple(b for part in sources.desk_sections for b in part(session, locale)),
         hours_line=open_status(sources.desk_hours, now, locale) if sources.desk_hours else "",
     )
+
+
+def _actions(
+    session: Session, case: Case, locale: str, access: CaseAccess, sources: HomeSources
+) -> tuple[bk.Block, ...]:
+    if not access.private or sources.case_actions is None:
+        return ()
+    return tuple(sources.case_actions(session, case, locale, access.restricted))
 
 
 def build_home(
@@ -142,7 +174,11 @@ def build_home(
         hotline_url=sources.hotline_url,
         my_cases=mine[:MY_CASES_MAX],
         more_reports=len(mine) > MY_CASES_MAX,
-        desk=desk_overview(session, locale=locale, now=now, sources=sources) if is_staff else None,
+        desk=(
+            desk_overview(session, viewer=user_id, locale=locale, now=now, sources=sources)
+            if is_staff
+            else None
+        ),
         desk_channel_refused=sources.desk_channel_refused(),
     )
     return home_view(content)

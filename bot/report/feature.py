@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.deps import Core, Feature
 from bot.report import ids
-from bot.report.renderers import CaseBlocks, ReportRendering, report_renderers
+from bot.report.renderers import CaseBlocks, CaseNotice, ReportRendering, report_renderers
 from bot.report.service import ReportPolicy
 from storage.models import Case
 
@@ -24,6 +24,7 @@ def report_feature(
     case_blocks: Sequence[CaseBlocks] = (),
     mention_allowed: Callable[[Session, Case], bool] | None = None,
     receipt_blocks: Sequence[CaseBlocks] = (),
+    case_notices: Sequence[CaseNotice] = (),
 ) -> Feature:
     settings = core.settings
     # The SLA deadline is computed inside the submission's ack: load the holidays now.
@@ -37,6 +38,7 @@ def report_feature(
         case_blocks=tuple(case_blocks),
         mention_allowed=mention_allowed,
         receipt_blocks=tuple(receipt_blocks),
+        case_notices=tuple(case_notices),
         desk_hours=settings.desk_hours,
         content=settings.case_content_in_slack,
     )

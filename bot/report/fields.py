@@ -21,6 +21,7 @@ class Kind(StrEnum):
     RADIO = "radio_buttons"
     CHECKBOXES = "checkboxes"
     FILES = "file_input"  # evidence: Slack's file_input, modals only
+    USERS = "multi_users_select"  # people (`max_length` is its max_selected_items)
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,18 @@ POLICE = Field(
     hint="report.hint.police",
 )
 
+# Privacy: desk members the reporter names as people who must never see the case. Not a case
+# column: the restriction feature stores the names in a table of their own (ReportDraft.excluded,
+# `Feature(exclusion_hooks=…)`).
+EXCLUDED_MAX = 10
+EXCLUDED = Field(
+    "excluded",
+    Kind.USERS,
+    optional=True,
+    max_length=EXCLUDED_MAX,
+    hint="report.hint.excluded",
+)
+
 
 def _optional_text(
     block_id: str, max_length: int = SHORT_TEXT_MAX, multiline: bool = True
@@ -197,6 +210,7 @@ FIELDS: tuple[Field, ...] = (
     SHARE_LINK,
     PREFERENCES,
     POLICE,
+    EXCLUDED,
 )
 # Free text the reporter typed, copied into the case column of the same name.
 TEXT_FIELDS: tuple[Field, ...] = tuple(field for field in FIELDS if field.kind is Kind.TEXT)

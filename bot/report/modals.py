@@ -19,6 +19,8 @@ from bot.report.fields import (
     CONTACT_CHANNEL,
     CUSTOMER_TYPE,
     EVIDENCE,
+    EXCLUDED,
+    EXCLUDED_MAX,
     FIELDS,
     IDENTITY,
     IN_DANGER,
@@ -118,6 +120,8 @@ class ReportDraft:
     source_permalink: str | None
     # Files from the form's file_input, as Slack describes them (never their bytes).
     evidence: tuple[dict[str, Any], ...] = ()
+    # Desk members who must never see the case (user ids; stored apart from the case).
+    excluded: tuple[str, ...] = ()
 
 
 def _choice_options(field: Field, locale: str) -> list[dict[str, Any]]:
@@ -156,6 +160,12 @@ def _element(
             "type": field.kind.value,
             "action_id": field.action_id,
             "max_files": field.max_length,
+        }
+    if field.kind is Kind.USERS:
+        return {
+            "type": field.kind.value,
+            "action_id": field.action_id,
+            "max_selected_items": field.max_length,
         }
     if field.kind is Kind.DATETIME:
         return {
@@ -334,6 +344,10 @@ def parse_report(
     if anonymous:
         texts = {key: _unmention(text, metadata, locale) for key, text in texts.items()}
     share_link = SHARE_LINK_CHOICE in _selected_many(values, SHARE_LINK)
+    named = _value(values, EXCLUDED).get("selected_users") or []
+    excluded = tuple(dict.fromkeys(u for u in named if isinstance(u, str) and bounds.is_user_id(u)))
+    if len(excluded) > EXCLUDED.max_length:
+        errors[EXCLUDED.block_id] = t("report.error.too_many_people", locale, limit=EXCLUDED_MAX)
 
     if errors:
         return errors
@@ -350,6 +364,7 @@ def parse_report(
         # An anonymous reporter's link (to their own DM or channel) only if they chose to share it.
         source_permalink=metadata.permalink if share_link or not anonymous else None,
         evidence=tuple(f for f in files if isinstance(f, dict)),
+        excluded=excluded,
     )
 
 

@@ -24,6 +24,8 @@ from storage.repositories import outbox as outbox_repo
 
 # Extra blocks for the case message (the desk's buttons, check-in status), from other features.
 CaseBlocks = Callable[[Session, Case, str], Sequence[bk.Block]]
+# What the desk channel shows instead of the case (a private case's notice), or None.
+CaseNotice = Callable[[Session, Case, str], SlackMessage | None]
 EmployeeGuidance = Callable[[Sequence[str], str], Sequence[bk.Block]]
 
 
@@ -38,6 +40,7 @@ class ReportRendering:
     # Whether an urgent case may mention the desk (one ping per person per window).
     mention_allowed: Callable[[Session, Case], bool] | None = None
     receipt_blocks: Sequence[CaseBlocks] = ()  # rendered in the reporter's locale
+    case_notices: Sequence[CaseNotice] = ()
     desk_hours: DeskHours = field(default_factory=DeskHours)
     content: ContentMode = ContentMode.FULL
 
@@ -49,6 +52,10 @@ def message_digest(text: str, blocks: Sequence[bk.Block]) -> str:
 
 
 def render_case_message(session: Session, case: Case, rendering: ReportRendering) -> Post:
+    for notice in rendering.case_notices:
+        shown = notice(session, case, rendering.desk_locale)
+        if shown is not None:
+            return _post(case, shown)
     extra = [
         block
         for source in rendering.case_blocks
@@ -70,6 +77,10 @@ def render_case_message(session: Session, case: Case, rendering: ReportRendering
         content=rendering.content,
     )
 
+    return _post(case, message)
+
+
+def _post(case: Case, message: SlackMessage) -> Post:
     digest = message_digest(message.text, message.blocks)
 
     def remember(inner: Session, channel: str, ts: str) -> None:

@@ -26,6 +26,8 @@ from storage.repositories import outbox as outbox_repo
 ReportHook = Callable[[Session, Case, datetime], None]
 # The conversation feature takes the form's files in as evidence, in the same transaction.
 EvidenceHook = Callable[[Session, Case, Sequence[dict[str, Any]], datetime], None]
+# The restriction feature stores the desk members the reporter named as not to see the case.
+ExclusionHook = Callable[[Session, Case, Sequence[str], datetime], None]
 
 
 class ReportNotSaved(Exception):
@@ -76,6 +78,7 @@ def record_report(
     now: datetime,
     hooks: Sequence[ReportHook] = (),
     evidence_hooks: Sequence[EvidenceHook] = (),
+    exclusion_hooks: Sequence[ExclusionHook] = (),
 ) -> RecordedReport:
     """Store the report once. A repeated `submission_key` returns the case stored the first time.
 
@@ -102,6 +105,9 @@ def record_report(
                 if draft.evidence:
                     for evidence_hook in evidence_hooks:
                         evidence_hook(session, case, draft.evidence, now)
+                if draft.excluded:
+                    for exclusion_hook in exclusion_hooks:
+                        exclusion_hook(session, case, draft.excluded, now)
                 # The year's counter row is locked from this update to the commit, and every
                 # report needs it: taking the number last keeps that stretch short. (Taken
                 # first, 20 concurrent submissions on PostgreSQL queued for the whole

@@ -71,6 +71,9 @@ class MonthlyFigures:
     sla_breaches: int = 0
     checkin_answers: dict[str, int] = field(default_factory=dict)
     repeat_customers: int = 0
+    # Restricted cases (a lead's restriction or the reporter's exclusions): in `total`, and in
+    # no breakdown, spread or other figure.
+    restricted: int = 0
 
 
 def _ordered(counter: Counter[str]) -> dict[str, int]:
@@ -78,16 +81,22 @@ def _ordered(counter: Counter[str]) -> dict[str, int]:
 
 
 def monthly_figures(
-    month: Month, cases: Sequence[CaseFacts], *, repeat_customer_ids: Iterable[int] = ()
+    month: Month,
+    cases: Sequence[CaseFacts],
+    *,
+    repeat_customer_ids: Iterable[int] = (),
+    restricted: int = 0,
 ) -> MonthlyFigures:
-    """`repeat_customer_ids`: customers with a case this month who also have another case."""
+    """`repeat_customer_ids`: customers with a case this month who also have another case.
+    `cases` are the cases shown in detail; `restricted` more are only counted in the total."""
     categories: Counter[str] = Counter()
     for case in cases:
         categories.update(case.categories or ("uncategorised",))
     answers: Counter[str] = Counter(a for case in cases for a in case.checkin_answers)
     return MonthlyFigures(
         month=month,
-        total=len(cases),
+        total=len(cases) + restricted,
+        restricted=restricted,
         by_category=_ordered(categories),
         by_location=_ordered(Counter(c.location or "unknown" for c in cases)),
         by_channel=_ordered(Counter(c.channel for c in cases)),

@@ -62,6 +62,8 @@ def report_message(figures: MonthlyFigures, labels: Labels) -> ReportMessage:
         return t(f"stats.answer.{key}", locale)
 
     summary = t("stats.total", locale, count=shown(figures.total), month=month)
+    if figures.restricted:
+        summary += "\n" + t("stats.restricted", locale, count=shown(figures.restricted))
     sections = [
         _breakdown(t("stats.by_category", locale), figures.by_category, category, locale),
         _breakdown(t("stats.by_location", locale), figures.by_location, location, locale),

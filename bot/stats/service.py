@@ -24,6 +24,7 @@ from bot.stats.chart import (
 )
 from bot.stats.figures import CaseFacts, Month, MonthlyFigures, monthly_figures
 from storage.repositories import insight as insight_repo
+from storage.repositories import restriction as restriction_repo
 
 CHART_MONTHS = 12
 ANSWERED = ("ok", "talk", "stop")  # check-in answers counted in the report
@@ -61,7 +62,9 @@ def month_figures(
     content: ContentMode = ContentMode.FULL,
 ) -> MonthlyFigures:
     start, end = MonthRange(month, month).bounds(hours.tz)
-    cases = insight_repo.cases_between(session, start, end)
+    every = insight_repo.cases_between(session, start, end)
+    private = restriction_repo.private_ids(session, [case.id for case in every])
+    cases = [case for case in every if case.id not in private]
     extras = insight_repo.extras_for(session, [case.id for case in cases])
     facts = []
     customer_ids = []
@@ -85,7 +88,7 @@ def month_figures(
         )
     totals = insight_repo.customer_case_counts(session, customer_ids)
     repeat = [cid for cid in customer_ids if totals.get(cid, 0) >= 2]
-    return monthly_figures(month, facts, repeat_customer_ids=repeat)
+    return monthly_figures(month, facts, repeat_customer_ids=repeat, restricted=len(private))
 
 
 def chart_bars_until(session: Session, last: Month, *, hours: DeskHours) -> list[Bar]:
@@ -94,7 +97,11 @@ def chart_bars_until(session: Session, last: Month, *, hours: DeskHours) -> list
     start, _ = MonthRange(months[0], months[0]).bounds(hours.tz)
     _, end = MonthRange(last, last).bounds(hours.tz)
     cases: dict[Month, list[list[str]]] = defaultdict(list)
-    for created_at, categories in insight_repo.category_counts_by_month(session, start, end):
+    rows = insight_repo.category_counts_by_month(session, start, end)
+    private = restriction_repo.private_ids(session, [case_id for case_id, _, _ in rows])
+    for case_id, created_at, categories in rows:
+        if case_id in private:
+            continue  # restricted cases stay out of the chart's categories
         local = created_at.astimezone(hours.tz)
         cases[Month(local.year, local.month)].append(categories)
     return chart_bars(months, cases)

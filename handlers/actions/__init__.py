@@ -11,6 +11,7 @@ from bot.customers import ids as customer_ids
 from bot.desk.states import DESK_ACTIONS
 from bot.guidance import ACTION_PICK_TOPIC
 from bot.report.ids import OPEN_REPORT_ACTION
+from bot.restriction import ids as restriction_ids
 from bot.sos import ids as sos_ids
 from handlers.actions import (
     awareness_got_it,
@@ -25,6 +26,7 @@ from handlers.actions import (
     desk_transition,
     open_report,
     pick_topic,
+    restriction_access,
     sos_add_details,
     sos_open,
 )
@@ -58,6 +60,10 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     sos_ids.OPEN_ACTION: sos_open.handle_sos_open,
     sos_ids.ADD_DETAILS_ACTION: sos_add_details.handle_sos_add_details,
     **{action_id: customer_actions.handle_customer_action for action_id in customer_ids.ACTIONS},
+    **{
+        action_id: restriction_access.handle_restriction_access
+        for action_id in (restriction_ids.ASK_ACTION, *restriction_ids.DECISION_ACTIONS)
+    },
 }
 
 

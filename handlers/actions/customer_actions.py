@@ -42,6 +42,9 @@ def handle_customer_action(
         tell_privately(body, respond, client, t("desk.bad_button", locale))
         return
     if action_id == ids.LINK_ACTION:
+        if not service.case_allowed(user_id, target):
+            tell_privately(body, respond, client, t("desk.restricted", locale))
+            return
         data = service.for_case(user_id, target)
         if data is None:
             tell_privately(body, respond, client, t("customer.error.case_gone", locale))

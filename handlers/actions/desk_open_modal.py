@@ -38,6 +38,7 @@ def handle_desk_open_modal(
         status=checked.status,
         police_consent=checked.police_consent,
         assignee_user_id=checked.assignee_user_id,
+        handlers=checked.handlers,
     )
     view = desk_modal(click.action, ModalMeta(click.case_id, click.version), summary, locale)
     client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -32,6 +32,9 @@ def handle_customer_submission(
         block = ids.PICK_BLOCK if linking else ids.KIND_BLOCK
         ack(response_action="errors", errors={block: t("desk.bad_button", locale)})
         return
+    if linking and not service.case_allowed(user_id, target):
+        ack(response_action="update", view=notice_modal(t("desk.restricted", locale), locale))
+        return
     if linking:
         choice = parse_link(values)
         if choice.customer_id is None:

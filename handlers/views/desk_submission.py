@@ -9,7 +9,7 @@ from slack_bolt import Ack
 from bot.deps import deps_of
 from bot.desk.messages import outcome_text
 from bot.desk.modals import ModalMeta, notice_modal, parse_modal
-from bot.desk.service import Applied, Denied, DeskRequest, DeskService
+from bot.desk.service import Applied, DeskRequest, DeskService
 from bot.desk.states import BY_VIEW
 from bot.i18n import t
 
@@ -27,10 +27,11 @@ def handle_desk_submission(
         ack(response_action="errors", errors={row.modal_block or "": t("desk.bad_button", locale)})
         return
     service = deps.service(DeskService)
-    if not service.authorise(user_id, action, meta.case_id):
+    # Asked again at submit: a restriction set while the modal was open refuses it here.
+    refusal = service.admit(user_id, action, meta.case_id)
+    if refusal is not None:
         ack(
-            response_action="update",
-            view=notice_modal(outcome_text(Denied(), locale) or "", locale),
+            response_action="update", view=notice_modal(outcome_text(refusal, locale) or "", locale)
         )
         return
     parsed = parse_modal(
@@ -52,6 +53,7 @@ def handle_desk_submission(
             escalated_to=parsed.escalated_to,
             outcome=parsed.outcome,
             note=parsed.note,
+            handlers=parsed.handlers,
         )
     )
     if isinstance(outcome, Applied):

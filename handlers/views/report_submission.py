@@ -60,6 +60,7 @@ def handle_report_submission(
             now=deps.clock.now(),
             hooks=deps.report_hooks,
             evidence_hooks=deps.evidence_hooks,
+            exclusion_hooks=deps.exclusion_hooks,
         )
     except ReportNotSaved as exc:
         # The modal stays open with everything typed; the person can simply send again.

@@ -81,6 +81,24 @@ def open_cases(session: Session, limit: int) -> Sequence[Case]:
     ).all()
 
 
+def open_case_ids(session: Session) -> list[int]:
+    """Every case not resolved, in `open_cases` order (ids only: the caller filters them)."""
+    unacknowledged_first = case((Case.status == CaseStatus.NEW, 0), else_=1)
+    return list(
+        session.scalars(
+            select(Case.id)
+            .where(Case.status != CaseStatus.RESOLVED)
+            .order_by(unacknowledged_first, Case.created_at, Case.id)
+        )
+    )
+
+
+def open_categories(session: Session) -> list[tuple[int, list[str]]]:
+    """(id, categories) of every open case."""
+    query = select(Case.id, Case.categories).where(Case.status != CaseStatus.RESOLVED)
+    return [(case_id, list(categories or ())) for case_id, categories in session.execute(query)]
+
+
 def count_open(session: Session) -> int:
     return int(
         session.scalar(

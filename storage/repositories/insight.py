@@ -73,14 +73,17 @@ def customer_case_counts(session: Session, customer_ids: Sequence[int]) -> dict[
 
 def category_counts_by_month(
     session: Session, start: datetime, end: datetime
-) -> Sequence[tuple[datetime, list[str]]]:
-    """(created_at, categories) of every case in [start, end): the chart counts them by month."""
+) -> Sequence[tuple[int, datetime, list[str]]]:
+    """(id, created_at, categories) of every case in [start, end): the chart counts them by
+    month."""
     rows = session.execute(
-        select(Case.created_at, Case.categories).where(
+        select(Case.id, Case.created_at, Case.categories).where(
             Case.created_at >= start, Case.created_at < end
         )
     )
-    return [(created_at, list(categories or ())) for created_at, categories in rows]
+    return [
+        (case_id, created_at, list(categories or ())) for case_id, created_at, categories in rows
+    ]
 
 
 def claim_month(session: Session, month: str, now: datetime) -> bool:

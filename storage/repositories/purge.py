@@ -10,10 +10,14 @@ from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import (
+    AccessRequest,
     AwarenessRead,
     Case,
     CaseEvent,
+    CaseExclusion,
+    CaseHandler,
     CaseMessage,
+    CaseRestriction,
     CheckIn,
     CheckInStatus,
     CustomerAudit,
@@ -146,7 +150,16 @@ def delete_cases(session: Session, case_ids: Sequence[int]) -> None:
             .where(CustomerAudit.id.in_(audit_ids))
             .execution_options(synchronize_session=False)
         )
-    for model in (CaseEvent, CheckIn, OutboxMessage, UrgentPing):
+    for model in (
+        CaseEvent,
+        CheckIn,
+        OutboxMessage,
+        UrgentPing,
+        CaseRestriction,
+        CaseHandler,
+        CaseExclusion,
+        AccessRequest,
+    ):
         session.execute(
             delete(model)
             .where(model.case_id.in_(case_ids))

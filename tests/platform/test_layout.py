@@ -28,6 +28,7 @@ FEATURES = (
     "export",
     "stats",
     "privacy",
+    "restriction",
 )
 
 

@@ -1,7 +1,7 @@
 """access_log: every read of case content, append-only and hash-chained
 
-Revision ID: 0012_access_log
-Revises: 0011_outbox_names_only_posts
+Revision ID: 0013_access_log
+Revises: 0012_encrypt_case_text
 Create Date: 2026-12-08 00:40:00.000000
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012_access_log"
-down_revision: str | None = "0011_outbox_names_only_posts"
+revision: str = "0013_access_log"
+down_revision: str | None = "0012_encrypt_case_text"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
