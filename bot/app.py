@@ -31,6 +31,7 @@ from bot.export.feature import export_feature
 from bot.guidance import GuidanceLibrary, load_guidance
 from bot.guidance.feature import guidance_feature
 from bot.health import Health
+from bot.keys import keyring_for
 from bot.home.feature import home_feature
 from bot.metrics import Metrics
 from bot.outbox import OutboxWorker, Renderer
@@ -48,6 +49,7 @@ from bot.slack.users import Profiles
 from bot.sos.feature import sos_feature
 from bot.stats.feature import stats_feature
 from storage.db import is_sqlite, make_engine, make_session_factory
+from storage.encryption import KeyRing
 from storage.repositories import events as events_repo
 from storage.wakeups import Notifier
 
@@ -92,9 +94,10 @@ def build_core(
     clock: Clock | None = None,
     engine: Engine | None = None,
     guidance: GuidanceLibrary | None = None,
+    keyring: KeyRing | None = None,
 ) -> Core:
     engine = engine or make_engine(settings.database_url)
-    sessions = make_session_factory(engine)
+    sessions = make_session_factory(engine, keyring or keyring_for(settings, engine))
     clock = clock or SystemClock()
     client = interactive_client(settings)
     metrics = Metrics(

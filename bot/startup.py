@@ -216,9 +216,12 @@ def open_database(settings: Settings) -> Engine:
 
 def migrate_or_fail(settings: Settings, engine: Engine, target: str | None = None) -> str:
     """Upgrade to the newest schema, or move to `target` (`migrate --to`); returns what was done."""
+    from bot.keys import load_kek
+
     known = known_revisions()
+    kek, _setting = load_kek(settings, engine)
     try:
-        before, after = migrate_to(engine, target or known[-1])
+        before, after = migrate_to(engine, target or known[-1], kek)
     except UnknownRevision:
         numbers = ", ".join(short_revision(revision) for revision in known)
         raise StartupError(

@@ -104,11 +104,13 @@ def work(settings: Settings, *, migrate_schema: bool, parent_pid: int | None) ->
     from bot.app import build_core, build_deps
     from bot.scheduler import Ticker
     from bot.slack.client import close_client
-    from storage.db import migrate
+    from bot.startup import migrate_or_fail
+    from storage.db import make_engine
 
-    core = build_core(settings)
+    engine = make_engine(settings.database_url)
     if migrate_schema:
-        migrate(core.engine)
+        migrate_or_fail(settings, engine)
+    core = build_core(settings, engine=engine)
     deps = build_deps(core)
     stop = threading.Event()
 

@@ -222,6 +222,10 @@ def purge(
         return result
     reporters = {entry.reporter_user_id for entry in refs if entry.case_id in done}
     with sessions.begin() as session:
+        # Crypto-shredding, committed on its own before any row goes: from here on every copy
+        # of these cases (a backup, the -wal, a dump) is noise, even if the deletion fails.
+        result.rows["data_keys_shredded"] += purge_repo.shred_cases(session, done)
+    with sessions.begin() as session:
         if engine is not None and engine.dialect.name == "sqlite":
             session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
         result.cases = len(done)
@@ -280,12 +284,13 @@ def _checkpoint(engine: Engine) -> None:
 def run_purge(settings: Settings, *, dry_run: bool = False) -> PurgeResult:
     """`harassment-desk purge [--dry-run]`: one run with its own engine and Slack client."""
     from bot.slack.client import interactive_client
+    from bot.keys import keyring_for
     from storage.db import make_engine, make_session_factory
 
     engine = make_engine(settings.database_url)
     try:
         return purge(
-            make_session_factory(engine),
+            make_session_factory(engine, keyring_for(settings, engine)),
             None if dry_run else interactive_client(settings),
             now=datetime.now(UTC),
             retention=settings.retention,

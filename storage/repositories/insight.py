@@ -12,6 +12,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from storage.crypto import Unreadable
+from storage.encryption import CASE, CUSTOMER, open_value, preload_keys, ring_of
 from storage.models import Case, CheckIn, Customer, CustomerCase, MonthlyReportSlot
 
 CHUNK = 500
@@ -25,7 +27,9 @@ class CaseExtras:
 
 
 def cases_between(session: Session, start: datetime, end: datetime) -> Sequence[Case]:
-    """Cases reported in [start, end), oldest first."""
+    """Cases reported in [start, end), oldest first (their data keys unwrapped in batches)."""
+    ids = session.scalars(select(Case.id).where(Case.created_at >= start, Case.created_at < end))
+    preload_keys(session, CASE, ids)
     return session.scalars(
         select(Case)
         .where(Case.created_at >= start, Case.created_at < end)
@@ -43,6 +47,11 @@ def extras_for(session: Session, case_ids: Sequence[int]) -> dict[int, CaseExtra
             .join(Customer, Customer.id == CustomerCase.customer_id)
             .where(CustomerCase.case_id.in_(chunk))
         ):
+            subject = (CUSTOMER, customer_id)
+            try:
+                name = open_value(session, "customers", "display_name", subject, name)
+            except Unreadable:
+                name = ring_of(session).unreadable
             customers[case_id] = (customer_id, name)
         for case_id, sequence, response, status in session.execute(
             select(CheckIn.case_id, CheckIn.sequence, CheckIn.response, CheckIn.status)

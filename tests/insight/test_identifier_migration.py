@@ -10,8 +10,9 @@ from alembic import command
 from sqlalchemy import Connection, text
 
 from bot.customers.identifiers import extract_identifiers
-from storage.db import alembic_config, make_engine, make_session_factory
+from storage.db import alembic_config, make_engine
 from storage.repositories import customers as repo
+from tests.harness import test_sessions
 
 BEFORE = "0009_desk_message_digest"
 REVISION = "0010_customer_identifier_keys"
@@ -90,7 +91,7 @@ def test_stored_identifiers_are_taken_apart_as_new_ones_are(database_url: str) -
             ]
         )
         # The later report of the same customer now meets the stored keys, name and phone both.
-        sessions = make_session_factory(engine)
+        sessions = test_sessions(engine)
         keys = [i.normalized for i in extract_identifiers("山田太郎 ０９０１２３４５６７８")]
         with sessions() as session:
             matched = repo.match_keys(session, keys)
