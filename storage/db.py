@@ -52,6 +52,13 @@ def make_engine(url: str) -> Engine:
 # The database file and its -wal/-shm companions hold reports: only the app's user may read them.
 PRIVATE_FILE_MODE = 0o600
 SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+# The data keys' own file beside a SQLite database (storage.models.DataKey), attached as
+# `keystore` to every connection.
+KEYSTORE_SUFFIX = ".keys"
+
+
+def keystore_file(path: Path) -> Path:
+    return path.with_name(path.name + KEYSTORE_SUFFIX)
 
 
 def sqlite_file(engine: Engine) -> Path | None:
@@ -160,6 +167,8 @@ def _configure_sqlite(engine: Engine) -> None:
     path = sqlite_file(engine)
     if path is not None:
         _private_sqlite_files(path)
+        _private_sqlite_files(keystore_file(path))
+    keys = str(keystore_file(path)) if path is not None else ":memory:"
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -170,9 +179,15 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("ATTACH DATABASE ? AS keystore", (keys,))
+        if path is not None:
+            cursor.execute("PRAGMA keystore.journal_mode=WAL")
+            # A shredded key's bytes are overwritten, not left in a free page.
+            cursor.execute("PRAGMA keystore.secure_delete=ON")
         cursor.close()
         if path is not None:
             _private_sqlite_files(path)
+            _private_sqlite_files(keystore_file(path))
 
     # Writers of this process queue on a Python lock before asking SQLite for its write lock.
     # SQLite's own busy handler polls with sleeps of up to 100 ms, so with twenty requests

@@ -176,7 +176,7 @@ def preload_keys(session: Session, subject: str, subject_ids: Iterable[int]) -> 
                 DataKey.subject == subject, DataKey.subject_id.in_(chunk)
             )
         )
-        found = dict(rows.tuples().all())
+        found = {subject_id: wrapped for subject_id, wrapped in rows}
         for subject_id in chunk:
             wrapped = found.get(subject_id)
             try:

@@ -532,11 +532,20 @@ class UrgentPing(Base):
 # --- encryption at rest (storage/crypto.py, storage/encryption.py) -------------------------------
 
 
+KEYSTORE = "keystore"
+
+
 class DataKey(Base):
     """A case's (or customer record's) data key, wrapped by the key-encryption key. Deleting
-    the row shreds the subject: its sealed rows, in this database and every copy, are noise."""
+    the row shreds the subject: its sealed rows, wherever a copy of them lies, are noise.
+
+    The keys live apart from the rows they open, in the `keystore` schema: on SQLite its own
+    file beside the database (`desk.db.keys`, attached to every connection), so a copy of the
+    database file made before a purge holds no key; on PostgreSQL a schema that backups dump
+    apart (docs/operators.md, Keys)."""
 
     __tablename__ = "data_keys"
+    __table_args__ = {"schema": KEYSTORE}  # noqa: RUF012
 
     subject: Mapped[str] = mapped_column(String(16), primary_key=True)  # case | customer | loose
     subject_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)

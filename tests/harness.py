@@ -75,11 +75,18 @@ def same_clock() -> dict[str, str]:
 TEST_CASE_KEY = "dGVzdC1rZXktZm9yLWhhcmFzc21lbnQtZGVzay10ZXM="
 
 
-def test_sessions(engine: Engine) -> SessionFactory:
+def test_kek() -> Kek:
+    """The key-encryption key of every test database (CASE_KEY in `base_env`)."""
+    return Kek(parse_key_text(TEST_CASE_KEY))
+
+
+test_kek.__test__ = False  # type: ignore[attr-defined]
+
+
+def keyed_sessions(engine: Engine) -> SessionFactory:
     """Sessions on a test database that read and write its cases as the app does (the
     database's key check is recorded on first use, as the app's start does)."""
-    kek = Kek(parse_key_text(TEST_CASE_KEY))
-    return make_session_factory(engine, open_keyring(engine, kek))
+    return make_session_factory(engine, open_keyring(engine, test_kek()))
 
 
 def base_env(slack: SlackStandIn, database_url: str, **overrides: str) -> dict[str, str]:

@@ -276,6 +276,9 @@ def _checkpoint(engine: Engine) -> None:
         cursor = raw.cursor()
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         cursor.fetchall()
+        # The shredded data keys' file too: no wrapped key may linger in its -wal.
+        cursor.execute("PRAGMA keystore.wal_checkpoint(TRUNCATE)")
+        cursor.fetchall()
         cursor.close()
     finally:
         raw.close()

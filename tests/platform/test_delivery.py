@@ -19,8 +19,8 @@ from tests.harness import (
     AppProcess,
     base_env,
     free_port,
+    keyed_sessions,
     report_values,
-    test_sessions,
 )
 
 
@@ -139,7 +139,7 @@ def test_permanent_slack_errors_are_recorded_not_retried_forever(
         slack.fail("chat.postMessage", error="invalid_blocks", times=1)
         view = app.open_report_form(REPORTER_EN)
         app.submit_report(view, user_id=REPORTER_EN)
-        sessions = test_sessions(engine)
+        sessions = keyed_sessions(engine)
 
         def statuses() -> set[tuple[str, str | None]]:
             app.deps.outbox.deliver_due()

@@ -18,7 +18,7 @@ from bot.report.modals import ReportDraft
 from bot.report.service import RecordedReport, ReportNotSaved, ReportPolicy, record_report
 from storage.db import SessionFactory, make_engine, migrate
 from storage.models import Case, CaseEvent, OutboxMessage
-from tests.harness import test_sessions
+from tests.harness import keyed_sessions
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 POLICY = ReportPolicy(
@@ -51,7 +51,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 @pytest.fixture
 def sessions(engine: Engine) -> SessionFactory:
-    return test_sessions(engine)
+    return keyed_sessions(engine)
 
 
 def record(

@@ -81,6 +81,8 @@ class MissingKey(RuntimeError):
 
 
 def _schema() -> None:
+    if op.get_bind().dialect.name == "postgresql":  # SQLite: the attached file (storage.db)
+        op.execute("CREATE SCHEMA IF NOT EXISTS keystore")
     op.create_table(
         "data_keys",
         sa.Column("subject", sa.String(16), primary_key=True),
@@ -88,6 +90,7 @@ def _schema() -> None:
         sa.Column("wrapped", sa.Text, nullable=False),
         sa.Column("kek_id", sa.String(32), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        schema="keystore",
     )
     op.create_table(
         "encryption_state",
@@ -104,6 +107,11 @@ def _schema() -> None:
         batch.add_column(sa.Column("lookup", sa.String(64), nullable=False, server_default=""))
         batch.drop_constraint("uq_customer_identifier", type_="unique")
         batch.drop_index("ix_customer_identifiers_normalized")
+
+
+def _lookup_constraints() -> None:
+    """Once every identifier has its blind index: one per record, and an index to match."""
+    with op.batch_alter_table("customer_identifiers") as batch:
         batch.create_index("ix_customer_identifiers_lookup", ["lookup"])
         batch.create_unique_constraint("uq_customer_identifier", ["customer_id", "lookup"])
 
@@ -146,6 +154,7 @@ class _Keys:
             sa.column("wrapped"),
             sa.column("kek_id"),
             sa.column("created_at"),
+            schema="keystore",
         )
         self.cache: dict[tuple[str, int], AESGCM] = {}
 
@@ -235,11 +244,13 @@ def upgrade() -> None:
     bind = op.get_bind()
     kek = context.config.attributes.get("kek")
     if not _has_rows(bind):
+        _lookup_constraints()
         return  # a new database: the app records its key at start
     if not isinstance(kek, crypto.Kek):
         raise MissingKey(NO_KEY)
     secret = _state(bind, kek)
     _index(bind, kek, secret)  # while `normalized` is still clear
+    _lookup_constraints()
     keys = _Keys(bind, kek)
     total = 0
     for name, columns, subject, owner in SEALED:
@@ -251,7 +262,7 @@ def downgrade() -> None:
     # Going back would need the key and put clear text on disk again: only a database with
     # nothing sealed yet (no data key) steps back; any other is restored from a backup.
     bind = op.get_bind()
-    if bind.execute(sa.text("SELECT 1 FROM data_keys LIMIT 1")).first() is not None:
+    if bind.execute(sa.text("SELECT 1 FROM keystore.data_keys LIMIT 1")).first() is not None:
         raise RuntimeError(
             "0012 cannot be undone on a database with sealed cases: restore a backup made "
             "before upgrading"
@@ -266,4 +277,6 @@ def downgrade() -> None:
         for table, column, length in WIDENED:
             op.alter_column(table, column, type_=sa.String(length), existing_type=sa.Text)
     op.drop_table("encryption_state")
-    op.drop_table("data_keys")
+    op.drop_table("data_keys", schema="keystore")
+    if bind.dialect.name == "postgresql":
+        op.execute("DROP SCHEMA IF EXISTS keystore")
