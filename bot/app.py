@@ -31,8 +31,8 @@ from bot.export.feature import export_feature
 from bot.guidance import GuidanceLibrary, load_guidance
 from bot.guidance.feature import guidance_feature
 from bot.health import Health
-from bot.keys import keyring_for
 from bot.home.feature import home_feature
+from bot.keys import keyring_for
 from bot.metrics import Metrics
 from bot.outbox import OutboxWorker, Renderer
 from bot.privacy import mentions_desk

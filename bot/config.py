@@ -494,7 +494,9 @@ def _case_key(env: Mapping[str, str], values: dict[str, object], problems: list[
         try:
             values["case_key"] = parse_key_text(raw_key)
         except ValueError as exc:
-            problems.append(f"CASE_KEY {exc}: set 32 random bytes in base64 (openssl rand -base64 32)")
+            problems.append(
+                f"CASE_KEY {exc}: set 32 random bytes in base64 (openssl rand -base64 32)"
+            )
     elif not str(values.get("database_url", "sqlite")).startswith("sqlite"):
         problems.append(NO_CASE_KEY)
 

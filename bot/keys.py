@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import Engine, inspect, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
@@ -25,17 +25,24 @@ from bot.i18n import t
 from bot.startup import StartupError, sqlite_path
 from storage import crypto
 from storage.encryption import KeyRing
-from storage.models import DataKey, EncryptionState
+from storage.repositories import keys as keys_repo
 
 log = logging.getLogger("harassment_desk.keys")
 
 KEY_FILE_SUFFIX = ".key"
+INDEX_LABEL = "index"
+ROTATE_BATCH = 500
+UNFINISHED_ROTATION = (
+    "CASE_KEY_FILE: harassment-desk keys rotate did not finish: run it again with the same "
+    "--new-key-file (and the old key as CASE_KEY_FILE), then start with the new key"
+)
 
 
 class KeyProvider(Protocol):
     """Hands over the key-encryption key; `setting` names where it came from in messages."""
 
-    setting: str
+    @property
+    def setting(self) -> str: ...
 
     def load(self) -> crypto.Kek: ...
 
@@ -69,8 +76,7 @@ class FileKey:
             raise StartupError(f"{self.setting}: cannot read {path} ({exc})") from None
         if mode & 0o077:
             raise StartupError(
-                f"{self.setting}: {path} can be read by others (mode {mode:03o}): "
-                f"chmod 600 {path}"
+                f"{self.setting}: {path} can be read by others (mode {mode:03o}): chmod 600 {path}"
             )
         try:
             return crypto.Kek(crypto.parse_key_text(text))
@@ -84,14 +90,6 @@ def default_key_file(settings: Settings) -> Path | None:
     """Beside a SQLite database file: `desk.db.key`."""
     database = sqlite_path(settings.database_url)
     return database.with_name(database.name + KEY_FILE_SUFFIX) if database else None
-
-
-def _sealed_data(engine: Engine) -> bool:
-    """Does the database already hold a key check (and so sealed cases)?"""
-    with engine.connect() as connection:
-        if not inspect(connection).has_table("encryption_state"):
-            return False
-        return connection.execute(select(EncryptionState.id)).first() is not None
 
 
 def create_key_file(path: Path) -> None:
@@ -115,7 +113,7 @@ def provider(settings: Settings, engine: Engine) -> KeyProvider:
     if path is None:  # an in-memory database: nothing outlives the process, nor may its key
         return EnvKey(crypto.new_data_key())
     if not path.exists():
-        if _sealed_data(engine):
+        if keys_repo.has_key_check(engine):
             raise StartupError(
                 f"CASE_KEY_FILE: {path} is missing and this database holds encrypted cases: "
                 "restore the key file from its backup (without it they cannot be read)"
@@ -144,24 +142,24 @@ def open_keyring(
     check value and the blind index's secret; a later start with another key is refused."""
     ring = KeyRing(kek, unreadable=t("record.unreadable", locale))
     with Session(engine) as session, session.begin():
-        state = session.get(EncryptionState, 1)
+        state = keys_repo.state(session)
         if state is None:
-            if session.scalars(select(DataKey.subject).limit(1)).first() is not None:
+            if keys_repo.any_data_key(session):
                 raise StartupError(wrong_key(setting))
             secret = os.urandom(crypto.KEY_BYTES)
-            session.add(
-                EncryptionState(
-                    id=1,
-                    kek_id=kek.key_id,
-                    index_secret=kek.wrap(secret, "index"),
-                    changed_at=datetime.now(UTC),
-                )
+            keys_repo.record_state(
+                session,
+                kek_id=kek.key_id,
+                index_secret=kek.wrap(secret, INDEX_LABEL),
+                now=datetime.now(UTC),
             )
+        elif state.rotating_to is not None:
+            raise StartupError(UNFINISHED_ROTATION)
         elif state.kek_id != kek.key_id:
             raise StartupError(wrong_key(setting))
         else:
             try:
-                secret = kek.unwrap(state.index_secret, "index")
+                secret = kek.unwrap(state.index_secret, INDEX_LABEL)
             except crypto.Unreadable:
                 raise StartupError(wrong_key(setting)) from None
     ring.index_key = crypto.lookup_key(secret)
@@ -172,3 +170,45 @@ def keyring_for(settings: Settings, engine: Engine) -> KeyRing:
     """Load the key and open the ring in one step (commands that do not migrate)."""
     kek, setting = load_kek(settings, engine)
     return open_keyring(engine, kek, setting=setting, locale=settings.default_locale)
+
+
+@dataclass(frozen=True)
+class Rotation:
+    rewrapped: int
+    total: int
+
+
+def rotate(engine: Engine, old: crypto.Kek, new: crypto.Kek, setting: str) -> Rotation:
+    """Rewrap every data key (and the index secret) from `old` to `new`, 500 at a time, each
+    batch committed: a rotation that stops is finished by running it again. Nothing sealed is
+    rewritten. Afterwards only `new` opens the database."""
+    with Session(engine) as session, session.begin():
+        state = keys_repo.state(session)
+        if state is None:
+            raise StartupError("keys rotate: this database holds no encrypted cases yet")
+        if state.kek_id == new.key_id and state.rotating_to is None:
+            return Rotation(0, keys_repo.count(session))  # done before
+        if state.kek_id != old.key_id or state.rotating_to not in (None, new.key_id):
+            raise StartupError(wrong_key(setting))
+        state.rotating_to = new.key_id
+    rewrapped = 0
+    while True:
+        with Session(engine) as session, session.begin():
+            batch = keys_repo.not_wrapped_by(session, new.key_id, ROTATE_BATCH)
+            for key in batch:
+                label = f"{key.subject}:{key.subject_id}"
+                raw = old.unwrap(key.wrapped, label)
+                keys_repo.rewrap(session, key, new.wrap(raw, label), new.key_id)
+            rewrapped += len(batch)
+        if not batch:
+            break
+        log.info("keys rotate: %d data keys rewrapped so far", rewrapped)
+    with Session(engine) as session, session.begin():
+        state = keys_repo.state(session)
+        assert state is not None
+        secret = old.unwrap(state.index_secret, INDEX_LABEL)
+        state.index_secret = new.wrap(secret, INDEX_LABEL)
+        state.kek_id, state.rotating_to = new.key_id, None
+        state.changed_at = datetime.now(UTC)
+        total = keys_repo.count(session)
+    return Rotation(rewrapped, total)

@@ -219,7 +219,7 @@ def migrate_or_fail(settings: Settings, engine: Engine, target: str | None = Non
     from bot.keys import load_kek
 
     known = known_revisions()
-    kek, _setting = load_kek(settings, engine)
+    kek, setting = load_kek(settings, engine)
     try:
         before, after = migrate_to(engine, target or known[-1], kek)
     except UnknownRevision:
@@ -235,6 +235,10 @@ def migrate_or_fail(settings: Settings, engine: Engine, target: str | None = Non
             or f"DATABASE_URL: changing the schema failed ({reason})"
         ) from None
     if target is None:
+        # The key check: recorded on a new database, a wrong key refused on any other.
+        from bot.keys import open_keyring
+
+        open_keyring(engine, kek, setting=setting)
         return "database is at the newest schema"
     if before == after:
         return f"database schema already at {short_revision(after)}"

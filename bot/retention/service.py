@@ -286,8 +286,8 @@ def _checkpoint(engine: Engine) -> None:
 
 def run_purge(settings: Settings, *, dry_run: bool = False) -> PurgeResult:
     """`harassment-desk purge [--dry-run]`: one run with its own engine and Slack client."""
-    from bot.slack.client import interactive_client
     from bot.keys import keyring_for
+    from bot.slack.client import interactive_client
     from storage.db import make_engine, make_session_factory
 
     engine = make_engine(settings.database_url)

@@ -147,9 +147,7 @@ def search_keys(
             matching_ids.append(identifier.id)
     if not matching_ids:
         return []
-    return _live_with_identifiers(
-        session, CustomerIdentifier.id.in_(matching_ids), newest=limit
-    )
+    return _live_with_identifiers(session, CustomerIdentifier.id.in_(matching_ids), newest=limit)
 
 
 def search(session: Session, key: str, *, limit: int = 10) -> Sequence[Customer]:

@@ -118,7 +118,7 @@ def _lookup_constraints() -> None:
 
 def _has_rows(bind: sa.Connection) -> bool:
     return any(
-        bind.execute(sa.text(f"SELECT 1 FROM {table} LIMIT 1")).first() is not None  # noqa: S608
+        bind.execute(sa.text(f"SELECT 1 FROM {table} LIMIT 1")).first() is not None
         for table in ("cases", "customers", "case_messages", "case_events")
     )
 
