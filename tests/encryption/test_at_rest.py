@@ -62,10 +62,8 @@ def test_no_marker_reaches_the_disk_and_everything_reads_back(app: AppHarness) -
     )
     wait_delivered(app)
 
-    assert (
-        found(list(markers.values()) + ["7777-1234", "09077771234"], on_disk(app.database_url))
-        == []
-    )
+    everything = [*markers.values(), "7777-1234", "09077771234"]
+    assert found(everything, on_disk(app.database_url)) == []
 
     stored = load(app, case.id)
     assert markers["narrative"] in stored.narrative

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from alembic import command
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 
 from bot.standin import SlackStandIn
 from storage.db import alembic_config, make_engine, migrate
@@ -36,7 +36,7 @@ def seed_0009(url: str) -> None:
         with engine.begin() as connection:
             for n in range(3):  # a few cases, so batches and several keys are exercised
                 row = case_row(NOW, narrative=f"{MARKERS[0]} {n}", witnesses=MARKERS[1])
-                connection.execute(Case.__table__.insert().values(**row))
+                connection.execute(insert(Case).values(**row))
             params = {"now": NOW}
             for statement in (
                 "INSERT INTO case_events (case_id, actor_user_id, action, note, after, created_at)"

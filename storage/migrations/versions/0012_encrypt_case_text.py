@@ -158,7 +158,14 @@ class _Keys:
         )
         self.cache: dict[tuple[str, int], AESGCM] = {}
 
-    def get(self, subject: str, subject_id: int) -> AESGCM:
+    def existing(self, subject: str, subject_id: int) -> AESGCM:
+        """The subject's key; a missing or foreign one opens nothing (a random key)."""
+        try:
+            return self.get(subject, subject_id, create=False)
+        except (crypto.Unreadable, LookupError):
+            return AESGCM(crypto.new_data_key())
+
+    def get(self, subject: str, subject_id: int, *, create: bool = True) -> AESGCM:
         found = self.cache.get((subject, subject_id))
         if found is not None:
             return found
@@ -170,6 +177,8 @@ class _Keys:
         ).scalar_one_or_none()
         if wrapped is not None:
             raw = self.kek.unwrap(wrapped, label)
+        elif not create:
+            raise LookupError(label)
         else:
             raw = crypto.new_data_key()
             self.bind.execute(
@@ -258,15 +267,55 @@ def upgrade() -> None:
     context.config.attributes["sealed_rows"] = total
 
 
+def _unseal_table(
+    keys: _Keys, name: str, columns: tuple[str, ...], subject: str, owner: str
+) -> None:  # fmt: skip
+    """Back to clear text (a step back to a version without encryption asked for it)."""
+    wanted = ["id", *columns] + ([owner] if owner != "id" else [])
+    table = sa.table(
+        name, *[sa.column(c, sa.JSON if c in JSON_COLUMNS else sa.Text) for c in wanted]
+    )
+    last = 0
+    while True:
+        rows = keys.bind.execute(
+            sa.select(*table.c).where(table.c.id > last).order_by(table.c.id).limit(BATCH)
+        ).all()
+        if not rows:
+            return
+        for row in rows:
+            last = row.id
+            owner_id = getattr(row, owner)
+            subject_key = (subject, owner_id) if owner_id is not None else ("loose", 0)
+            values: dict[str, Any] = {}
+            for column in columns:
+                value = getattr(row, column)
+                if not _sealed(value):
+                    continue
+                key = keys.existing(*subject_key)
+                associated = crypto.associated_data(name, column, *subject_key)
+                try:
+                    values[column] = (
+                        crypto.open_text(key, value, associated)
+                        if isinstance(value, str)
+                        else crypto.open_json(key, value, associated)
+                    )
+                except crypto.Unreadable:
+                    values[column] = "" if column not in JSON_COLUMNS else None
+            if values:
+                keys.bind.execute(sa.update(table).where(table.c.id == row.id).values(**values))
+
+
 def downgrade() -> None:
-    # Going back would need the key and put clear text on disk again: only a database with
-    # nothing sealed yet (no data key) steps back; any other is restored from a backup.
+    # Going back puts the text in clear again, so it needs the key (given by `migrate --to`).
     bind = op.get_bind()
-    if bind.execute(sa.text("SELECT 1 FROM keystore.data_keys LIMIT 1")).first() is not None:
-        raise RuntimeError(
-            "0012 cannot be undone on a database with sealed cases: restore a backup made "
-            "before upgrading"
-        )
+    kek = context.config.attributes.get("kek")
+    sealed = bind.execute(sa.text("SELECT 1 FROM keystore.data_keys LIMIT 1")).first()
+    if sealed is not None:
+        if not isinstance(kek, crypto.Kek):
+            raise MissingKey(NO_KEY)
+        keys = _Keys(bind, kek)
+        for name, columns, subject, owner in SEALED:
+            _unseal_table(keys, name, columns, subject, owner)
     with op.batch_alter_table("customer_identifiers") as batch:
         batch.drop_constraint("uq_customer_identifier", type_="unique")
         batch.drop_index("ix_customer_identifiers_lookup")
