@@ -14,6 +14,8 @@ Data keys are cached per session only: a purge's shredding counts from the next 
 from __future__ import annotations
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -42,6 +44,7 @@ CASE = "case"
 CUSTOMER = "customer"
 LOOSE = "loose"  # rows not yet tied to a case (a DM waiting for the reporter to pick one)
 RING = "hd_keyring"
+UNWRAPPED_KEPT = 4096
 CACHE = "hd_data_keys"
 STASH = "hd_plain"
 
@@ -103,9 +106,32 @@ class KeyRing:
     unreadable: str = "(this record cannot be read)"
     index_key: bytes = b""
     subjects: dict[type[Any], Sealed] = field(init=False)
+    # Unwrapped data keys shared by this process's sessions (most recently used kept): every
+    # delivery opens its case in a session of its own. A key made or shredded here updates it;
+    # making a key always asks the database, never this cache.
+    _unwrapped: OrderedDict[tuple[str, int], AESGCM] = field(init=False)
+    _lock: threading.Lock = field(init=False)
 
     def __post_init__(self) -> None:
         self.subjects = {entry.model: entry for entry in SEALED}
+        self._unwrapped = OrderedDict()
+        self._lock = threading.Lock()
+
+    def cached(self, subject: tuple[str, int]) -> AESGCM | None:
+        with self._lock:
+            key = self._unwrapped.get(subject)
+            if key is not None:
+                self._unwrapped.move_to_end(subject)
+            return key
+
+    def remember(self, subject: tuple[str, int], key: AESGCM | None) -> None:
+        with self._lock:
+            if key is None:
+                self._unwrapped.pop(subject, None)
+                return
+            self._unwrapped[subject] = key
+            if len(self._unwrapped) > UNWRAPPED_KEPT:
+                self._unwrapped.popitem(last=False)
 
     def lookup(self, normalized: str) -> str:
         """The blind index of a normalised customer identifier."""
@@ -139,6 +165,11 @@ def data_key(
     if found is not None or ((subject, subject_id) in cache and not create):
         return found
     ring = ring_of(session)
+    if not create:
+        shared = ring.cached((subject, subject_id))
+        if shared is not None:
+            cache[(subject, subject_id)] = shared
+            return shared
     wrapped = connection.execute(
         select(DataKey.wrapped).where(DataKey.subject == subject, DataKey.subject_id == subject_id)
     ).scalar_one_or_none()
@@ -161,6 +192,7 @@ def data_key(
         )
         key = AESGCM(raw)
     cache[(subject, subject_id)] = key
+    ring.remember((subject, subject_id), key)
     return key
 
 
@@ -225,18 +257,39 @@ def _table(entry: Sealed) -> str:
 
 
 def _open_row(session: Session, entry: Sealed, row: Any, names: Iterable[str] | None) -> None:
-    subject = _subject(entry, row)
-    wanted = entry.columns if names is None else [c for c in entry.columns if c in names]
+    """Open the row's sealed values in place (its data key is looked up once)."""
     state_dict = row.__dict__
-    for column in wanted:
-        if column not in state_dict:
-            continue  # deferred or expired: opened when it is loaded
+    wanted = entry.columns if names is None else [c for c in entry.columns if c in names]
+    sealed = [c for c in wanted if _is_sealed(state_dict.get(c))]
+    if not sealed:
+        return
+    subject = _subject(entry, row)
+    table = _table(entry)
+    cache: dict[tuple[str, int], AESGCM | None] = session.info.setdefault(CACHE, {})
+    key = cache.get(subject) or data_key(session, session.connection(), *subject, create=False)
+    for column in sealed:
+        value = state_dict[column]
         try:
-            plain = open_value(session, _table(entry), column, subject, state_dict[column])
+            if key is None:
+                raise crypto.Unreadable
+            associated = crypto.associated_data(table, column, *subject)
+            if isinstance(value, str):
+                plain = crypto.open_text(key, value, associated)
+            else:
+                plain = crypto.open_json(key, value, associated)
         except crypto.Unreadable:
             plain = _unreadable(session, entry, column)
-            log.warning("%s.%s of %s %s cannot be read", _table(entry), column, *subject)
-        set_committed_value(row, column, plain)
+            log.warning("%s.%s of %s %s cannot be read", table, column, *subject)
+        if names is None:
+            state_dict[column] = plain  # a row just loaded: nothing to reconcile
+        else:
+            set_committed_value(row, column, plain)
+
+
+def _is_sealed(value: Any) -> bool:
+    if type(value) is str:
+        return value.startswith(crypto.PREFIX)
+    return type(value) is dict and crypto.JSON_KEY in value and len(value) == 1
 
 
 def _unreadable(session: Session, entry: Sealed, column: str) -> Any:
@@ -354,6 +407,8 @@ def shred(session: Session, subject: str, subject_ids: Iterable[int]) -> int:
         delete(DataKey).where(DataKey.subject == subject, DataKey.subject_id.in_(ids))
     )
     cache: dict[tuple[str, int], AESGCM | None] = session.info.setdefault(CACHE, {})
+    ring = ring_of(session)
     for subject_id in ids:
         cache[(subject, subject_id)] = None
+        ring.remember((subject, subject_id), None)
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
