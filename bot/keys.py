@@ -141,6 +141,8 @@ def open_keyring(
     """The key ring, once the key is known to be this database's: the first start records its
     check value and the blind index's secret; a later start with another key is refused."""
     ring = KeyRing(kek, unreadable=t("record.unreadable", locale))
+    if not keys_repo.has_state_table(engine):
+        return ring  # a schema behind this version: the app says so (/readyz) until migrated
     with Session(engine) as session, session.begin():
         state = keys_repo.state(session)
         if state is None:

@@ -108,7 +108,7 @@ def export_rows(
     session: Session, span: MonthRange, *, hours: DeskHours, labels: Labels, with_text: bool
 ) -> list[ExportRow]:
     start, end = span.bounds(hours.tz)
-    cases = insight_repo.cases_between(session, start, end)
+    cases = insight_repo.cases_between(session, start, end, with_text=with_text)
     extras = insight_repo.extras_for(session, [case.id for case in cases])
     tz = hours.tz
     rows = []

@@ -53,7 +53,7 @@ def _hours(value: timedelta | None) -> float | None:
 
 def month_figures(session: Session, month: Month, *, hours: DeskHours) -> MonthlyFigures:
     start, end = MonthRange(month, month).bounds(hours.tz)
-    cases = insight_repo.cases_between(session, start, end)
+    cases = insight_repo.cases_between(session, start, end, with_text=False)
     extras = insight_repo.extras_for(session, [case.id for case in cases])
     facts = []
     customer_ids = []

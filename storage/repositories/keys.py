@@ -12,6 +12,12 @@ from storage.models import DataKey, EncryptionState
 STATE_ID = 1
 
 
+def has_state_table(engine: Engine) -> bool:
+    """False on a schema from before encryption (`run --no-migrate` on an old database)."""
+    with engine.connect() as connection:
+        return bool(inspect(connection).has_table("encryption_state"))
+
+
 def has_key_check(engine: Engine) -> bool:
     """Does the database hold a key check (and so, possibly, sealed cases)?"""
     with engine.connect() as connection:

@@ -100,9 +100,7 @@ def _schema() -> None:
         sa.Column("rotating_to", sa.String(32), nullable=True),
         sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
     )
-    if op.get_bind().dialect.name == "postgresql":  # SQLite keeps any length in any column
-        for table, column, length in WIDENED:
-            op.alter_column(table, column, type_=sa.Text, existing_type=sa.String(length))
+    _retype(to_text=True)
     with op.batch_alter_table("customer_identifiers") as batch:
         batch.add_column(sa.Column("lookup", sa.String(64), nullable=False, server_default=""))
         batch.drop_constraint("uq_customer_identifier", type_="unique")
@@ -114,6 +112,22 @@ def _lookup_constraints() -> None:
     with op.batch_alter_table("customer_identifiers") as batch:
         batch.create_index("ix_customer_identifiers_lookup", ["lookup"])
         batch.create_unique_constraint("uq_customer_identifier", ["customer_id", "lookup"])
+
+
+def _retype(*, to_text: bool) -> None:
+    """The sealed columns as TEXT (a sealed value is longer than its text), or back."""
+    tables = sorted({table for table, _column, _length in WIDENED})
+    for name in tables:
+        with op.batch_alter_table(name) as batch:
+            for table, column, length in WIDENED:
+                if table != name:
+                    continue
+                old, new = sa.String(length), sa.Text()
+                batch.alter_column(
+                    column,
+                    type_=new if to_text else old,
+                    existing_type=old if to_text else new,
+                )
 
 
 def _has_rows(bind: sa.Connection) -> bool:
@@ -322,9 +336,7 @@ def downgrade() -> None:
         batch.drop_column("lookup")
         batch.create_index("ix_customer_identifiers_normalized", ["normalized"])
         batch.create_unique_constraint("uq_customer_identifier", ["customer_id", "normalized"])
-    if bind.dialect.name == "postgresql":
-        for table, column, length in WIDENED:
-            op.alter_column(table, column, type_=sa.String(length), existing_type=sa.Text)
+    _retype(to_text=False)
     op.drop_table("encryption_state")
     op.drop_table("data_keys", schema="keystore")
     if bind.dialect.name == "postgresql":
