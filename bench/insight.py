@@ -29,7 +29,8 @@ from bot.guidance import load_guidance
 from bot.stats.figures import Month
 from bot.stats.messages import report_message
 from bot.stats.service import month_chart, month_figures
-from storage.db import make_engine, make_session_factory, migrate
+from storage.db import make_engine, migrate
+from tests.harness import keyed_sessions
 from tests.insight.support import seed_synthetic
 
 OFFICE = DeskHours(9, 18, frozenset(range(5)), parse_timezone("Asia/Tokyo"), "jp")
@@ -55,7 +56,7 @@ def run(server_url: str | None, cases: int, chart: Path | None) -> dict[str, flo
         engine = make_engine(url)
         migrate(engine)
         seed_synthetic(engine, cases, end=END)
-        sessions = make_session_factory(engine)
+        sessions = keyed_sessions(engine)
         year = MonthRange(Month(2025, 12), Month(2026, 11))
         month = Month(2026, 11)
 

@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.data import claim_due_checkins, database, seed_cases, seed_checkins
-from storage.db import make_engine, make_session_factory, migrate
+from storage.db import make_engine, migrate
+from tests.harness import keyed_sessions
 
 DUE_NOW = 5
 REPEATS = 40
@@ -34,7 +35,7 @@ def tick_ms(server_url: str | None, folder: Path, pending: int) -> float:
         if engine.dialect.name == "postgresql":
             with engine.begin() as connection:
                 connection.exec_driver_sql("ANALYZE")
-        sessions = make_session_factory(engine)
+        sessions = keyed_sessions(engine)
         timings = []
         gc.collect()  # a collection in the middle of a timed claim is not the query's cost
         gc.disable()

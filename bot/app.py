@@ -36,6 +36,7 @@ from bot.guidance import GuidanceLibrary, load_guidance
 from bot.guidance.feature import guidance_feature
 from bot.health import Health
 from bot.home.feature import home_feature
+from bot.keys import keyring_for
 from bot.metrics import Metrics
 from bot.outbox import OutboxWorker, Renderer
 from bot.privacy import mentions_desk
@@ -55,6 +56,7 @@ from bot.sos.feature import sos_feature
 from bot.startup import StartupError
 from bot.stats.feature import stats_feature
 from storage.db import is_sqlite, make_engine, make_session_factory
+from storage.encryption import KeyRing
 from storage.repositories import events as events_repo
 from storage.wakeups import Notifier
 
@@ -103,9 +105,10 @@ def build_core(
     clock: Clock | None = None,
     engine: Engine | None = None,
     guidance: GuidanceLibrary | None = None,
+    keyring: KeyRing | None = None,
 ) -> Core:
     engine = engine or make_engine(settings.database_url)
-    sessions = make_session_factory(engine)
+    sessions = make_session_factory(engine, keyring or keyring_for(settings, engine))
     clock = clock or SystemClock()
     client = interactive_client(settings)
     staff = DeskStaff(

@@ -294,6 +294,33 @@ def cmd_purge(env: Mapping[str, str], args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys_rotate(env: Mapping[str, str], args: argparse.Namespace) -> int:
+    """Rewrap every case's data key under the key in `--new-key-file` (resumable)."""
+    from bot.keys import FileKey, load_kek, rotate
+    from bot.startup import open_database
+
+    settings = _settings_or_exit(env)
+    configure_logging(settings.log_level, settings.log_format)
+    target = Path(args.new_key_file).expanduser().absolute()
+    engine = open_database(settings)
+    try:
+        old, setting = load_kek(settings, engine)
+        new = FileKey(target, setting="--new-key-file").load()
+        if new.key_id == old.key_id:
+            raise StartupError(
+                f"--new-key-file: {target} holds the key in use: make a new one "
+                f"(openssl rand -base64 32 > {target.name} && chmod 600 {target.name})"
+            )
+        done = rotate(engine, old, new, setting)
+    finally:
+        engine.dispose()
+    print(
+        f"rewrapped {done.rewrapped} of {done.total} data keys: set CASE_KEY_FILE={target} "
+        "now and back that file up apart from the database; the old key no longer opens it"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="harassment-desk", description="The customer-harassment consultation desk for Slack."
@@ -343,6 +370,15 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="the access log: `audit verify` checks its hash chain")
     audit_arguments(audit)
     audit.set_defaults(handler=cmd_audit)
+    keys = sub.add_parser("keys", help="work with the key that encrypts the cases")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    rotate = keys_sub.add_parser(
+        "rotate", help="rewrap every case's data key under a new key (stop the app first)"
+    )
+    rotate.add_argument(
+        "--new-key-file", required=True, help="the new key: 32 bytes in base64, mode 600"
+    )
+    rotate.set_defaults(handler=cmd_keys_rotate)
     playground = sub.add_parser("playground", help="try the app in a browser, without Slack")
     playground.add_argument("--port", type=int, default=8080, help="the page's port (8080)")
     playground.add_argument("--lang", choices=("ja", "en"), default="ja", help="default language")

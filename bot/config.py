@@ -131,6 +131,9 @@ class Settings:
     log_format: str = "text"
     case_content_in_slack: ContentMode = ContentMode.SEALED
     slack_proxy: str | None = None
+    # The key-encryption key (bot/keys.py): a file, or the key itself (never shown in a repr).
+    case_key_file: Path | None = None
+    case_key: bytes | None = field(default=None, repr=False)
 
     @property
     def socket_mode(self) -> bool:
@@ -448,6 +451,7 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
         return path
 
     convert("GUIDANCE_DIR", "guidance_dir", directory)
+    _case_key(env, values, problems)
     _desk_hours_and_locations(env, values, problems)
 
     def channel(raw: str) -> str:
@@ -470,6 +474,34 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
         slack_app_token=None if http_mode else app_token,
         **values,  # type: ignore[arg-type]
     )
+
+
+NO_CASE_KEY = (
+    "CASE_KEY_FILE is not set: a PostgreSQL deployment must be given the key that encrypts "
+    "the cases (a file holding 32 random bytes in base64, mode 600; see docs/operators.md, Keys)"
+)
+
+
+def _case_key(env: Mapping[str, str], values: dict[str, object], problems: list[str]) -> None:
+    """CASE_KEY_FILE (a path) or CASE_KEY (the base64 key); PostgreSQL must have one. The
+    file itself is read at start (bot/keys.py), where a fresh SQLite install also makes it."""
+    raw_file, raw_key = _optional(env, "CASE_KEY_FILE"), _optional(env, "CASE_KEY")
+    if raw_file is not None and raw_key is not None:
+        problems.append("CASE_KEY_FILE and CASE_KEY are both set: keep one")
+        return
+    if raw_file is not None:
+        values["case_key_file"] = Path(raw_file).expanduser().absolute()
+    elif raw_key is not None:
+        from storage.crypto import parse_key_text
+
+        try:
+            values["case_key"] = parse_key_text(raw_key)
+        except ValueError as exc:
+            problems.append(
+                f"CASE_KEY {exc}: set 32 random bytes in base64 (openssl rand -base64 32)"
+            )
+    elif not str(values.get("database_url", "sqlite")).startswith("sqlite"):
+        problems.append(NO_CASE_KEY)
 
 
 MAX_LOCATIONS = 100  # a static_select holds at most 100 options

@@ -246,9 +246,12 @@ def open_current_database(settings: Settings) -> Engine:
 
 def migrate_or_fail(settings: Settings, engine: Engine, target: str | None = None) -> str:
     """Upgrade to the newest schema, or move to `target` (`migrate --to`); returns what was done."""
+    from bot.keys import load_kek
+
     known = known_revisions()
+    kek, setting = load_kek(settings, engine)
     try:
-        before, after = migrate_to(engine, target or known[-1])
+        before, after = migrate_to(engine, target or known[-1], kek)
     except UnknownRevision:
         numbers = ", ".join(short_revision(revision) for revision in known)
         raise StartupError(
@@ -262,6 +265,10 @@ def migrate_or_fail(settings: Settings, engine: Engine, target: str | None = Non
             or f"DATABASE_URL: changing the schema failed ({reason})"
         ) from None
     if target is None:
+        # The key check: recorded on a new database, a wrong key refused on any other.
+        from bot.keys import open_keyring
+
+        open_keyring(engine, kek, setting=setting)
         return "database is at the newest schema"
     if before == after:
         return f"database schema already at {short_revision(after)}"

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
+    from storage.crypto import Kek
+    from storage.encryption import KeyRing
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 SessionFactory = sessionmaker[Session]
@@ -49,6 +52,13 @@ def make_engine(url: str) -> Engine:
 # The database file and its -wal/-shm companions hold reports: only the app's user may read them.
 PRIVATE_FILE_MODE = 0o600
 SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+# The data keys' own file beside a SQLite database (storage.models.DataKey), attached as
+# `keystore` to every connection.
+KEYSTORE_SUFFIX = ".keys"
+
+
+def keystore_file(path: Path) -> Path:
+    return path.with_name(path.name + KEYSTORE_SUFFIX)
 
 
 def sqlite_file(engine: Engine) -> Path | None:
@@ -157,6 +167,8 @@ def _configure_sqlite(engine: Engine) -> None:
     path = sqlite_file(engine)
     if path is not None:
         _private_sqlite_files(path)
+        _private_sqlite_files(keystore_file(path))
+    keys = str(keystore_file(path)) if path is not None else ":memory:"
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -167,9 +179,15 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("ATTACH DATABASE ? AS keystore", (keys,))
+        if path is not None:
+            cursor.execute("PRAGMA keystore.journal_mode=WAL")
+            # A shredded key's bytes are overwritten, not left in a free page.
+            cursor.execute("PRAGMA keystore.secure_delete=ON")
         cursor.close()
         if path is not None:
             _private_sqlite_files(path)
+            _private_sqlite_files(keystore_file(path))
 
     # Writers of this process queue on a Python lock before asking SQLite for its write lock.
     # SQLite's own busy handler polls with sleeps of up to 100 ms, so with twenty requests
@@ -205,11 +223,14 @@ def _configure_sqlite(engine: Engine) -> None:
         _release(record.info)  # a connection given back without commit or rollback
 
 
-def make_session_factory(engine: Engine) -> SessionFactory:
-    return sessionmaker(engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, keyring: KeyRing) -> SessionFactory:
+    """Sessions that seal and open case text with `keyring` (storage/encryption.py)."""
+    from storage.encryption import RING
+
+    return sessionmaker(engine, expire_on_commit=False, info={RING: keyring})
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine, kek: Kek | None = None) -> Config:
     # Imported here, not at the top: alembic (with mako, and pygments where installed) is 7 to
     # 12 MB that only a process which migrates needs; `run`'s worker never does.
     from alembic.config import Config
@@ -217,6 +238,9 @@ def alembic_config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
+    # The migration that seals existing rows needs the key-encryption key (None: a database
+    # with no rows to seal migrates without it; one with rows refuses).
+    config.attributes["kek"] = kek
     return config
 
 
@@ -299,20 +323,23 @@ def schema_state(engine: Engine, known: tuple[str, ...]) -> SchemaState:
     return SchemaState(current=schema_revision(engine), head=known[-1], known=known)
 
 
-def migrate(engine: Engine) -> None:
+def migrate(engine: Engine, kek: Kek | None = None) -> None:
     """Upgrade the schema to the newest Alembic revision (on PostgreSQL under an advisory lock,
     on SQLite under a lock file, both taken in `storage/migrations/env.py`, so that concurrent
     upgrades run one after another)."""
     from alembic import command
 
-    command.upgrade(alembic_config(engine), "head")
+    config = alembic_config(engine, kek)
+    command.upgrade(config, "head")
+    if config.attributes.get("sealed_rows"):
+        vacuum(engine)
 
 
 class UnknownRevision(ValueError):
     """`migrate --to` named a revision this version does not ship."""
 
 
-def migrate_to(engine: Engine, target: str) -> tuple[str | None, str]:
+def migrate_to(engine: Engine, target: str, kek: Kek | None = None) -> tuple[str | None, str]:
     """Move the schema up or down to `target` (a revision, or its number: `0008`); returns
     (from, to). Each downgrade keeps what the older schema can hold."""
     from alembic import command
@@ -323,12 +350,45 @@ def migrate_to(engine: Engine, target: str) -> tuple[str | None, str]:
     if resolved is None:
         raise UnknownRevision(target)
     current = schema_revision(engine)
-    config = alembic_config(engine)
+    config = alembic_config(engine, kek)
     if current is not None and current in known and known.index(resolved) < known.index(current):
         command.downgrade(config, resolved)
     else:
         command.upgrade(config, resolved)
+        if config.attributes.get("sealed_rows"):
+            vacuum(engine)
     return current, resolved
+
+
+# The tables whose rows a migration sealed: their old clear versions linger in free pages
+# (SQLite) and dead tuples (PostgreSQL) until these are rewritten.
+SEALED_TABLES = (
+    "cases",
+    "case_events",
+    "case_messages",
+    "evidence_files",
+    "outbox",
+    "customers",
+    "customer_identifiers",
+)
+
+
+def vacuum(engine: Engine) -> None:
+    """Rewrite the database (SQLite: VACUUM and an emptied -wal) or the sealed tables
+    (PostgreSQL: VACUUM FULL), so that no clear text stays behind after sealing."""
+    raw: Any = engine.raw_connection()  # outside SQLAlchemy's transaction: VACUUM needs none
+    try:
+        if is_sqlite(engine):
+            raw.driver_connection.execute("PRAGMA secure_delete = ON")
+            raw.driver_connection.execute("VACUUM")
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return
+        raw.driver_connection.autocommit = True
+        for table in SEALED_TABLES:
+            raw.driver_connection.execute(f"VACUUM FULL {table}")
+        raw.driver_connection.autocommit = False
+    finally:
+        raw.close()
 
 
 def database_answers(engine: Engine) -> bool:

@@ -85,8 +85,8 @@ class Case(Base):
     police_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     source_permalink: Mapped[str | None] = mapped_column(String(512))
     # The form's optional *Where did it happen* and *Who was the customer, if known*.
-    location: Mapped[str | None] = mapped_column(String(100))
-    customer_text: Mapped[str | None] = mapped_column(String(200))
+    location: Mapped[str | None] = mapped_column(Text)
+    customer_text: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default=CaseStatus.NEW)
     # Optimistic concurrency: every change bumps it, a change based on an old version is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -308,8 +308,8 @@ class EvidenceFile(Base):
         ForeignKey("case_messages.id", ondelete="CASCADE")
     )
     source_file_id: Mapped[str] = mapped_column(String(32))
-    source_url: Mapped[str | None] = mapped_column(String(1024))
-    name: Mapped[str] = mapped_column(String(255), default="")
+    source_url: Mapped[str | None] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text, default="")
     mimetype: Mapped[str] = mapped_column(String(128), default="")
     size: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(16))  # pending | copied | refused
@@ -389,7 +389,7 @@ class Customer(Base):
     __tablename__ = "customers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    display_name: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(Text)
     # A record merged into another points at it; it keeps no identifiers, cases or measures.
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
     created_by: Mapped[str] = mapped_column(String(32))
@@ -412,14 +412,17 @@ class CustomerIdentifier(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
-    text: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))  # phone | email | text
-    normalized: Mapped[str] = mapped_column(String(200), index=True)
+    # The matching key, sealed like the text; lookups go through `lookup`, its blind index
+    # (HMAC-SHA256, storage.encryption.KeyRing.lookup), never through a clear column.
+    normalized: Mapped[str] = mapped_column(Text)
+    lookup: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime]
 
     customer: Mapped[Customer] = relationship(back_populates="identifiers")
 
-    __table_args__ = (UniqueConstraint("customer_id", "normalized", name="uq_customer_identifier"),)
+    __table_args__ = (UniqueConstraint("customer_id", "lookup", name="uq_customer_identifier"),)
 
 
 class CustomerCase(Base):
@@ -584,10 +587,10 @@ class CaseExclusion(Base):
 
     __tablename__ = "case_exclusions"
 
-    case_id: Mapped[int] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # Sealed with the case's key (storage/encryption.py): whom a reporter distrusts is theirs.
+    user_id: Mapped[str] = mapped_column(Text)
 
 
 class AccessRequestStatus:
@@ -609,3 +612,45 @@ class AccessRequest(Base):
     requested_at: Mapped[datetime]
     decided_by: Mapped[str | None] = mapped_column(String(32))
     decided_at: Mapped[datetime | None]
+
+
+# --- encryption at rest (storage/crypto.py, storage/encryption.py) -------------------------------
+
+
+KEYSTORE = "keystore"
+
+
+class DataKey(Base):
+    """A case's (or customer record's) data key, wrapped by the key-encryption key. Deleting
+    the row shreds the subject: its sealed rows, wherever a copy of them lies, are noise.
+
+    The keys live apart from the rows they open, in the `keystore` schema: on SQLite its own
+    file beside the database (`desk.db.keys`, attached to every connection), so a copy of the
+    database file made before a purge holds no key; on PostgreSQL a schema that backups dump
+    apart (docs/operators.md, Keys)."""
+
+    __tablename__ = "data_keys"
+    __table_args__ = {"schema": KEYSTORE}  # noqa: RUF012
+
+    subject: Mapped[str] = mapped_column(String(16), primary_key=True)  # case | customer | loose
+    subject_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    wrapped: Mapped[str] = mapped_column(Text)
+    kek_id: Mapped[str] = mapped_column(String(32))  # which key-encryption key wrapped it
+    created_at: Mapped[datetime]
+
+
+class EncryptionState(Base):
+    """One row: the check value of the key-encryption key that opens this database (another
+    key is refused at start) and the wrapped secret the blind index is derived from."""
+
+    __tablename__ = "encryption_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kek_id: Mapped[str] = mapped_column(String(32))
+    index_secret: Mapped[str] = mapped_column(Text)
+    # Set while `keys rotate` runs: the key being rotated to (a rerun finishes the job).
+    rotating_to: Mapped[str | None] = mapped_column(String(32))
+    changed_at: Mapped[datetime]
+
+
+__all__ += ["DataKey", "EncryptionState"]

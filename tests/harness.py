@@ -25,7 +25,7 @@ from typing import Any
 
 import requests
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from waitress.server import create_server
 
@@ -33,9 +33,11 @@ from bot.app import Runtime, build_runtime
 from bot.clock import Clock, SystemClock
 from bot.config import Settings, load_settings
 from bot.health import SLACK_AUTHENTICATED
+from bot.keys import open_keyring
 from bot.standin import SlackRequestSender, SlackStandIn
 from bot.web import make_wsgi_app
-from storage.db import make_engine, migrate
+from storage.crypto import Kek, parse_key_text
+from storage.db import SessionFactory, make_engine, make_session_factory, migrate
 
 SIGNING_SECRET = "test-signing-secret"
 DESK_CHANNEL = "C0DESK0001"
@@ -70,12 +72,31 @@ def same_clock() -> dict[str, str]:
     return {name: os.environ[name] for name in names if name in os.environ}
 
 
+TEST_CASE_KEY = "dGVzdC1rZXktZm9yLWhhcmFzc21lbnQtZGVzay10ZXM="
+
+
+def test_kek() -> Kek:
+    """The key-encryption key of every test database (CASE_KEY in `base_env`)."""
+    return Kek(parse_key_text(TEST_CASE_KEY))
+
+
+test_kek.__test__ = False  # type: ignore[attr-defined]
+
+
+def keyed_sessions(engine: Engine) -> SessionFactory:
+    """Sessions on a test database that read and write its cases as the app does (the
+    database's key check is recorded on first use, as the app's start does)."""
+    return make_session_factory(engine, open_keyring(engine, test_kek()))
+
+
 def base_env(slack: SlackStandIn, database_url: str, **overrides: str) -> dict[str, str]:
     env = {
         "SLACK_BOT_TOKEN": slack.bot_token,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "DESK_CHANNEL_ID": DESK_CHANNEL,
         "DATABASE_URL": database_url,
+        # The key-encryption key of every test database (a PostgreSQL start needs one).
+        "CASE_KEY": TEST_CASE_KEY,
         "SLACK_API_URL": slack.api_url,
         "DEFAULT_LOCALE": "ja",
         "SCHEDULER_TICK": "1s",

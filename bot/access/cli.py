@@ -8,9 +8,11 @@ from __future__ import annotations
 import argparse
 import sys
 
+from sqlalchemy.orm import Session
+
 from bot.access.log import verify
 from bot.config import Settings
-from storage.db import make_engine, make_session_factory
+from bot.startup import open_current_database
 
 EXIT_BROKEN = 1
 
@@ -21,9 +23,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_audit(settings: Settings, args: argparse.Namespace) -> int:
-    engine = make_engine(settings.database_url)
+    # The log holds no sealed text: a plain session, no key needed to check it.
+    engine = open_current_database(settings)
     try:
-        with make_session_factory(engine)() as session:
+        with Session(engine) as session:
             report = verify(session)
     finally:
         engine.dispose()

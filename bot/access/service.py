@@ -134,7 +134,7 @@ class CaseReader:
             access_log.record_access(
                 session, actor_user_id=actor, case_id=case.id, action=action, at=now
             )
-        with reading(self._engine) as connection, Session(bind=connection) as session:
+        with reading(self._engine) as connection, self._sessions(bind=connection) as session:
             found = cases_repo.get(session, case_id)
             if found is None:  # purged between the two transactions
                 return Refusal("desk.not_found")

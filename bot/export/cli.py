@@ -27,6 +27,7 @@ from bot.export.labels import Labels
 from bot.export.service import RangeError, build_export, parse_range
 from bot.guidance import load_guidance
 from bot.i18n import t
+from bot.keys import keyring_for
 from bot.startup import StartupError, open_current_database
 from storage.db import PRIVATE_FILE_MODE, make_session_factory
 from storage.repositories import cases as cases_repo
@@ -60,7 +61,7 @@ def run_export(settings: Settings, args: argparse.Namespace) -> int:
     locale = args.locale or settings.default_locale
     labels = Labels(locale, load_guidance(settings.guidance_dir).category_label)
     engine = open_current_database(settings)
-    sessions = make_session_factory(engine)
+    sessions = make_session_factory(engine, keyring_for(settings, engine))
     try:
         with sessions() as session:
             export = build_export(

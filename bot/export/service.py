@@ -153,7 +153,7 @@ def export_rows(
     the form (only one from LOCATIONS)."""
     content = ContentMode.FULL if with_names else ContentMode.SEALED
     start, end = span.bounds(hours.tz)
-    cases = insight_repo.cases_between(session, start, end)
+    cases = insight_repo.cases_between(session, start, end, with_text=with_text)
     ids = [case.id for case in cases]
     extras = insight_repo.extras_for(session, ids)
     seen = visible(session, ids) if visible is not None else set(ids)

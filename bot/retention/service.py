@@ -222,6 +222,10 @@ def purge(
         return result
     reporters = {entry.reporter_user_id for entry in refs if entry.case_id in done}
     with sessions.begin() as session:
+        # Crypto-shredding, committed on its own before any row goes: from here on every copy
+        # of these cases (a backup, the -wal, a dump) is noise, even if the deletion fails.
+        result.rows["data_keys_shredded"] += purge_repo.shred_cases(session, done)
+    with sessions.begin() as session:
         if engine is not None and engine.dialect.name == "sqlite":
             session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
         result.cases = len(done)
@@ -272,6 +276,9 @@ def _checkpoint(engine: Engine) -> None:
         cursor = raw.cursor()
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         cursor.fetchall()
+        # The shredded data keys' file too: no wrapped key may linger in its -wal.
+        cursor.execute("PRAGMA keystore.wal_checkpoint(TRUNCATE)")
+        cursor.fetchall()
         cursor.close()
     finally:
         raw.close()
@@ -279,6 +286,7 @@ def _checkpoint(engine: Engine) -> None:
 
 def run_purge(settings: Settings, *, dry_run: bool = False) -> PurgeResult:
     """`harassment-desk purge [--dry-run]`: one run with its own engine and Slack client."""
+    from bot.keys import keyring_for
     from bot.slack.client import interactive_client
     from bot.startup import open_current_database
     from storage.db import make_session_factory
@@ -286,7 +294,7 @@ def run_purge(settings: Settings, *, dry_run: bool = False) -> PurgeResult:
     engine = open_current_database(settings)
     try:
         return purge(
-            make_session_factory(engine),
+            make_session_factory(engine, keyring_for(settings, engine)),
             None if dry_run else interactive_client(settings),
             now=datetime.now(UTC),
             retention=settings.retention,

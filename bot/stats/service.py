@@ -62,7 +62,7 @@ def month_figures(
     content: ContentMode = ContentMode.FULL,
 ) -> MonthlyFigures:
     start, end = MonthRange(month, month).bounds(hours.tz)
-    every = insight_repo.cases_between(session, start, end)
+    every = insight_repo.cases_between(session, start, end, with_text=False)
     private = restriction_repo.private_ids(session, [case.id for case in every])
     cases = [case for case in every if case.id not in private]
     extras = insight_repo.extras_for(session, [case.id for case in cases])

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from storage.encryption import CUSTOMER, preload_keys, ring_of, shred
 from storage.models import (
     Case,
     Customer,
@@ -112,29 +113,41 @@ def _live_with_identifiers(
 
 
 def match_keys(session: Session, keys: Iterable[str]) -> list[tuple[Customer, frozenset[str]]]:
-    """Live records with an identifier whose matching key is one of `keys` (exact match), each
-    with the kinds of its identifiers that matched; by id."""
+    """Live records with an identifier whose matching key is one of `keys` (exact match, through
+    the blind index), each with the kinds of its identifiers that matched; by id."""
     wanted = sorted({k for k in keys if k})
     if not wanted:
         return []
-    return _live_with_identifiers(session, CustomerIdentifier.normalized.in_(wanted))
-
-
-def _contains(key: str) -> Any:
-    pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return CustomerIdentifier.normalized.like(pattern, escape="\\")
+    ring = ring_of(session)
+    lookups = [ring.lookup(key) for key in wanted]
+    return _live_with_identifiers(session, CustomerIdentifier.lookup.in_(lookups))
 
 
 def search_keys(
     session: Session, keys: Iterable[str], *, limit: int = 10
 ) -> list[tuple[Customer, frozenset[str]]]:
     """Live records with an identifier containing one of `keys` (normalised queries), each with
-    the kinds of its identifiers that matched; most recently changed first."""
+    the kinds of its identifiers that matched; most recently changed first. The keys are sealed,
+    so they are opened and compared in memory (the register is a few thousand rows at most)."""
     wanted = sorted({k for k in keys if k})
     if not wanted:
         return []
-    matching = or_(*[_contains(key) for key in wanted])
-    return _live_with_identifiers(session, matching, newest=limit)
+    live = session.execute(
+        select(CustomerIdentifier.customer_id)
+        .join(Customer, Customer.id == CustomerIdentifier.customer_id)
+        .where(Customer.merged_into_id.is_(None))
+    ).scalars()
+    customer_ids = sorted(set(live))
+    preload_keys(session, CUSTOMER, customer_ids)
+    matching_ids: list[int] = []
+    for identifier in session.scalars(
+        select(CustomerIdentifier).where(CustomerIdentifier.customer_id.in_(customer_ids))
+    ):
+        if any(key in identifier.normalized for key in wanted):
+            matching_ids.append(identifier.id)
+    if not matching_ids:
+        return []
+    return _live_with_identifiers(session, CustomerIdentifier.id.in_(matching_ids), newest=limit)
 
 
 def search(session: Session, key: str, *, limit: int = 10) -> Sequence[Customer]:
@@ -256,6 +269,8 @@ def purge_unlinked(session: Session, *, today: date) -> list[int]:
         ).all()
     )
     if ids:
+        merged = session.scalars(select(Customer.id).where(Customer.merged_into_id.in_(ids)))
+        shred(session, CUSTOMER, [*ids, *merged])
         session.execute(
             delete(Customer)
             .where(Customer.merged_into_id.in_(ids))

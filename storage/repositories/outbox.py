@@ -13,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from storage.encryption import CASE, seal_value
 from storage.models import OutboxMessage, OutboxStatus
 
 
@@ -39,6 +40,11 @@ def enqueue(
     }
     session.flush()  # what the ORM's autoflush did: rows this one refers to exist first
     connection = session.connection()
+    if case_id is not None:
+        # A Core INSERT: the ORM hooks do not see it, so the case's payload is sealed here.
+        values["payload"] = seal_value(
+            session, connection, "outbox", "payload", (CASE, case_id), values["payload"]
+        )
     statement = _insert_unless_present(connection.dialect.name)
     # rowcount is not reliable for ON CONFLICT DO NOTHING across drivers; RETURNING is.
     return connection.execute(statement, values).scalar_one_or_none() is not None

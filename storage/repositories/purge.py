@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.orm import Session
 
+from storage.encryption import CASE, shred
 from storage.models import (
     AccessRequest,
     AwarenessRead,
@@ -142,7 +143,13 @@ def count_case_rows(session: Session, case_ids: Sequence[int]) -> dict[str, int]
     }
 
 
+def shred_cases(session: Session, case_ids: Sequence[int]) -> int:
+    """Destroy these cases' data keys (the purge commits this before deleting their rows)."""
+    return shred(session, CASE, case_ids)
+
+
 def delete_cases(session: Session, case_ids: Sequence[int]) -> None:
+    shred(session, CASE, case_ids)
     audit_ids = _customer_audit_ids(session, case_ids)
     if audit_ids:
         session.execute(

@@ -40,11 +40,10 @@ def handlers_of(session: Session, case_ids: Collection[int]) -> dict[int, set[st
 def exclusions_of(session: Session, case_ids: Collection[int]) -> dict[int, set[str]]:
     found: dict[int, set[str]] = defaultdict(set)
     if case_ids:
-        query = select(CaseExclusion.case_id, CaseExclusion.user_id).where(
-            CaseExclusion.case_id.in_(list(case_ids))
-        )
-        for case_id, user_id in session.execute(query):
-            found[case_id].add(user_id)
+        # Whole rows: the ORM opens the sealed user ids (a column query would not).
+        query = select(CaseExclusion).where(CaseExclusion.case_id.in_(list(case_ids)))
+        for row in session.scalars(query):
+            found[row.case_id].add(row.user_id)
     return found
 
 

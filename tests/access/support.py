@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.access import ids
 from storage.models import AccessEntry, Case
 from tests.desk_support import click
-from tests.harness import PROJECT_ROOT, AppHarness, same_clock
+from tests.harness import PROJECT_ROOT, TEST_CASE_KEY, AppHarness, same_clock
 
 # What the app sends that people read outside a modal: messages, updates, ephemeral answers,
 # homes, file uploads (title, name, comment) and answers through response_urls.
@@ -83,6 +83,8 @@ def audit_verify(url: str, **settings: str) -> subprocess.CompletedProcess[str]:
         "SLACK_SIGNING_SECRET": "8f742231b10e8888abcd99yyyzzz85a5",
         "DESK_CHANNEL_ID": "C0123ABCD",
         "DATABASE_URL": url,
+        # The deployment's settings, as an operator runs it (the check itself needs no key).
+        "CASE_KEY": TEST_CASE_KEY,
         "PATH": "/usr/bin:/bin",
         **same_clock(),
     }

@@ -7,7 +7,8 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 from bot.access import OPEN_CASE, SHOW_NAME, record_access, verify
-from storage.db import make_engine, make_session_factory, migrate
+from storage.db import make_engine, migrate
+from tests.harness import keyed_sessions
 
 THREADS = 8
 EACH = 10
@@ -16,7 +17,7 @@ EACH = 10
 def test_concurrent_writers_keep_one_chain(database_url: str) -> None:
     engine = make_engine(database_url)
     migrate(engine)
-    sessions = make_session_factory(engine)
+    sessions = keyed_sessions(engine)
     start = datetime(2026, 12, 8, tzinfo=UTC)
     failures: list[BaseException] = []
 

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from bot.standin import SlackStandIn
+from storage.db import make_engine
 from storage.models import Case, CheckIn
 from tests.harness import (
     DESK_CHANNEL,
@@ -19,6 +20,7 @@ from tests.harness import (
     AppHarness,
     AppProcess,
     base_env,
+    keyed_sessions,
 )
 
 COUNT = 200
@@ -28,8 +30,8 @@ REPORTERS = (REPORTER_JA, REPORTER_EN)
 def add_due_checkins(database_url: str, count: int) -> None:
     """Two cases, and `count` check-ins between them that are all due now."""
     now = datetime.now(UTC)
-    engine = create_engine(database_url)
-    with Session(engine) as session, session.begin():
+    engine = make_engine(database_url)
+    with keyed_sessions(engine).begin() as session:  # the case text is sealed with its key
         cases = []
         for number, reporter in enumerate(REPORTERS, start=1):
             case = Case(

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from bot.standin import SlackRequestSender, SlackStandIn
 from storage.db import make_engine, migrate
@@ -23,6 +23,7 @@ from tests.harness import (
     AppProcess,
     base_env,
     free_port,
+    keyed_sessions,
     report_values,
 )
 from tests.home.test_home import home_text, open_home, wait_home
@@ -157,7 +158,7 @@ def test_a_leave_seen_by_one_replica_counts_on_the_other(
         view = slack.calls_to("views.open")[-1].response["view"]
         assert a.interaction(a.view_submission(view, report_values(), REPORTER_EN)).status == 200
         slack.wait_for(lambda: slack.messages(DESK_CHANNEL), timeout=15)
-        with Session(engine) as session:
+        with keyed_sessions(engine)() as session:
             case = slack.wait_for(
                 lambda: session.scalars(
                     select(Case).where(Case.desk_message_ts.is_not(None))
@@ -180,7 +181,7 @@ def test_a_leave_seen_by_one_replica_counts_on_the_other(
             message_ts=case.desk_message_ts,
         )
         assert b.interaction(payload).status == 200
-        sessions = sessionmaker(engine)
+        sessions = keyed_sessions(engine)
         slack.wait_for(lambda: denied(sessions, case.id), timeout=10)
         refused_after = time.monotonic() - left
         assert status_of(sessions, case.id) == CaseStatus.NEW

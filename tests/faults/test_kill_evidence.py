@@ -50,11 +50,11 @@ def evidence_rows(url: str) -> list[EvidenceFile]:
 
 
 def purge_files(url: str, case_id: int) -> list[str]:
-    from sqlalchemy.orm import Session
+    from tests.harness import keyed_sessions
 
     engine = make_engine(url)
     try:
-        with Session(engine) as session:
+        with keyed_sessions(engine)() as session:
             return list(conversation_repo.slack_objects_for_purge(session, case_id)["files"])
     finally:
         engine.dispose()

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 from bot.clock import FrozenClock
 from bot.guidance import CATEGORY_KEYS
 from bot.report.fields import CONTACT_CHANNELS, CUSTOMER_TYPES
-from storage.db import SessionFactory, make_engine, make_session_factory, migrate
+from storage.db import SessionFactory, make_engine, migrate
 from storage.models import Case, CaseStatus, CheckIn, CheckInStatus
+from tests.harness import keyed_sessions
 
 DESK = "C0DESK0001"
 LOCATIONS = ("渋谷店", "新宿店", "コールセンター", "Osaka office")
@@ -28,7 +29,7 @@ def database(url: str) -> Iterator[tuple[Engine, SessionFactory]]:
     engine = make_engine(url)
     migrate(engine)
     try:
-        yield engine, make_session_factory(engine)
+        yield engine, keyed_sessions(engine)
     finally:
         engine.dispose()
 

@@ -14,13 +14,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from storage.models import CaseEvent
-from tests.harness import PROJECT_ROOT, same_clock
+from tests.harness import PROJECT_ROOT, TEST_CASE_KEY, same_clock
 from tests.insight.support import add_case, database
 
 ENV = {
     "SLACK_BOT_TOKEN": "xoxb-1",
     "SLACK_SIGNING_SECRET": "8f742231b10e8888abcd99yyyzzz85a5",
     "DESK_CHANNEL_ID": "C0123ABCD",
+    "CASE_KEY": TEST_CASE_KEY,
 }
 
 

@@ -33,7 +33,9 @@ def test_migrations_build_exactly_the_models(database_url: str) -> None:
     engine = make_engine(database_url)
     migrate(engine)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        # The data keys live in a schema of their own (storage.models.DataKey).
+        opts = {"compare_type": True, "include_schemas": True}
+        context = MigrationContext.configure(connection, opts=opts)
         assert compare_metadata(context, Base.metadata) == []
     engine.dispose()
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot.outbox import METADATA_EVENT_TYPE
 from bot.standin import SlackRequestSender, SlackStandIn
-from storage.db import make_engine, make_session_factory, migrate
+from storage.db import make_engine, migrate
 from storage.models import Case, OutboxMessage, OutboxStatus
 from tests.harness import (
     DESK_CHANNEL,
@@ -19,6 +19,7 @@ from tests.harness import (
     AppProcess,
     base_env,
     free_port,
+    keyed_sessions,
     report_values,
 )
 
@@ -138,7 +139,7 @@ def test_permanent_slack_errors_are_recorded_not_retried_forever(
         slack.fail("chat.postMessage", error="invalid_blocks", times=1)
         view = app.open_report_form(REPORTER_EN)
         app.submit_report(view, user_id=REPORTER_EN)
-        sessions = make_session_factory(engine)
+        sessions = keyed_sessions(engine)
 
         def statuses() -> set[tuple[str, str | None]]:
             app.deps.outbox.deliver_due()

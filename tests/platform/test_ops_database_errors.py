@@ -21,13 +21,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from tests.harness import DESK_CHANNEL, PROJECT_ROOT
+from tests.harness import DESK_CHANNEL, PROJECT_ROOT, TEST_CASE_KEY
 from tests.platform.test_ops_startup import last_line, run_cli
 
 SLACK_SETTINGS = {
     "SLACK_BOT_TOKEN": "xoxb-1",
     "SLACK_SIGNING_SECRET": "0123456789abcdef0123456789abcdef",
     "DESK_CHANNEL_ID": DESK_CHANNEL,
+    "CASE_KEY": TEST_CASE_KEY,  # PostgreSQL needs one; SQLite would make a file
 }
 
 

@@ -13,15 +13,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Engine, MetaData, create_engine
 
-from storage.db import known_revisions, short_revision
+from storage.db import known_revisions, make_engine, short_revision
+from storage.encryption import SEALED
 from storage.models import Base
-from tests.harness import DESK_CHANNEL, PROJECT_ROOT
+from tests.harness import DESK_CHANNEL, PROJECT_ROOT, TEST_CASE_KEY, keyed_sessions
 from tests.platform.test_ops_startup import run_cli
 
 SETTINGS = {
     "SLACK_BOT_TOKEN": "xoxb-1",
     "SLACK_SIGNING_SECRET": "0123456789abcdef0123456789abcdef",
     "DESK_CHANNEL_ID": DESK_CHANNEL,
+    "CASE_KEY": TEST_CASE_KEY,
 }
 WHEN = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
 
@@ -64,10 +66,12 @@ def seed_every_table(engine: Engine) -> None:
 
 
 def snapshot(url: str) -> dict[str, list[dict[str, Any]]]:
-    engine = create_engine(url)
+    engine = make_engine(url)  # with the data keys' schema (attached on SQLite)
     try:
         metadata = MetaData()
         metadata.reflect(engine)
+        if "keystore" in sa.inspect(engine).get_schema_names():
+            metadata.reflect(engine, schema="keystore")
         with engine.connect() as connection:
             return {
                 name: [dict(row._mapping) for row in connection.execute(sa.select(table))]
@@ -94,7 +98,7 @@ def test_migrate_to_steps_down_to_0001_and_up_again_keeping_the_data(database_ur
     env = {**SETTINGS, "DATABASE_URL": database_url}
     upgraded = run_cli("migrate", env=env)
     assert upgraded.returncode == 0, upgraded.stderr
-    engine = create_engine(database_url)
+    engine = make_engine(database_url)
     seed_every_table(engine)
     engine.dispose()
     seeded = snapshot(database_url)
@@ -114,10 +118,22 @@ def test_migrate_to_steps_down_to_0001_and_up_again_keeping_the_data(database_ur
     assert again.returncode == 0, again.stderr
     back = snapshot(database_url)
     assert set(back) == set(Base.metadata.tables)
+    # Up again, the free text is sealed (storage/encryption.py): it opens to what it was.
+    sealed = {(str(e.model.__tablename__), column) for e in SEALED for column in e.columns}
+    engine = make_engine(database_url)
+    opened = keyed_sessions(engine)()
     for name, rows in at_first.items():
         assert len(back[name]) == 1, name
         for column, value in rows[0].items():
+            if (name, column) in sealed and value:
+                model = next(e.model for e in SEALED if e.model.__tablename__ == name)
+                row = opened.get(model, back[name][0]["id"])
+                assert getattr(row, column) == value, (name, column)
+                assert back[name][0][column] != value, (name, column)
+                continue
             assert back[name][0][column] == value, (name, column)
+    opened.close()
+    engine.dispose()
 
 
 def test_plain_alembic_steps_back_and_up(sqlite_url: str) -> None:

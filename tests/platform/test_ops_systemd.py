@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import PROJECT_ROOT
+from tests.harness import PROJECT_ROOT, TEST_CASE_KEY
 from tests.insight.support import add_case, database
 
 UNIT = PROJECT_ROOT / "deploy" / "harassment-desk.service"
@@ -158,7 +158,8 @@ def test_admin_commands_open_the_services_database_not_the_callers(
     service_db = tmp_path / "service" / "desk.db"
     service_db.parent.mkdir()
     env_file = installed / "etc" / "harassment-desk" / "env"
-    env_file.write_text(SLACK + f"DATABASE_URL=sqlite:///{service_db}\n")
+    # The test's key: the rows seeded below are sealed with it, as the service's would be.
+    env_file.write_text(SLACK + f"DATABASE_URL=sqlite:///{service_db}\nCASE_KEY={TEST_CASE_KEY}\n")
     # What would send a bare `harassment-desk` elsewhere: the caller's environment and a ./.env.
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

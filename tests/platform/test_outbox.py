@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from bot.clock import FrozenClock, SystemClock
 from bot.outbox import Delivery, OutboxWorker, Post
 from bot.standin import SlackStandIn
-from storage.db import make_engine, make_session_factory, migrate
+from storage.db import make_engine, migrate
 from storage.models import OutboxMessage, OutboxStatus
 from storage.repositories import outbox as outbox_repo
-from tests.harness import DESK_CHANNEL, REPORTER_EN
+from tests.harness import DESK_CHANNEL, REPORTER_EN, keyed_sessions
 
 
 def broken(session: Session, message: OutboxMessage) -> Delivery:
@@ -32,7 +32,7 @@ def test_a_broken_renderer_does_not_hold_up_other_deliveries(
 ) -> None:
     engine = make_engine(database_url)
     migrate(engine)
-    sessions = make_session_factory(engine)
+    sessions = keyed_sessions(engine)
     clock = SystemClock()
     with sessions.begin() as session:
         assert outbox_repo.enqueue(session, kind="broken", dedupe_key="a", now=clock.now())
@@ -69,7 +69,7 @@ def test_a_post_whose_answer_was_lost_is_looked_up_not_sent_again(
     instead of posting it twice, in a public channel, the private desk channel and a DM."""
     engine = make_engine(database_url)
     migrate(engine)
-    sessions = make_session_factory(engine)
+    sessions = keyed_sessions(engine)
     clock = FrozenClock(datetime.now(UTC))
 
     def post(session: Session, message: OutboxMessage) -> Delivery:

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from bot.conversation import ids as conversation_ids
 from bot.export import ids as export_ids
 from bot.stats import ids as stats_ids
-from storage.db import alembic_config, make_engine, make_session_factory, migrate
+from storage.db import alembic_config, make_engine, migrate
 from storage.models import OutboxMessage, OutboxStatus
 from storage.repositories import outbox as outbox_repo
-from tests.harness import REPORTER_JA
+from tests.harness import REPORTER_JA, keyed_sessions
 
 BEFORE = "0009_desk_message_digest"
 
@@ -24,7 +24,7 @@ def test_targets_recorded_for_work_that_was_not_a_post_are_forgotten(database_ur
     engine = make_engine(database_url)
     try:
         command.upgrade(alembic_config(engine), BEFORE)
-        sessions = make_session_factory(engine)
+        sessions = keyed_sessions(engine)
         now = datetime.now(UTC)  # stored only; nothing here depends on the time
         rows = {
             conversation_ids.DELIVERED_MARK: ("D" + REPORTER_JA, "1.000200"),

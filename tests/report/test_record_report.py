@@ -16,8 +16,9 @@ from bot.report import DESK_MESSAGE, REPORTER_DM
 from bot.report.fields import TEXT_FIELDS
 from bot.report.modals import ReportDraft
 from bot.report.service import RecordedReport, ReportNotSaved, ReportPolicy, record_report
-from storage.db import SessionFactory, make_engine, make_session_factory, migrate
+from storage.db import SessionFactory, make_engine, migrate
 from storage.models import Case, CaseEvent, OutboxMessage
+from tests.harness import keyed_sessions
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 POLICY = ReportPolicy(
@@ -50,7 +51,7 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 @pytest.fixture
 def sessions(engine: Engine) -> SessionFactory:
-    return make_session_factory(engine)
+    return keyed_sessions(engine)
 
 
 def record(

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.access import ids as access_ids
 from bot.desk import ids as desk_ids
@@ -180,7 +180,10 @@ def test_a_restricted_case_shows_others_a_notice_and_refuses_their_clicks(app: A
 
     # The handler reads the case from the App Home too (the notice has no Open case button).
     assert access_ids.OPEN_CASE_ACTION in home_buttons(handler_home)
-    reader = open_from_home(app, case, access_ids.OPEN_CASE_ACTION, HANDLER)
+    opened = len(app.slack.calls_to("views.open"))
+    click(app, case, access_ids.OPEN_CASE_ACTION, HANDLER, value=str(case.id))
+    app.slack.wait_for(lambda: len(app.slack.calls_to("views.open")) > opened, timeout=10)
+    reader = app.slack.calls_to("views.open")[-1].response["view"]
     assert MARKER in json.dumps(reader, ensure_ascii=False)
 
     # Someone else on the desk: every forged action refused and audited, nothing shown.
@@ -255,6 +258,12 @@ def test_ask_for_access_declined_then_approved(app: AppHarness) -> None:
 
 def test_a_member_the_reporter_excluded_never_sees_the_case(app: AppHarness) -> None:
     case = file_report(app, excluded=[OTHER, LEAD])
+    # Whom the reporter named is sealed with the case's key: the table holds no user id.
+    with app.deps.sessions() as session:
+        stored = session.execute(text("SELECT case_id, user_id FROM case_exclusions")).all()
+    assert len(stored) == 2 and {row.case_id for row in stored} == {case.id}
+    assert not {row.user_id for row in stored} & {OTHER, LEAD}
+    assert all(OTHER not in row.user_id and LEAD not in row.user_id for row in stored)
     message = case_message(app, case)
     assert set(buttons(message)) == {ids.ASK_ACTION}  # a notice from the first post on
     assert_nothing_shown(app, text_of(message))

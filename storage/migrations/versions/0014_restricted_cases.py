@@ -40,11 +40,13 @@ def upgrade() -> None:
     )
     op.create_table(
         "case_exclusions",
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
-        sa.Column("user_id", sa.String(length=32), nullable=False),
+        sa.Column("user_id", sa.Text(), nullable=False),
         _case_fk(),
-        sa.PrimaryKeyConstraint("case_id", "user_id"),
+        sa.PrimaryKeyConstraint("id"),
     )
+    op.create_index(op.f("ix_case_exclusions_case_id"), "case_exclusions", ["case_id"])
     op.create_table(
         "access_requests",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -63,6 +65,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_access_requests_case_id"), table_name="access_requests")
     op.drop_table("access_requests")
+    op.drop_index(op.f("ix_case_exclusions_case_id"), table_name="case_exclusions")
     op.drop_table("case_exclusions")
     op.drop_table("case_handlers")
     op.drop_table("case_restrictions")
