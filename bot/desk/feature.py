@@ -53,5 +53,12 @@ def desk_feature(core: Core) -> Feature:
         ),
         case_blocks=(case_blocks,),
         tick_jobs=(TickJob("desk-sla", monitor.run, settings.scheduler_tick),),
-        services=(DeskService(sessions=core.sessions, clock=core.clock, staff=core.staff),),
+        services=(
+            DeskService(
+                sessions=core.sessions,
+                clock=core.clock,
+                staff=core.staff,
+                leads=DeskLeads(client=core.client, leads=settings.desk_leads),
+            ),
+        ),
     )

@@ -9,6 +9,7 @@ from bot.conversation import ids as conversation_ids
 from bot.customers import ids as customer_ids
 from bot.desk.states import DESK_ACTIONS
 from bot.guidance import ACTION_PICK_TOPIC
+from bot.handling import ids as handling_ids
 from bot.report.ids import OPEN_REPORT_ACTION
 from bot.sos import ids as sos_ids
 from handlers.actions import (
@@ -21,6 +22,7 @@ from handlers.actions import (
     customer_actions,
     desk_open_modal,
     desk_transition,
+    handling_actions,
     open_report,
     pick_topic,
     sos_add_details,
@@ -53,6 +55,7 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     sos_ids.OPEN_ACTION: sos_open.handle_sos_open,
     sos_ids.ADD_DETAILS_ACTION: sos_add_details.handle_sos_add_details,
     **{action_id: customer_actions.handle_customer_action for action_id in customer_ids.ACTIONS},
+    **{action_id: handling_actions.handle_handling_action for action_id in handling_ids.ACTIONS},
 }
 
 
