@@ -32,6 +32,7 @@ def stats_feature(core: Core) -> Feature:
             desk_channel_id=settings.desk_channel_id,
             desk_locale=settings.default_locale,
             category_label=core.guidance.category_label,
+            answers_due=(settings.ack_to_reporter, settings.feedback_due),
         ),
         tick_jobs=(
             (TickJob("monthly-report", tick, settings.scheduler_tick),)

@@ -12,8 +12,12 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.deskhours import Month
+
+if TYPE_CHECKING:
+    from bot.stats.handling import HandlingFigures
 
 SMALL = "<3"
 
@@ -71,6 +75,7 @@ class MonthlyFigures:
     sla_breaches: int = 0
     checkin_answers: dict[str, int] = field(default_factory=dict)
     repeat_customers: int = 0
+    handling: HandlingFigures | None = None
 
 
 def _ordered(counter: Counter[str]) -> dict[str, int]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -247,13 +247,13 @@ def step_times(session: Session, case_ids: Sequence[int]) -> dict[str, dict[int,
     }
 
 
-def prevention_counts(session: Session, now: datetime) -> tuple[int, int]:
-    """(open, overdue) prevention actions as of `now`."""
-    open_ = _count(session, PreventionAction, PreventionAction.status == PreventionStatus.OPEN)
-    overdue = _count(
-        session,
-        PreventionAction,
-        PreventionAction.status == PreventionStatus.OPEN,
-        PreventionAction.due_at < now,
+def prevention_as_of(session: Session, moment: datetime) -> tuple[int, int]:
+    """(open, overdue) prevention actions as they stood at `moment`."""
+    open_then = and_(
+        PreventionAction.created_at < moment,
+        or_(PreventionAction.done_at.is_(None), PreventionAction.done_at >= moment),
     )
-    return open_, overdue
+    return (
+        _count(session, PreventionAction, open_then),
+        _count(session, PreventionAction, open_then, PreventionAction.due_at < moment),
+    )
