@@ -87,10 +87,7 @@ def month_handling(
         prevention=handling_repo.prevention_as_of(session, end),
         ack=[_answer(c.acknowledged_at, c.created_at + ack_due) for c in cases],
         feedback=[_answer(feedback.get(c.id), c.created_at + feedback_due) for c in cases],
-        survey=[
-            (a.supported, a.consult_again)
-            for a in handling_repo.survey_answers(session, start, end)
-        ],
+        survey=[(a.supported, a.consult_again) for a in answers],
         cooperation=[r.direction for r in handling_repo.cooperation_between(session, start, end)],
     )
 
