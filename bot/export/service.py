@@ -18,6 +18,7 @@ from bot.export.csvfile import ExportRow, build_csv
 from bot.export.labels import Labels
 from bot.i18n import t
 from storage.models import Case
+from storage.repositories import handling as handling_repo
 from storage.repositories import insight as insight_repo
 
 _RANGE = re.compile(r"^\s*(\S+?)\s*(?:\.\.\s*(\S+))?\s*$")
@@ -110,10 +111,12 @@ def export_rows(
     start, end = span.bounds(hours.tz)
     cases = insight_repo.cases_between(session, start, end)
     extras = insight_repo.extras_for(session, [case.id for case in cases])
+    requests = handling_repo.cooperation_for(session, [case.id for case in cases])
     tz = hours.tz
     rows = []
     for case in cases:
         extra = extras[case.id]
+        cooperation = requests.get(case.id, [])
         acknowledged = case.acknowledged_at
         rows.append(
             ExportRow(
@@ -143,6 +146,13 @@ def export_rows(
                 reporter=case.reporter_user_id if case.identity == NAMED else "",
                 narrative=case.narrative if with_text else "",
                 demands=case.demands if with_text else "",
+                cooperation=[
+                    f"{labels.cooperation(r.direction)} {r.requested_on.isoformat()} {r.company}"
+                    for r in cooperation
+                ],
+                cooperation_text=[
+                    f"{r.company}: {r.asked} / {r.answered}" for r in cooperation if with_text
+                ],
             )
         )
     return rows

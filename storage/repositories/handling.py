@@ -257,3 +257,20 @@ def prevention_as_of(session: Session, moment: datetime) -> tuple[int, int]:
         _count(session, PreventionAction, open_then),
         _count(session, PreventionAction, open_then, PreventionAction.due_at < moment),
     )
+
+
+def cooperation_for(
+    session: Session, case_ids: Sequence[int]
+) -> dict[int, list[CooperationRequest]]:
+    """Each case's cooperation requests, oldest first (for the export)."""
+    found: dict[int, list[CooperationRequest]] = {}
+    if not case_ids:
+        return found
+    for request in session.scalars(
+        select(CooperationRequest)
+        .where(CooperationRequest.case_id.in_(case_ids))
+        .order_by(CooperationRequest.id)
+    ):
+        if request.case_id is not None:
+            found.setdefault(request.case_id, []).append(request)
+    return found
