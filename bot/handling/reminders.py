@@ -83,8 +83,15 @@ class HandlingReminders:
         reminded = 0
         members = self._staff.members()  # before the transaction: it may ask Slack
         with self._sessions.begin() as session:
+            # Before the answer falls due only: a case already past it (the app was down for
+            # long, or this feature is new to an old database) shows "overdue" on its message
+            # instead of a late reminder.
             due_ids = repo.answer_due(
-                session, kind, reported_before=now - span * REMIND_AT, limit=BATCH
+                session,
+                kind,
+                reported_before=now - span * REMIND_AT,
+                reported_after=now - span,
+                limit=BATCH,
             )
             for case_id in due_ids:
                 case = cases_repo.get(session, case_id)

@@ -181,9 +181,11 @@ def remind_once(session: Session, case_id: int, kind: str, now: datetime) -> boo
     return bool(session.execute(statement).rowcount == 1)  # type: ignore[attr-defined]
 
 
-def answer_due(session: Session, kind: str, *, reported_before: datetime, limit: int) -> list[int]:
-    """Open cases reported before `reported_before` that still owe the reporter an answer of
-    `kind` (ack: not acknowledged; feedback: no feedback sent) and were not reminded yet."""
+def answer_due(
+    session: Session, kind: str, *, reported_before: datetime, reported_after: datetime, limit: int
+) -> list[int]:
+    """Cases reported between the two instants that still owe the reporter an answer of `kind`
+    (ack: not acknowledged; feedback: no feedback sent) and were not reminded yet."""
     reminded = exists().where(AnswerReminder.case_id == Case.id, AnswerReminder.kind == kind)
     if kind == "ack":
         owed: Any = Case.acknowledged_at.is_(None)
@@ -191,7 +193,8 @@ def answer_due(session: Session, kind: str, *, reported_before: datetime, limit:
         owed = ~exists().where(CaseMessage.case_id == Case.id, CaseMessage.kind == FEEDBACK_KIND)
     query = (
         select(Case.id)
-        .where(Case.created_at <= reported_before, Case.status != CaseStatus.WITHDRAWN)
+        .where(Case.created_at <= reported_before, Case.created_at > reported_after)
+        .where(Case.status != CaseStatus.WITHDRAWN)
         .where(owed, ~reminded)
         .order_by(Case.created_at)
         .limit(limit)
