@@ -89,6 +89,7 @@ def handling_feature(core: Core) -> Feature:
             desk_locale=settings.default_locale,
             tz=settings.desk_hours.tz,
             police_text=police_text,
+            locale_of=core.profiles.cached_locale,
         ),
         case_blocks=(blocks,),
         tick_jobs=(TickJob("handling-reminders", reminders.run, settings.scheduler_tick),),

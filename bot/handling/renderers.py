@@ -32,6 +32,8 @@ from storage.repositories import cases as cases_repo
 from storage.repositories import handling as repo
 
 PoliceText = Callable[[str], str]  # locale -> the police checklist (guidance/general.yaml)
+# A person's locale from the users.info cache, read in the renderer's own session.
+LocaleOf = Callable[[Session, str], str]
 
 
 def _case(session: Session, row: OutboxMessage) -> Case | None:
@@ -105,7 +107,7 @@ def _line(
 
 
 def handling_renderers(
-    *, desk_locale: str, tz: tzinfo, police_text: PoliceText
+    *, desk_locale: str, tz: tzinfo, police_text: PoliceText, locale_of: LocaleOf
 ) -> dict[str, Renderer]:
     def thread_line(session: Session, row: OutboxMessage) -> Delivery:
         case = _case(session, row)
@@ -141,7 +143,7 @@ def handling_renderers(
         case, action = _case(session, row), open_action(session, row)
         if case is None or action is None:
             return Skip("done or deleted before the reminder went out")
-        due = prevention_message(case, action, desk_locale)
+        due = prevention_message(case, action, locale_of(session, action.owner_user_id))
         return Post(action.owner_user_id, due.text, due.blocks)
 
     def answer_due(session: Session, row: OutboxMessage) -> Delivery:

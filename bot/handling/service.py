@@ -303,6 +303,14 @@ class HandlingService:
                 )
                 return "handling.stop.asked"
             if pending.requested_by == actor:
+                cases_repo.record_event(
+                    session,
+                    case_id=case.id,
+                    actor_user_id=actor,
+                    action="handling.stop_refused_same_person",
+                    now=now,
+                    after={"id": pending.id},
+                )
                 return "handling.stop.same_person"
             if not repo.confirm_stop(session, pending.id, actor, now):
                 return "handling.stop.already"

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
 
 from bot.clock import Clock
 from bot.handling import ids
@@ -47,6 +50,12 @@ class SurveyService:
         if isinstance(checked, str):
             return checked
         now = self._clock.now()
+        try:
+            return self._store(case_id, step, now)
+        except IntegrityError:  # the same answer submitted twice at once: one is kept
+            return "handling.survey.answered"
+
+    def _store(self, case_id: int, step: StepInput, now: datetime) -> str:
         with self._sessions.begin() as session:
             stored = repo.add_survey_answer(
                 session,

@@ -114,6 +114,7 @@ def test_a_case_through_the_four_steps_to_closing(slack: SlackStandIn, database_
         wait_case_text(app, case.id, "打ち切りを確認")
         click(app, case, ids.button_id(ids.STOP), OTHER)
         assert "2人の窓口メンバーが必要" in reply_after(app, 2)
+        assert "handling.stop_refused_same_person" in actions_of(app, case.id)
         click(app, case, ids.button_id(ids.STOP), LEAD)
         assert "顧客台帳に" in reply_after(app, 3)
         with app.deps.sessions() as session:
