@@ -41,6 +41,7 @@ def step_state(session: Session, case: Case, core: Core, now: datetime) -> StepS
         ack_due=ack_due.astimezone(tz).date(),
         feedback=answer_state(steps.feedback_at, feedback_due, now),
         feedback_due=feedback_due.astimezone(tz).date(),
+        stopped=steps.stopped,
     )
 
 

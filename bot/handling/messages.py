@@ -33,6 +33,7 @@ class StepState:
     ack_due: date
     feedback: str
     feedback_due: date
+    stopped: bool = False  # the two-person stop was confirmed: no second one
 
     def done(self, step: str) -> bool:
         if step == "prevention":
@@ -96,7 +97,8 @@ def case_blocks(state: StepState, case_id: int, locale: str, *, closed: bool) ->
             style="danger" if what == ids.STOP else None,
         )
         for what in ids.CASE_BUTTONS
-        if not closed or what in (ids.FEEDBACK, ids.PREVENTION, ids.COOPERATION)
+        if (not closed or what in (ids.FEEDBACK, ids.PREVENTION, ids.COOPERATION))
+        and not (what == ids.STOP and state.stopped)
     ]
     blocks.append(bk.actions(buttons, block_id=ids.CASE_BLOCK))
     return blocks

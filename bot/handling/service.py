@@ -287,6 +287,8 @@ class HandlingService:
             customer_id = repo.linked_customer(session, case_id)
             if problem is not None or case is None or customer_id is None:
                 return problem or "desk.not_found"
+            if repo.stopped(session, case.id):
+                return "handling.stop.already"
             pending = repo.pending_stop(session, case.id)
             if pending is None:
                 request = repo.add(

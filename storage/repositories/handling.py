@@ -45,6 +45,7 @@ class Steps:
     prevention_done: int
     stop_requested_by: str | None  # a stop waiting for its second desk member
     feedback_at: datetime | None
+    stopped: bool = False  # a stop was confirmed
 
 
 def add(session: Session, row: Any) -> Any:
@@ -72,6 +73,13 @@ def steps(session: Session, case_id: int) -> Steps:
         ),
         stop_requested_by=pending.requested_by if pending else None,
         feedback_at=first_feedback(session, [case_id]).get(case_id),
+        stopped=_count(
+            session,
+            StopRequest,
+            StopRequest.case_id == case_id,
+            StopRequest.confirmed_at.isnot(None),
+        )
+        > 0,
     )
 
 
