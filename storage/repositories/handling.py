@@ -73,14 +73,14 @@ def steps(session: Session, case_id: int) -> Steps:
         ),
         stop_requested_by=pending.requested_by if pending else None,
         feedback_at=first_feedback(session, [case_id]).get(case_id),
-        stopped=_count(
-            session,
-            StopRequest,
-            StopRequest.case_id == case_id,
-            StopRequest.confirmed_at.isnot(None),
-        )
-        > 0,
+        stopped=stopped(session, case_id),
     )
+
+
+def stopped(session: Session, case_id: int) -> bool:
+    """Whether a stop was confirmed for the case."""
+    confirmed = StopRequest.confirmed_at.isnot(None)
+    return _count(session, StopRequest, StopRequest.case_id == case_id, confirmed) > 0
 
 
 def open_prevention_count(session: Session, case_id: int) -> int:
