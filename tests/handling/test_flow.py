@@ -121,6 +121,7 @@ def test_a_case_through_the_four_steps_to_closing(slack: SlackStandIn, database_
             kinds = list(session.scalars(select(CustomerMeasure.kind).order_by(CustomerMeasure.id)))
         assert kinds == ["warning", "service_refused"]
         assert actions_of(app, case.id).count("handling.stop_confirmed") == 1
+        app.slack.wait_for(lambda: ids.button_id(ids.STOP) not in case_text(app, case.id))
 
         # A prevention action due tomorrow: on the desk's App Home until done.
         app.sender.event({"type": "app_home_opened", "user": OTHER, "tab": "home"})
