@@ -178,15 +178,17 @@ def first_feedback(session: Session, case_ids: Sequence[int]) -> dict[int, datet
 
 
 def remind_once(session: Session, case_id: int, kind: str, now: datetime) -> bool:
-    """Insert the reminder's row unless it exists: True for the one caller that inserted it."""
+    """Insert the reminder's row unless it exists: True for the one caller that inserted it
+    (RETURNING: psycopg's rowcount does not say whether ON CONFLICT skipped the row)."""
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = (
         insert(AnswerReminder)
         .values(case_id=case_id, kind=kind, created_at=now)
         .on_conflict_do_nothing(index_elements=["case_id", "kind"])
+        .returning(AnswerReminder.case_id)
     )
-    return bool(session.execute(statement).rowcount == 1)  # type: ignore[attr-defined]
+    return session.execute(statement).scalar_one_or_none() is not None
 
 
 def answer_due(

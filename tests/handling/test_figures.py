@@ -33,11 +33,15 @@ def test_survey_averages_only_from_three_answers_and_small_counts_hidden() -> No
     assert "Facts 1.5" in enough and "Measures –" in enough
 
 
-def state(**counts: int) -> StepState:
-    values = {"facts": 0, "care": 0, "measures": 0, "prevention_open": 0, "prevention_done": 0}
-    values.update(counts)
+def state(
+    facts: int = 0, care: int = 0, measures: int = 0, prevention_open: int = 0, **more: int
+) -> StepState:
     return StepState(
-        **values,
+        facts=facts,
+        care=care,
+        measures=measures,
+        prevention_open=prevention_open,
+        prevention_done=more.get("prevention_done", 0),
         stop_requested_by=None,
         ack="on_time",
         ack_due=date(2027, 1, 1),
