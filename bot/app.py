@@ -34,6 +34,7 @@ from bot.desk.ids import LEAD_DM, SLA_POST
 from bot.export.feature import export_feature
 from bot.guidance import GuidanceLibrary, load_guidance
 from bot.guidance.feature import guidance_feature
+from bot.handling.feature import handling_desk_section, handling_feature
 from bot.health import Health
 from bot.home.feature import home_feature
 from bot.keys import keyring_for
@@ -82,7 +83,7 @@ def feature_factories() -> list[FeatureFactory]:
         partial(
             home_feature,
             case_lines=(checkin_home_line, unread_line, access_home_line),
-            desk_sections=(awareness_desk_section,),
+            desk_sections=(awareness_desk_section, handling_desk_section),
             case_actions=with_open_case(home_case_actions),
         ),
         guidance_feature,
@@ -91,6 +92,7 @@ def feature_factories() -> list[FeatureFactory]:
         awareness_feature,
         sos_feature,
         customers_feature,
+        handling_feature,
         export_feature,
         stats_feature,
         privacy_feature,

@@ -113,6 +113,9 @@ class Settings:
     delivery_give_up: timedelta = timedelta(days=2)
     staff_cache_ttl: timedelta = timedelta(seconds=60)
     urgent_ping_window: timedelta = timedelta(minutes=10)
+    # The answers owed to a reporter, counted from the report (bot/handling).
+    ack_to_reporter: timedelta = timedelta(days=7)
+    feedback_due: timedelta = timedelta(days=90)
     log_level: str = "INFO"
     guidance_dir: Path | None = None
     http_threads: int = 8
@@ -412,6 +415,8 @@ def load_settings(env: Mapping[str, str], *, http_mode: bool = False) -> Setting
     convert("DELIVERY_GIVE_UP", "delivery_give_up", positive_duration)
     convert("STAFF_CACHE_TTL", "staff_cache_ttl", positive_duration)
     convert("URGENT_PING_WINDOW", "urgent_ping_window", positive_duration)
+    convert("ACK_TO_REPORTER", "ack_to_reporter", positive_duration)
+    convert("FEEDBACK_DUE", "feedback_due", positive_duration)
     convert("LOG_LEVEL", "log_level", log_level)
     convert("HTTP_THREADS", "http_threads", positive_int)
     convert("EVIDENCE_DOWNLOAD_TIMEOUT", "evidence_download_timeout", positive_duration)

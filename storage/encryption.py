@@ -29,14 +29,19 @@ from sqlalchemy.orm.attributes import get_history, set_committed_value
 from storage import crypto
 from storage.models import (
     Case,
+    CaseCare,
     CaseEvent,
     CaseExclusion,
+    CaseFacts,
     CaseMessage,
+    CooperationRequest,
     Customer,
     CustomerIdentifier,
     DataKey,
     EvidenceFile,
     OutboxMessage,
+    PreventionAction,
+    SurveyAnswer,
 )
 
 log = logging.getLogger("harassment_desk.encryption")
@@ -87,6 +92,11 @@ SEALED: tuple[Sealed, ...] = (
     Sealed(CaseMessage, ("text", "files"), CASE, lambda row: row.case_id, lists=("files",)),
     Sealed(EvidenceFile, ("name", "source_url"), CASE, lambda row: row.case_id),
     Sealed(CaseExclusion, ("user_id",), CASE, lambda row: row.case_id),
+    Sealed(CaseFacts, ("notes",), CASE, lambda row: row.case_id),
+    Sealed(CaseCare, ("notes",), CASE, lambda row: row.case_id),
+    Sealed(PreventionAction, ("text",), CASE, lambda row: row.case_id),
+    Sealed(SurveyAnswer, ("comment",), CASE, lambda row: row.case_id),
+    Sealed(CooperationRequest, ("company", "asked", "answered"), CASE, lambda row: row.case_id),
     # Written by a Core INSERT (storage.repositories.outbox.enqueue), which calls seal_value.
     Sealed(OutboxMessage, ("payload",), CASE, lambda row: row.case_id),
     Sealed(Customer, ("display_name",), CUSTOMER, lambda row: row.id, own=True),

@@ -654,3 +654,150 @@ class EncryptionState(Base):
 
 
 __all__ += ["DataKey", "EncryptionState"]
+
+
+# --- handling: the four steps after a consultation, answers owed to the reporter ------------------
+
+
+class CaseFacts(Base):
+    """Fact-finding (事実関係の確認) recorded by the desk: checklists, one row per entry."""
+
+    __tablename__ = "case_facts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    confirmed: Mapped[list[str]] = mapped_column(JSON)  # what was confirmed
+    methods: Mapped[list[str]] = mapped_column(JSON)  # how
+    with_whom: Mapped[list[str]] = mapped_column(JSON)  # with whom
+    notes: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[datetime]
+
+
+class CaseCare(Base):
+    """Care for the person harmed (被害者への配慮): what was offered and what they accepted."""
+
+    __tablename__ = "case_care"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    offered: Mapped[list[str]] = mapped_column(JSON)
+    accepted: Mapped[list[str]] = mapped_column(JSON)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[datetime]
+
+
+class CaseMeasure(Base):
+    """A measure toward the customer taken for this case: a row of the register's measures."""
+
+    __tablename__ = "case_measures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    measure_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer_measures.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    recorded_by: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[datetime]
+
+
+class PreventionStatus:
+    OPEN = "open"
+    DONE = "done"
+
+
+class PreventionAction(Base):
+    """Preventing recurrence (再発防止): an action with an owner and a due time. The reminder is
+    claimed once (`reminded_at` set by a conditional UPDATE) across replicas and restarts."""
+
+    __tablename__ = "prevention_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    owner_user_id: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default=PreventionStatus.OPEN)
+    reminded_at: Mapped[datetime | None]
+    done_by: Mapped[str | None] = mapped_column(String(32))
+    done_at: Mapped[datetime | None]
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_prevention_status_due", "status", "due_at"),)
+
+
+class StopRequest(Base):
+    """ "Stop dealing with this customer" (対応の打ち切り): asked by one desk member, confirmed by
+    another; the confirmation records the register's service_refused measure."""
+
+    __tablename__ = "stop_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    customer_id: Mapped[int] = mapped_column(Integer)
+    requested_by: Mapped[str] = mapped_column(String(32))
+    requested_at: Mapped[datetime]
+    confirmed_by: Mapped[str | None] = mapped_column(String(32))
+    confirmed_at: Mapped[datetime | None]
+    measure_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class AnswerReminder(Base):
+    """One row per reminder that an answer to the reporter is falling due: inserted once."""
+
+    __tablename__ = "answer_reminders"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # ack | feedback
+    created_at: Mapped[datetime]
+
+
+class SurveyAnswer(Base):
+    """The reporter's answer to the closing survey; only ever shown in aggregate."""
+
+    __tablename__ = "survey_answers"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    supported: Mapped[int] = mapped_column(Integer)  # 1-5
+    consult_again: Mapped[int] = mapped_column(Integer)  # 1-5
+    comment: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime]
+
+
+class CooperationRequest(Base):
+    """A cooperation request (Art. 33(3)) made to or received from another company."""
+
+    __tablename__ = "cooperation_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    customer_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    direction: Mapped[str] = mapped_column(String(16))  # made | received
+    company: Mapped[str] = mapped_column(Text)
+    requested_on: Mapped[date] = mapped_column(Date)
+    asked: Mapped[str] = mapped_column(Text)
+    answered: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(32))
+    recorded_at: Mapped[datetime]
+
+
+__all__ += [
+    "AnswerReminder",
+    "CaseCare",
+    "CaseFacts",
+    "CaseMeasure",
+    "CooperationRequest",
+    "PreventionAction",
+    "PreventionStatus",
+    "StopRequest",
+    "SurveyAnswer",
+]

@@ -22,7 +22,7 @@ def awareness_desk_section(core: Core) -> DeskHomeSection:
     content = load_awareness(core.settings.guidance_dir, core.guidance)
     policy = AwarenessPolicy.from_settings(core.settings)
 
-    def section(session: Session, locale: str) -> Sequence[bk.Block]:
+    def section(session: Session, viewer: str, locale: str) -> Sequence[bk.Block]:
         rows = home_rows(session, content, locale, HOME_POSTS_MAX)
         scheduled = policy.schedule.describe() if policy.posting and policy.schedule else None
         return home_section(rows, locale, scheduled=scheduled)

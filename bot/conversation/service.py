@@ -298,32 +298,7 @@ class ConversationService:
                 return DeskOutcome("conv.error.gone")
             if case.status == CaseStatus.WITHDRAWN:
                 return DeskOutcome("conv.error.case_withdrawn", case.reference, case.id)
-            message = conversation_repo.add_message(
-                session,
-                CaseMessage(
-                    case_id=case.id,
-                    reporter_user_id=case.reporter_user_id,
-                    direction="out",
-                    author_kind="desk",
-                    kind="message",
-                    desk_author_id=actor,
-                    signed=signed,
-                    text=text.strip(),
-                    files=[],
-                    revision=0,
-                    created_at=now,
-                ),
-            )
-            conversation_repo.mark_read(session, case.id, now)
-            for kind in (ids.TO_REPORTER, ids.DESK_COPY):
-                outbox_repo.enqueue(
-                    session,
-                    kind=kind,
-                    dedupe_key=f"conv:{message.id}:{kind}",
-                    case_id=case.id,
-                    payload={"message_id": message.id},
-                    now=now,
-                )
+            message = queue_to_reporter(session, case, actor, text, signed=signed, now=now)
             cases_repo.record_event(
                 session,
                 case_id=case.id,
@@ -767,6 +742,48 @@ class ConversationService:
             now=now,
         )
         log.info("denied conversation action %s on case %s to %s", action, case_id, actor)
+
+
+def queue_to_reporter(
+    session: Session,
+    case: Case,
+    actor: str,
+    text: str,
+    *,
+    signed: bool,
+    now: datetime,
+    kind: str = "message",
+) -> CaseMessage:
+    """A desk message to the reporter, in the caller's transaction: stored, then relayed into
+    the reporter's DM thread and copied into the case thread. Unsigned, it names no desk member
+    to the reporter; it never names the reporter to the desk."""
+    message = conversation_repo.add_message(
+        session,
+        CaseMessage(
+            case_id=case.id,
+            reporter_user_id=case.reporter_user_id,
+            direction="out",
+            author_kind="desk",
+            kind=kind,
+            desk_author_id=actor,
+            signed=signed,
+            text=text.strip(),
+            files=[],
+            revision=0,
+            created_at=now,
+        ),
+    )
+    conversation_repo.mark_read(session, case.id, now)
+    for outbox_kind in (ids.TO_REPORTER, ids.DESK_COPY):
+        outbox_repo.enqueue(
+            session,
+            kind=outbox_kind,
+            dedupe_key=f"conv:{message.id}:{outbox_kind}",
+            case_id=case.id,
+            payload={"message_id": message.id},
+            now=now,
+        )
+    return message
 
 
 def _route_question_key(message_id: int) -> str:

@@ -155,6 +155,7 @@ def desk_modal(action: Action, meta: ModalMeta, case: CaseSummary, locale: str) 
             )
         )
         blocks.append(_note_block(locale, optional=True))
+        blocks.append(bk.context(t("desk.hint.prevention_open", locale)))
     else:
         blocks.append(_note_block(locale, optional=False))
     return bk.modal(

@@ -27,6 +27,7 @@ from bot.desk.states import (
     next_status,
     reporter_milestones,
 )
+from bot.handling import POLICE_FLOW, SURVEY_DM
 from bot.home import enqueue_home_refreshes
 from bot.report import enqueue_case_update
 from bot.restriction import AccessGate
@@ -35,6 +36,7 @@ from storage.db import SessionFactory
 from storage.models import Case
 from storage.repositories import cases as cases_repo
 from storage.repositories import desk as desk_repo
+from storage.repositories import handling as handling_repo
 from storage.repositories import outbox as outbox_repo
 from storage.repositories import restriction as restriction_repo
 from storage.repositories.refusals import record_refusal
@@ -150,6 +152,11 @@ class DeskService:
         self._staff = staff
         self._access = access
 
+    def is_lead(self, actor: str) -> bool:
+        """A desk lead (DESK_LEADS, groups expanded); leads that cannot be resolved count as
+        none (fail closed: closing with open prevention actions is then refused)."""
+        return self._access.is_lead(actor)
+
     def read_click(self, actor: str, action: Action, raw: object) -> tuple[int, int] | str:
         """A button's (case_id, version), or the catalogue key of why the click cannot count:
         an unreadable value from a member is a bad button, from anyone else a refusal."""
@@ -205,7 +212,9 @@ class DeskService:
             case = cases_repo.get(session, case_id)
             if case is None:
                 return NotFound()
-            problem = self._problem(session, case, action, version)
+            problem = self._problem(session, case, action, version) or self._closing(
+                session, case, action, lead=self.is_lead(actor), note="-"
+            )
             if problem is not None:
                 return problem
             return Allowed(
@@ -221,15 +230,21 @@ class DeskService:
         if refusal is not None:
             return refusal
         staff_members = self._staff.members()
+        lead = request.action is Action.RESOLVE and self.is_lead(request.actor)
         now = self._clock.now()
         with self._sessions.begin() as session:
             case = cases_repo.get(session, request.case_id)
             if case is None:
                 return NotFound()
             problem = self._problem(session, case, request.action, request.version)
+            problem = problem or self._closing(
+                session, case, request.action, lead=lead, note=request.note
+            )
             if problem is not None:
                 return problem
             before = snapshot(case)
+            if request.action is Action.RESOLVE:
+                before["prevention_open"] = handling_repo.open_prevention_count(session, case.id)
             if changes_state(request.action):
                 after_status = next_status(case.status, request.action)
                 values = self._values(case, request, after_status, now)
@@ -268,6 +283,7 @@ class DeskService:
                 police_consent=case.police_consent,
             )
             self._enqueue_effects(session, case, event.id, milestones, staff_members, now)
+            self._enqueue_handling(session, case, request.action, now)
             return Applied(reference=case.reference, status=case.status, event_id=event.id)
 
     def _problem(
@@ -279,6 +295,22 @@ class DeskService:
             next_status(case.status, action)
         except TransitionRefused as refused:
             return Refused(refused.refusal)
+        return None
+
+    @staticmethod
+    def _closing(
+        session: Session, case: Case, action: Action, *, lead: bool, note: str | None
+    ) -> Refused | None:
+        """A case with an open prevention action closes only by a lead who says why (the
+        resolve note; the override is in the audit row's `before.prevention_open`)."""
+        if action is not Action.RESOLVE:
+            return None
+        if not handling_repo.open_prevention_count(session, case.id):
+            return None
+        if not lead:
+            return Refused(Refusal("desk.refused.prevention_open", case.status))
+        if not note:
+            return Refused(Refusal("desk.refused.prevention_reason", case.status))
         return None
 
     def _conflict(self, session: Session, case: Case) -> Conflict:
@@ -304,6 +336,20 @@ class DeskService:
         elif request.action is Action.REOPEN:
             values.update(resolution=None, resolved_at=None)
         return values
+
+    @staticmethod
+    def _enqueue_handling(session: Session, case: Case, action: Action, now: datetime) -> None:
+        """The police checklist in the thread on the first escalation to the police; the
+        closing survey to the reporter on the first resolve (each once per case)."""
+        key = f"case:{case.id}"
+        if action is Action.ESCALATE and case.escalated_to == "police":
+            outbox_repo.enqueue(
+                session, kind=POLICE_FLOW, dedupe_key=f"{key}:police_flow", case_id=case.id, now=now
+            )
+        if action is Action.RESOLVE:
+            outbox_repo.enqueue(
+                session, kind=SURVEY_DM, dedupe_key=f"{key}:survey", case_id=case.id, now=now
+            )
 
     @staticmethod
     def _enqueue_effects(

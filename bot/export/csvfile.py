@@ -35,8 +35,9 @@ COLUMNS: tuple[str, ...] = (
     "sla_breached",
     "checkins",
     "reporter",
+    "cooperation_requests",
 )
-TEXT_COLUMNS: tuple[str, ...] = ("narrative", "demands")
+TEXT_COLUMNS: tuple[str, ...] = ("narrative", "demands", "cooperation_text")
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection): quote it.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -65,6 +66,10 @@ class ExportRow:
     reporter: str = ""  # a named reporter's Slack id; empty for anonymous reporters
     narrative: str = ""
     demands: str = ""
+    # Cooperation requests (Art. 33(3)) of the case: "made 2026-12-01 Company" per request;
+    # with text, what was asked and answered.
+    cooperation: Sequence[str] = ()
+    cooperation_text: Sequence[str] = ()
 
 
 def _hours(value: float | None) -> str:
@@ -100,9 +105,10 @@ def _cells(row: ExportRow, with_text: bool) -> list[str]:
         "yes" if row.sla_breached else "no",
         "; ".join(row.checkins),
         row.reporter,
+        "; ".join(row.cooperation),
     ]
     if with_text:
-        cells += [row.narrative, row.demands]
+        cells += [row.narrative, row.demands, "\n".join(row.cooperation_text)]
     return [_safe(cell) for cell in cells]
 
 

@@ -32,3 +32,6 @@ class Labels:
 
     def outcome(self, key: str) -> str:
         return _label("desk.outcome", key, self.locale)
+
+    def cooperation(self, direction: str) -> str:
+        return _label("handling.choice", direction, self.locale)

@@ -20,6 +20,7 @@ from bot.export.csvfile import ExportRow, build_csv
 from bot.export.labels import Labels
 from bot.i18n import t
 from storage.models import Case
+from storage.repositories import handling as handling_repo
 from storage.repositories import insight as insight_repo
 
 _RANGE = re.compile(r"^\s*(\S+?)\s*(?:\.\.\s*(\S+))?\s*$")
@@ -157,6 +158,7 @@ def export_rows(
     ids = [case.id for case in cases]
     extras = insight_repo.extras_for(session, ids)
     seen = visible(session, ids) if visible is not None else set(ids)
+    requests = handling_repo.cooperation_for(session, ids)
     tz = hours.tz
     rows = []
     for case in cases:
@@ -164,6 +166,7 @@ def export_rows(
             rows.append(listed_only(case, labels, tz))
             continue
         extra = extras[case.id]
+        cooperation = requests.get(case.id, [])
         acknowledged = case.acknowledged_at
         rows.append(
             ExportRow(
@@ -193,6 +196,13 @@ def export_rows(
                 reporter=case.reporter_user_id if case.identity == NAMED and with_names else "",
                 narrative=case.narrative if with_text else "",
                 demands=case.demands if with_text else "",
+                cooperation=[
+                    f"{labels.cooperation(r.direction)} {r.requested_on.isoformat()} {r.company}"
+                    for r in cooperation
+                ],
+                cooperation_text=[
+                    f"{r.company}: {r.asked} / {r.answered}" for r in cooperation if with_text
+                ],
             )
         )
     return rows

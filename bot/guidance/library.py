@@ -38,7 +38,7 @@ CATEGORY_KEYS: tuple[str, ...] = (
     "excessive_service",
     "no_legitimate_reason",
 )
-GENERAL_KEYS: tuple[str, ...] = ("overview", "in_danger", "help", "conduct")
+GENERAL_KEYS: tuple[str, ...] = ("overview", "in_danger", "help", "conduct", "police_flow")
 EVERY_CASE = "every_case"
 
 

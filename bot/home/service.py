@@ -47,8 +47,9 @@ FAILED_WINDOW = timedelta(days=30)
 # Hook for other features (e.g. check-ins): one extra mrkdwn line under a case on the App Home,
 # or None. `audience` says who reads it: "reporter" (their own case) or "desk" (desk staff).
 HomeCaseLine = Callable[[Session, Case, str, Audience], str | None]
-# Hook for other features (e.g. awareness posts): blocks at the end of the desk's section.
-DeskHomeSection = Callable[[Session, str], Sequence[bk.Block]]
+# Hook for other features (e.g. awareness posts): blocks at the end of the desk's section,
+# given the session, the viewer (to show only what they may see) and their locale.
+DeskHomeSection = Callable[[Session, str, str], Sequence[bk.Block]]
 # The desk's buttons under a private case (session, case, locale, restricted by a lead).
 HomeCaseActions = Callable[[Session, Case, str, bool], Sequence[bk.Block]]
 
@@ -143,7 +144,9 @@ def desk_overview(
         status_counts=desk_repo.status_counts(session),
         category_counts=[(label(key, locale), count) for key, count in categories.most_common()],
         failed_deliveries=desk_repo.failed_deliveries(session, now - FAILED_WINDOW),
-        extra_blocks=tuple(b for part in sources.desk_sections for b in part(session, locale)),
+        extra_blocks=tuple(
+            b for part in sources.desk_sections for b in part(session, viewer, locale)
+        ),
         hours_line=open_status(sources.desk_hours, now, locale) if sources.desk_hours else "",
     )
 

@@ -34,6 +34,7 @@ def stats_feature(core: Core) -> Feature:
             category_label=core.guidance.category_label,
             places=frozenset(settings.locations),
             content=settings.case_content_in_slack,
+            answers_due=(settings.ack_to_reporter, settings.feedback_due),
         ),
         tick_jobs=(
             (TickJob("monthly-report", tick, settings.scheduler_tick),)

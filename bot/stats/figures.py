@@ -12,8 +12,12 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.deskhours import Month
+
+if TYPE_CHECKING:
+    from bot.stats.handling import HandlingFigures
 
 SMALL = "<3"
 
@@ -74,6 +78,7 @@ class MonthlyFigures:
     # Restricted cases (a lead's restriction or the reporter's exclusions): in `total`, and in
     # no breakdown, spread or other figure.
     restricted: int = 0
+    handling: HandlingFigures | None = None
 
 
 def _ordered(counter: Counter[str]) -> dict[str, int]:

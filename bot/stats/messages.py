@@ -10,6 +10,7 @@ from bot.i18n import t
 from bot.slack import blocks as bk
 from bot.slack.mrkdwn import escape
 from bot.stats.figures import MonthlyFigures, Spread, hours_text, shown
+from bot.stats.handling import handling_lines
 
 MAX_LINES = 12  # per breakdown; the rest are summed into "other"
 
@@ -86,5 +87,7 @@ def report_message(figures: MonthlyFigures, labels: Labels) -> ReportMessage:
         ]
     )
     blocks = [bk.header(title), bk.section(summary), bk.fields(sections), bk.section(timing)]
+    if figures.handling is not None:
+        blocks.append(bk.section(handling_lines(figures.handling, locale)))
     blocks.append(bk.context(t("stats.footnote", locale)))
     return ReportMessage(f"{title}: {summary}", blocks)

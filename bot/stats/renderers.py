@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
@@ -16,7 +17,7 @@ from bot.slack.files import upload_file
 from bot.stats import ids
 from bot.stats.figures import Month
 from bot.stats.messages import report_message
-from bot.stats.service import month_chart, month_figures
+from bot.stats.service import ANSWERS_DUE, month_chart, month_figures
 from storage.models import OutboxMessage
 
 
@@ -28,6 +29,7 @@ def stats_renderers(
     category_label: Callable[[str, str], str],
     places: frozenset[str] = frozenset(),
     content: ContentMode = ContentMode.FULL,
+    answers_due: tuple[timedelta, timedelta] = ANSWERS_DUE,
 ) -> dict[str, Renderer]:
     labels = Labels(desk_locale, category_label)
 
@@ -41,7 +43,9 @@ def stats_renderers(
         month = month_of(message)
         if month is None:
             return Skip("unreadable month")
-        figures = month_figures(session, month, hours=hours, places=places, content=content)
+        figures = month_figures(
+            session, month, hours=hours, places=places, content=content, answers_due=answers_due
+        )
         rendered = report_message(figures, labels)
         return Post(desk_channel_id, rendered.text, rendered.blocks)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -23,11 +23,16 @@ from bot.stats.chart import (
     render_chart,
 )
 from bot.stats.figures import CaseFacts, Month, MonthlyFigures, monthly_figures
+from bot.stats.handling import HandlingFigures, handling_figures
+from storage.models import Case
+from storage.repositories import handling as handling_repo
 from storage.repositories import insight as insight_repo
 from storage.repositories import restriction as restriction_repo
 
 CHART_MONTHS = 12
 ANSWERED = ("ok", "talk", "stop")  # check-in answers counted in the report
+# What the reporter is owed by default (ACK_TO_REPORTER, FEEDBACK_DUE).
+ANSWERS_DUE = (timedelta(days=7), timedelta(days=90))
 
 
 class MonthError(ValueError):
@@ -53,6 +58,42 @@ def _hours(value: timedelta | None) -> float | None:
     return None if value is None else value.total_seconds() / 3600
 
 
+def _answer(sent: datetime | None, due: datetime) -> str:
+    if sent is None:
+        return "open"
+    return "on_time" if sent <= due else "late"
+
+
+def month_handling(
+    session: Session,
+    cases: Sequence[Case],
+    bounds: tuple[datetime, datetime],
+    answers_due: tuple[timedelta, timedelta],
+) -> HandlingFigures:
+    """Steps and answers of the month's cases; survey answers, cooperation requests and
+    prevention actions of the month itself."""
+    ids = [case.id for case in cases]
+    firsts = handling_repo.step_times(session, ids)
+    feedback = handling_repo.first_feedback(session, ids)
+    ack_due, feedback_due = answers_due
+
+    def days(case: Case, at: datetime | None) -> float | None:
+        return None if at is None else (at - case.created_at).total_seconds() / 86400
+
+    start, end = bounds
+    answers = handling_repo.survey_answers(session, start, end)
+    return handling_figures(
+        step_days={
+            step: [days(case, firsts[step].get(case.id)) for case in cases] for step in firsts
+        },
+        prevention=handling_repo.prevention_as_of(session, end),
+        ack=[_answer(c.acknowledged_at, c.created_at + ack_due) for c in cases],
+        feedback=[_answer(feedback.get(c.id), c.created_at + feedback_due) for c in cases],
+        survey=[(a.supported, a.consult_again) for a in answers],
+        cooperation=[r.direction for r in handling_repo.cooperation_between(session, start, end)],
+    )
+
+
 def month_figures(
     session: Session,
     month: Month,
@@ -60,6 +101,7 @@ def month_figures(
     hours: DeskHours,
     places: frozenset[str] = frozenset(),
     content: ContentMode = ContentMode.FULL,
+    answers_due: tuple[timedelta, timedelta] = ANSWERS_DUE,
 ) -> MonthlyFigures:
     start, end = MonthRange(month, month).bounds(hours.tz)
     every = insight_repo.cases_between(session, start, end, with_text=False)
@@ -88,7 +130,8 @@ def month_figures(
         )
     totals = insight_repo.customer_case_counts(session, customer_ids)
     repeat = [cid for cid in customer_ids if totals.get(cid, 0) >= 2]
-    return monthly_figures(month, facts, repeat_customer_ids=repeat, restricted=len(private))
+    figures = monthly_figures(month, facts, repeat_customer_ids=repeat, restricted=len(private))
+    return replace(figures, handling=month_handling(session, cases, (start, end), answers_due))
 
 
 def chart_bars_until(session: Session, last: Month, *, hours: DeskHours) -> list[Bar]:
@@ -136,8 +179,13 @@ def month_chart(session: Session, month: Month, *, hours: DeskHours, labels: Lab
 
 
 def build_report(
-    session: Session, month: Month, *, hours: DeskHours, labels: Labels
+    session: Session,
+    month: Month,
+    *,
+    hours: DeskHours,
+    labels: Labels,
+    answers_due: tuple[timedelta, timedelta] = ANSWERS_DUE,
 ) -> MonthlyReport:
-    figures = month_figures(session, month, hours=hours)
+    figures = month_figures(session, month, hours=hours, answers_due=answers_due)
     png = month_chart(session, month, hours=hours, labels=labels)
     return MonthlyReport(figures=figures, chart_png=png)

@@ -10,6 +10,7 @@ from bot.conversation import ids as conversation_ids
 from bot.customers import ids as customer_ids
 from bot.desk.states import DESK_ACTIONS
 from bot.guidance import ACTION_PICK_TOPIC
+from bot.handling import ids as handling_ids
 from bot.report.ids import OPEN_REPORT_ACTION
 from bot.restriction import ids as restriction_ids
 from bot.sos import ids as sos_ids
@@ -24,6 +25,7 @@ from handlers.actions import (
     customer_actions,
     desk_open_modal,
     desk_transition,
+    handling_actions,
     open_report,
     pick_topic,
     restriction_access,
@@ -64,6 +66,7 @@ ACTIONS: dict[str, Callable[..., Any]] = {
         action_id: restriction_access.handle_restriction_access
         for action_id in (restriction_ids.ASK_ACTION, *restriction_ids.DECISION_ACTIONS)
     },
+    **{action_id: handling_actions.handle_handling_action for action_id in handling_ids.ACTIONS},
 }
 
 

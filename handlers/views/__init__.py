@@ -7,12 +7,14 @@ from bot.access import ids as access_ids
 from bot.conversation import ids as conversation_ids
 from bot.customers import ids as customer_ids
 from bot.desk.states import BY_VIEW
+from bot.handling import ids as handling_ids
 from bot.report.ids import REPORT_VIEW
 from bot.sos import ids as sos_ids
 from handlers.views import (
     conversation_submission,
     customer_submission,
     desk_submission,
+    handling_submission,
     report_closed,
     report_submission,
     reporter_reply,
@@ -29,6 +31,10 @@ VIEWS: dict[str, Callable[..., Any]] = {
     **{
         callback_id: customer_submission.handle_customer_submission
         for callback_id in customer_ids.VIEWS
+    },
+    **{
+        callback_id: handling_submission.handle_handling_submission
+        for callback_id in handling_ids.VIEWS
     },
 }
 

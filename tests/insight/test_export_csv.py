@@ -57,7 +57,7 @@ def test_header_and_row_in_utf8_with_bom() -> None:
 def test_narrative_only_with_text() -> None:
     rows = read(build_csv([row()], with_text=True))
     assert rows[0] == [*COLUMNS, *TEXT_COLUMNS]
-    assert rows[1][-2] == "「土下座しろ」と言われた"
+    assert dict(zip(rows[0], rows[1], strict=True))["narrative"] == "「土下座しろ」と言われた"
     plain = build_csv([row()]).decode("utf-8-sig")
     assert "土下座" not in plain
 

@@ -104,3 +104,20 @@ def test_run_with_a_bad_setting_prints_one_line_per_problem_and_no_traceback() -
         "SLACK_APP_TOKEN)",
     ]
     assert "Traceback" not in result.stderr
+
+
+def test_answers_owed_to_the_reporter_are_durations_and_a_bad_one_stops_the_app() -> None:
+    settings = load_settings(VALID)
+    assert (settings.ack_to_reporter, settings.feedback_due) == (
+        timedelta(days=7),
+        timedelta(days=90),
+    )
+    assert load_settings({**VALID, "FEEDBACK_DUE": "30d"}).feedback_due == timedelta(days=30)
+    env = {"SLACK_BOT_TOKEN": "xoxb-1", "DESK_CHANNEL_ID": "C0123ABCD", "SLACK_APP_TOKEN": "xapp-1"}
+    result = run_cli("run", env={**env, "ACK_TO_REPORTER": "a week"})
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        "harassment-desk: setting error: ACK_TO_REPORTER"
+    )
+    assert "Traceback" not in result.stderr
