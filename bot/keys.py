@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.config import Settings
@@ -93,9 +94,20 @@ def default_key_file(settings: Settings) -> Path | None:
 
 
 def create_key_file(path: Path) -> None:
-    descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    """Write the key beside, then link it into place: two first starts at once (replicas, or
+    `migrate` beside `run`) end with one complete key file, never a half-written one."""
+    draft = path.with_name(f".{path.name}.{os.getpid()}.new")
+    descriptor = os.open(draft, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         handle.write(crypto.key_text(crypto.new_data_key()))
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        return  # another process made it first: that one is the key
+    finally:
+        draft.unlink()
     log.warning(
         "created the case key file %s: back it up now, apart from the database (not in the "
         "same backup): without it no case in this database can be read",
@@ -143,6 +155,16 @@ def open_keyring(
     ring = KeyRing(kek, unreadable=t("record.unreadable", locale))
     if not keys_repo.has_state_table(engine):
         return ring  # a schema behind this version: the app says so (/readyz) until migrated
+    try:
+        secret = _check_or_record(engine, kek, setting)
+    except IntegrityError:  # another first start recorded its key check a moment ago
+        secret = _check_or_record(engine, kek, setting)
+    ring.index_key = crypto.lookup_key(secret)
+    return ring
+
+
+def _check_or_record(engine: Engine, kek: crypto.Kek, setting: str) -> bytes:
+    """The index secret, once `kek` is this database's key (recorded on a new database)."""
     with Session(engine) as session, session.begin():
         state = keys_repo.state(session)
         if state is None:
@@ -164,8 +186,7 @@ def open_keyring(
                 secret = kek.unwrap(state.index_secret, INDEX_LABEL)
             except crypto.Unreadable:
                 raise StartupError(wrong_key(setting)) from None
-    ring.index_key = crypto.lookup_key(secret)
-    return ring
+    return secret
 
 
 def keyring_for(settings: Settings, engine: Engine) -> KeyRing:

@@ -19,7 +19,9 @@ import hashlib
 import hmac
 import json
 import os
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -153,3 +155,47 @@ def parse_key_text(text: str) -> bytes:
 
 def key_text(raw: bytes) -> str:
     return _b64(raw) + "\n"
+
+
+# Unwrapped data keys a process keeps (the most recently used).
+UNWRAPPED_KEPT = 4096
+
+
+@dataclass
+class KeyRing:
+    """The key-encryption key and what is derived from it, built once at start."""
+
+    kek: Kek
+    unreadable: str = "(this record cannot be read)"
+    index_key: bytes = b""
+    # Unwrapped data keys shared by this process's sessions (most recently used kept): every
+    # delivery opens its case in a session of its own. A key made or shredded here updates it;
+    # making a key always asks the database, never this cache.
+    _unwrapped: OrderedDict[tuple[str, int], AESGCM] = field(init=False)
+    _lock: threading.Lock = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._unwrapped = OrderedDict()
+        self._lock = threading.Lock()
+
+    def cached(self, subject: tuple[str, int]) -> AESGCM | None:
+        with self._lock:
+            key = self._unwrapped.get(subject)
+            if key is not None:
+                self._unwrapped.move_to_end(subject)
+            return key
+
+    def remember(self, subject: tuple[str, int], key: AESGCM | None) -> None:
+        with self._lock:
+            if key is None:
+                self._unwrapped.pop(subject, None)
+                return
+            self._unwrapped[subject] = key
+            if len(self._unwrapped) > UNWRAPPED_KEPT:
+                self._unwrapped.popitem(last=False)
+
+    def lookup(self, normalized: str) -> str:
+        """The blind index of a normalised customer identifier."""
+        if not self.index_key:
+            raise RuntimeError("the key ring has no index key yet (open_keyring sets it)")
+        return blind_index(self.index_key, normalized)

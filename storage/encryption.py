@@ -14,10 +14,8 @@ Data keys are cached per session only: a purge's shredding counts from the next 
 from __future__ import annotations
 
 import logging
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -27,6 +25,7 @@ from sqlalchemy.orm import Mapper, Session, object_session
 from sqlalchemy.orm.attributes import get_history, set_committed_value
 
 from storage import crypto
+from storage.crypto import KeyRing
 from storage.models import (
     Case,
     CaseCare,
@@ -50,7 +49,6 @@ CASE = "case"
 CUSTOMER = "customer"
 LOOSE = "loose"  # rows not yet tied to a case (a DM waiting for the reporter to pick one)
 RING = "hd_keyring"
-UNWRAPPED_KEPT = 4096
 CACHE = "hd_data_keys"
 STASH = "hd_plain"
 
@@ -108,48 +106,6 @@ SEALED: tuple[Sealed, ...] = (
         index=("normalized", "lookup"),
     ),
 )
-
-
-@dataclass
-class KeyRing:
-    """The key-encryption key and what is derived from it, built once at start."""
-
-    kek: crypto.Kek
-    unreadable: str = "(this record cannot be read)"
-    index_key: bytes = b""
-    subjects: dict[type[Any], Sealed] = field(init=False)
-    # Unwrapped data keys shared by this process's sessions (most recently used kept): every
-    # delivery opens its case in a session of its own. A key made or shredded here updates it;
-    # making a key always asks the database, never this cache.
-    _unwrapped: OrderedDict[tuple[str, int], AESGCM] = field(init=False)
-    _lock: threading.Lock = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.subjects = {entry.model: entry for entry in SEALED}
-        self._unwrapped = OrderedDict()
-        self._lock = threading.Lock()
-
-    def cached(self, subject: tuple[str, int]) -> AESGCM | None:
-        with self._lock:
-            key = self._unwrapped.get(subject)
-            if key is not None:
-                self._unwrapped.move_to_end(subject)
-            return key
-
-    def remember(self, subject: tuple[str, int], key: AESGCM | None) -> None:
-        with self._lock:
-            if key is None:
-                self._unwrapped.pop(subject, None)
-                return
-            self._unwrapped[subject] = key
-            if len(self._unwrapped) > UNWRAPPED_KEPT:
-                self._unwrapped.popitem(last=False)
-
-    def lookup(self, normalized: str) -> str:
-        """The blind index of a normalised customer identifier."""
-        if not self.index_key:
-            raise RuntimeError("the key ring has no index key yet (open_keyring sets it)")
-        return crypto.blind_index(self.index_key, normalized)
 
 
 def ring_of(session: Session) -> KeyRing:

@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 
 from bot.config import load_settings
 from tests.conftest import postgres_server_url
-from tests.harness import PROJECT_ROOT
+from tests.harness import PROJECT_ROOT, TEST_CASE_KEY
 
 COMPOSE_VENV = PROJECT_ROOT / "build" / "compose-venv"
 COMPOSE_DEPS = [
@@ -228,6 +228,7 @@ def test_the_app_connects_with_the_compose_url_and_a_password_it_could_not_hold(
         "SLACK_BOT_TOKEN": "xoxb-1",
         "SLACK_SIGNING_SECRET": "0123456789abcdef0123456789abcdef",
         "DESK_CHANNEL_ID": "C0123ABCD",
+        "CASE_KEY": TEST_CASE_KEY,
         "DATABASE_URL": local,
         "PGPASSWORD": PASSWORD,
     }

@@ -13,7 +13,7 @@ from filelock import FileLock
 from sqlalchemy import create_engine, text
 
 from tests.conftest import postgres_server_url
-from tests.harness import DESK_CHANNEL, PROJECT_ROOT, temporary_postgres_database
+from tests.harness import DESK_CHANNEL, PROJECT_ROOT, TEST_CASE_KEY, temporary_postgres_database
 
 ROUNDS = 10
 
@@ -29,6 +29,7 @@ def test_two_migrations_at_once_on_an_empty_database_both_succeed_10_of_10() -> 
                 "SLACK_BOT_TOKEN": "xoxb-1",
                 "SLACK_SIGNING_SECRET": "0123456789abcdef0123456789abcdef",
                 "DESK_CHANNEL_ID": DESK_CHANNEL,
+                "CASE_KEY": TEST_CASE_KEY,
                 "DATABASE_URL": url,
             }
             children = [

@@ -19,6 +19,7 @@ from tests.conftest import postgres_server_url
 from tests.harness import (
     DESK_CHANNEL,
     PROJECT_ROOT,
+    TEST_CASE_KEY,
     AppProcess,
     base_env,
     free_port,
@@ -83,6 +84,7 @@ def test_postgres_scheme_as_providers_print_it_is_accepted() -> None:
             "SLACK_BOT_TOKEN": "xoxb-1",
             "SLACK_SIGNING_SECRET": "0123456789abcdef0123456789abcdef",
             "DESK_CHANNEL_ID": DESK_CHANNEL,
+            "CASE_KEY": TEST_CASE_KEY,
             "DATABASE_URL": provider_form,
         }
         result = run_cli("migrate", env=env)
