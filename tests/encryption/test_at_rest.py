@@ -17,7 +17,18 @@ from bot.customers.service import CustomerService
 from bot.desk import ids as desk_ids
 from bot.retention.service import purge
 from storage.db import make_engine
-from storage.models import Case, CaseEvent, CaseMessage, Customer
+from storage.models import (
+    Case,
+    CaseCare,
+    CaseEvent,
+    CaseExclusion,
+    CaseFacts,
+    CaseMessage,
+    CooperationRequest,
+    Customer,
+    PreventionAction,
+    SurveyAnswer,
+)
 from tests.conversation_support import message_reporter, wait_thread_text
 from tests.desk_support import case_message, load, open_modal, report, submit, text_of, wait_thread
 from tests.encryption.support import found, on_disk, wait_delivered
@@ -165,3 +176,56 @@ def test_customer_names_are_sealed_per_record(app: AppHarness) -> None:
         raw = session.execute(text("SELECT display_name FROM customers")).scalar_one()
         assert raw.startswith("hd1:") and "MKname2c4e" not in raw
         assert session.scalars(select(Customer)).one().display_name == "MKname2c4e"
+
+
+def test_the_handling_records_and_exclusions_are_sealed_with_the_case(app: AppHarness) -> None:
+    """The handling's free texts and the members a reporter named are sealed like the report:
+    nothing on disk, all of it read back (rows written as the features write them: the ORM)."""
+    case = report(app, narrative="MKhandlingcase4e1a")
+    markers = {
+        "facts": "MKfactsnote1c2d",
+        "care": "MKcarenote3e4f",
+        "prevention": "MKprevention5a6b",
+        "survey": "MKsurveycomment7c8d",
+        "company": "MKcompany9e0f",
+        "asked": "MKasked2b3c",
+        "answered": "MKanswered4d5e",
+        "excluded": "U0MKEXCL6f7a",
+    }
+    now = app.deps.clock.now()
+    with app.deps.sessions.begin() as session:
+        session.add_all(
+            [
+                CaseFacts(case_id=case.id, confirmed=[], methods=[], with_whom=[],
+                          notes=markers["facts"], recorded_by=STAFF, recorded_at=now),
+                CaseCare(case_id=case.id, offered=[], accepted=[], notes=markers["care"],
+                         recorded_by=STAFF, recorded_at=now),
+                PreventionAction(case_id=case.id, text=markers["prevention"],
+                                 owner_user_id=STAFF, due_at=now + timedelta(days=7),
+                                 created_by=STAFF, created_at=now),
+                SurveyAnswer(case_id=case.id, supported=4, consult_again=5,
+                             comment=markers["survey"], answered_at=now),
+                CooperationRequest(case_id=case.id, direction="made", company=markers["company"],
+                                   requested_on=now.date(), asked=markers["asked"],
+                                   answered=markers["answered"], recorded_by=STAFF,
+                                   recorded_at=now),
+                CaseExclusion(case_id=case.id, user_id=markers["excluded"]),
+            ]
+        )  # fmt: skip
+    wait_delivered(app)
+
+    assert found(list(markers.values()), on_disk(app.database_url)) == []
+    with app.deps.sessions() as session:
+        read = [
+            session.scalars(select(CaseFacts)).one().notes,
+            session.scalars(select(CaseCare)).one().notes,
+            session.scalars(select(PreventionAction)).one().text,
+            session.scalars(select(SurveyAnswer)).one().comment,
+            *(
+                (r.company, r.asked, r.answered)
+                for r in session.scalars(select(CooperationRequest))
+            ),
+            session.scalars(select(CaseExclusion)).one().user_id,
+        ]
+    flat = [value for item in read for value in (item if isinstance(item, tuple) else (item,))]
+    assert flat == list(markers.values())
