@@ -44,6 +44,37 @@ def _entries(title: str, lines: Sequence[Line], what: Callable[[Line], str]) -> 
     return blocks
 
 
+def _evidence(lines: Sequence[Line], locale: str) -> list[bk.Block]:
+    """The evidence list; a copied file has *Open*, which is recorded before its link shows."""
+    blocks: list[bk.Block] = [bk.header(t("access.modal.evidence", locale))]
+    for line in lines:
+        state = t(f"access.evidence.{line.what}", locale)
+        head = f"{slack_date(line.at)} · {escape(line.text)} · {state}"
+        if line.ref is None:
+            blocks.append(bk.context(head))
+            continue
+        button = bk.button(
+            t("access.button.open_evidence", locale), ids.OPEN_EVIDENCE_ACTION, str(line.ref)
+        )
+        blocks.append(bk.section(head, accessory=button))
+    return blocks
+
+
+def evidence_view(name: str, permalink: str, locale: str) -> bk.Block:
+    """Pushed over the case modal: the copy's name and a link to it in Slack."""
+    label = escape(name).replace("|", "¦") or t("access.evidence.file", locale)
+    blocks = [
+        bk.section(t("access.evidence.link", locale, link=f"<{permalink}|{label}>")),
+        bk.context(t("access.evidence.recorded", locale)),
+    ]
+    return bk.modal(
+        ids.EVIDENCE_VIEW,
+        t("access.evidence.title", locale),
+        blocks,
+        close=t("access.modal.close", locale),
+    )
+
+
 def _reporter_block(read: CaseRead, locale: str) -> bk.Block:
     if not read.named:
         return bk.section(t("access.modal.reporter_anonymous", locale))
@@ -86,9 +117,7 @@ def case_view(read: CaseRead, *, locale: str, category_label: CategoryLabel) -> 
         names = ", ".join(escape(name) for name in read.customers)
         blocks.append(bk.section(f"*{t('access.modal.customers', locale)}*\n{names}"))
     if read.evidence:
-        blocks += _entries(
-            t("access.modal.evidence", locale), read.evidence, lambda line: escape(line.what)
-        )
+        blocks += _evidence(read.evidence, locale)
     if read.conversation:
         blocks += _entries(
             t("access.modal.conversation", locale),

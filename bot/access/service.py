@@ -42,6 +42,14 @@ class Line:
     who: str | None  # a user id, or None for the reporter as such
     what: str  # a catalogue key suffix: the event's action, a message's direction, ...
     text: str = ""
+    ref: int | None = None  # an evidence file's id, when its copy can be opened
+
+
+@dataclass(frozen=True)
+class EvidenceRead:
+    case_id: int
+    name: str
+    copy_file_id: str  # the stripped copy in the case thread
 
 
 @dataclass(frozen=True)
@@ -140,6 +148,37 @@ class CaseReader:
                 return Refusal("desk.not_found")
             return _read(session, found, reveal=show_name and named, lead=lead)
 
+    def open_evidence(self, actor: str, evidence_id: int) -> EvidenceRead | Refusal:
+        """The copy of an evidence file in the case thread, for someone who may read its case
+        (OPEN_EVIDENCE). A refused attempt is counted by the refusal rule."""
+        now = self._clock.now()
+        with self._sessions.begin() as session:
+            evidence = conversation_repo.evidence(session, evidence_id)
+            case_id = evidence.case_id if evidence is not None else None
+            allowed = case_id is not None and self.may_open(session, actor, case_id)
+            if evidence is None and self._access.is_staff(actor):
+                return Refusal("desk.not_found")
+            if evidence is None or case_id is None or not allowed:
+                refusals_repo.record_refusal(
+                    session,
+                    case_id=case_id,
+                    actor_user_id=actor,
+                    action="denied:open_evidence",
+                    now=now,
+                )
+                log.info("denied open_evidence %s to user %s", evidence_id, actor)
+                return Refusal("desk.denied")
+            if not evidence.copy_file_id:
+                return Refusal("access.evidence.not_copied")
+            access_log.record_access(
+                session,
+                actor_user_id=actor,
+                case_id=case_id,
+                action=access_log.OPEN_EVIDENCE,
+                at=now,
+            )
+            return EvidenceRead(case_id, evidence.name, evidence.copy_file_id)
+
     def reporter_messages(self, actor: str, case_id: int) -> ReporterRead | Refusal:
         """The desk's messages to the reporter, for the reporter only (REPORTER_OPEN)."""
         now = self._clock.now()
@@ -190,7 +229,7 @@ def _read(session: Session, case: Case, *, reveal: bool, lead: bool) -> CaseRead
         for m in conversation_repo.messages_of(session, case.id)
     )
     evidence = tuple(
-        Line(e.created_at, None, e.status, e.name)
+        Line(e.created_at, None, e.status, e.name, ref=e.id if e.copy_file_id else None)
         for e in conversation_repo.evidence_of(session, case.id)
     )
     customer = customers_repo.customer_of_case(session, case.id)

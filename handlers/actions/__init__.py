@@ -37,6 +37,7 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     OPEN_REPORT_ACTION: open_report.handle_open_report,
     access_ids.OPEN_CASE_ACTION: case_read.handle_case_read,
     access_ids.SHOW_NAME_ACTION: case_read.handle_case_read,
+    access_ids.OPEN_EVIDENCE_ACTION: case_read.handle_case_read,
     conversation_ids.REPORTER_OPEN_ACTION: case_read.handle_case_read,
     ACTION_PICK_TOPIC: pick_topic.handle_pick_topic,
     # A desk action with a modal opens it; one without is applied at once.

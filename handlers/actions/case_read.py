@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.access import ids
-from bot.access.modals import case_view, open_again, reporter_view
+from bot.access.modals import case_view, evidence_view, open_again, reporter_view
 from bot.access.service import CaseReader, Refusal
 from bot.bounds import parse_id
 from bot.conversation import ids as conversation_ids
@@ -60,6 +60,9 @@ def handle_case_read(
     if action_id == conversation_ids.REPORTER_OPEN_ACTION:
         _reporter_open(body, respond, client, context, user_id, case_id)
         return
+    if action_id == ids.OPEN_EVIDENCE_ACTION:  # the value is the evidence file's id
+        _open_evidence(body, respond, client, context, user_id, case_id)
+        return
     locale = deps.profiles.get(user_id).locale
     if case_id is None:
         tell_privately(body, respond, client, t("desk.denied", locale))
@@ -98,3 +101,29 @@ def _reporter_open(
         "access.reporter.expired", conversation_ids.REPORTER_OPEN_ACTION, case_id, read.locale
     )
     _open_view(client, body, respond, reporter_view(read), again)
+
+
+def _open_evidence(
+    body: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    context: dict[str, Any],
+    user_id: str,
+    evidence_id: int | None,
+) -> None:
+    """Recorded first (`CaseReader.open_evidence`), then the copy's link pushed over the case
+    modal: the file itself stays where the desk's copy lives, in the case thread."""
+    deps = deps_of(context)
+    locale = deps.profiles.get(user_id).locale
+    read = (
+        deps.service(CaseReader).open_evidence(user_id, evidence_id)
+        if evidence_id is not None
+        else Refusal("desk.denied")
+    )
+    if isinstance(read, Refusal):
+        tell_privately(body, respond, client, t(read.key, locale))
+        return
+    permalink = str(client.files_info(file=read.copy_file_id)["file"]["permalink"])
+    client.views_push(
+        trigger_id=body["trigger_id"], view=evidence_view(read.name, permalink, locale)
+    )

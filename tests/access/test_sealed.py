@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.access import EXPORT, OPEN_CASE, REGISTER_LOOKUP, REPORTER_OPEN, SHOW_NAME
+from bot.access import EXPORT, OPEN_CASE, OPEN_EVIDENCE, REGISTER_LOOKUP, REPORTER_OPEN, SHOW_NAME
 from bot.access import ids as access_ids
 from bot.conversation import ids as conversation_ids
 from bot.customers import ids as customer_ids
@@ -152,6 +152,9 @@ def test_sealed_slack_holds_no_content_and_the_modals_hold_all_of_it(
     app.sender.event({"type": "app_home_opened", "user": LEAD, "tab": "home"})
     view = open_case(app, case, OTHER)
     named = show_name(app, view, OTHER)
+    evidence = open_evidence(app, named, OTHER)
+    copy = next(f for f in app.slack.bot_files() if f["id"] in json.dumps(evidence))
+    assert copy["permalink"] in json.dumps(evidence)  # the copy in the case thread
     refused = app.sender.command("/harassment", "export --with-text", user_id=LEAD)
     assert "harassment-desk export --with-text" in refused.text
     assert app.sender.command("/harassment", "export", user_id=LEAD).status == 200
@@ -178,6 +181,7 @@ def test_sealed_slack_holds_no_content_and_the_modals_hold_all_of_it(
         (LEAD, REGISTER_LOOKUP),  # the Link to customer modal shows the reporter's text
         (OTHER, OPEN_CASE),
         (OTHER, SHOW_NAME),
+        (OTHER, OPEN_EVIDENCE),
     ]
     searches = [r for r in accesses(app) if r.case_id is None]
     assert [(r.actor_user_id, r.action) for r in searches] == [
@@ -201,6 +205,13 @@ def test_the_lead_sees_the_accesses_and_others_are_refused(sealed_app: AppHarnes
     wait_private_reply(app)
     assert len(app.slack.calls_to("views.open")) == opened
     assert "denied:open_case" in actions_of(app, case.id)
+    # A forged Open on evidence: refused and counted, no view.
+    payload = app.sender.block_actions(
+        access_ids.OPEN_EVIDENCE_ACTION, value="1", user_id=OUTSIDER, view=lead_view
+    )
+    assert app.sender.interaction(payload).status == 200
+    app.slack.wait_for(lambda: "denied:open_evidence" in all_refusals(app, OUTSIDER), timeout=10)
+    assert not app.slack.calls_to("views.push")
     assert [r.actor_user_id for r in accesses(app, case.id)] == [OTHER, LEAD]
     # Only the reporter opens the desk's messages to them.
     payload = app.sender.block_actions(
@@ -291,3 +302,28 @@ def test_a_bad_content_setting_is_one_line_and_exit_2(sqlite_url: str) -> None:
     assert result.returncode == 2, result
     [line] = result.stderr.strip().splitlines()
     assert "CASE_CONTENT_IN_SLACK" in line and "sealed or full" in line
+
+
+def open_evidence(app: AppHarness, view: dict[str, Any], user_id: str) -> dict[str, Any]:
+    """`user_id` clicks Open on the first copied evidence file in the case modal `view`."""
+    value = next(
+        element["value"]
+        for block in view["blocks"]
+        if block.get("accessory", {}).get("action_id") == access_ids.OPEN_EVIDENCE_ACTION
+        for element in (block["accessory"],)
+    )
+    before = len(app.slack.calls_to("views.push"))
+    payload = app.sender.block_actions(
+        access_ids.OPEN_EVIDENCE_ACTION, value=value, user_id=user_id, view=view
+    )
+    assert app.sender.interaction(payload).status == 200
+    app.slack.wait_for(lambda: len(app.slack.calls_to("views.push")) > before, timeout=10)
+    call = app.slack.calls_to("views.push")[-1]
+    assert call.response.get("ok"), call.response
+    return dict(call.response["view"])
+
+
+def all_refusals(app: AppHarness, user_id: str) -> list[str]:
+    with app.deps.sessions() as session:
+        query = text("SELECT action FROM case_events WHERE actor_user_id = :user")
+        return [row.action for row in session.execute(query, {"user": user_id})]
