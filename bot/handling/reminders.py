@@ -81,18 +81,16 @@ class HandlingReminders:
     def _answers(self, kind: str, now: datetime) -> int:
         span = self._due[kind]
         reminded = 0
+        # Before the answer falls due only: a case already past it (the app was down for long,
+        # or this feature is new to an old database) shows "overdue" on its message instead of
+        # a late reminder.
+        window = {"reported_before": now - span * REMIND_AT, "reported_after": now - span}
+        with self._sessions() as session:
+            if not repo.answer_due(session, kind, limit=1, **window):
+                return 0  # nothing due: Slack is not asked for the desk's members every tick
         members = self._staff.members()  # before the transaction: it may ask Slack
         with self._sessions.begin() as session:
-            # Before the answer falls due only: a case already past it (the app was down for
-            # long, or this feature is new to an old database) shows "overdue" on its message
-            # instead of a late reminder.
-            due_ids = repo.answer_due(
-                session,
-                kind,
-                reported_before=now - span * REMIND_AT,
-                reported_after=now - span,
-                limit=BATCH,
-            )
+            due_ids = repo.answer_due(session, kind, limit=BATCH, **window)
             for case_id in due_ids:
                 case = cases_repo.get(session, case_id)
                 if case is None or not repo.remind_once(session, case_id, kind, now):
