@@ -102,10 +102,13 @@ class CaseReader:
         self._access = access
         self._leads = leads
 
-    def may_open(self, session: Session, actor: str, case_id: int) -> bool:
+    def may_open(
+        self, session: Session, actor: str, case_id: int, *, staff: bool, lead: bool
+    ) -> bool:
         """Whether `actor` may read case `case_id` now (asked in the read's own transaction, so
-        a restriction set a moment ago already counts)."""
-        return self._access.may_see(session, case_id, actor)
+        a restriction set a moment ago already counts; membership and leadership are asked
+        before it, so the transaction never waits on Slack)."""
+        return self._access.may_see_as(session, case_id, actor, staff=staff, lead=lead)
 
     def is_lead(self, actor: str) -> bool:
         try:
@@ -120,11 +123,14 @@ class CaseReader:
         is never shown without its record, and twenty clicks at once do not queue behind each
         other's reads. A refused attempt is audited."""
         now = self._clock.now()
+        staff, is_lead = self._access.is_staff(actor), self.is_lead(actor)
         with self._sessions.begin() as session:
             case = cases_repo.get(session, case_id)
-            allowed = case is not None and self.may_open(session, actor, case_id)
-            lead = allowed and self.is_lead(actor)
-            if case is None and self._access.is_staff(actor):
+            allowed = case is not None and self.may_open(
+                session, actor, case_id, staff=staff, lead=is_lead
+            )
+            lead = allowed and is_lead
+            if case is None and staff:
                 return Refusal("desk.not_found")
             if case is None or not allowed:
                 # One row per person, click and case, counted: the desk's refusal rule.
@@ -152,11 +158,14 @@ class CaseReader:
         """The copy of an evidence file in the case thread, for someone who may read its case
         (OPEN_EVIDENCE). A refused attempt is counted by the refusal rule."""
         now = self._clock.now()
+        staff, lead = self._access.is_staff(actor), self.is_lead(actor)
         with self._sessions.begin() as session:
             evidence = conversation_repo.evidence(session, evidence_id)
             case_id = evidence.case_id if evidence is not None else None
-            allowed = case_id is not None and self.may_open(session, actor, case_id)
-            if evidence is None and self._access.is_staff(actor):
+            allowed = case_id is not None and self.may_open(
+                session, actor, case_id, staff=staff, lead=lead
+            )
+            if evidence is None and staff:
                 return Refusal("desk.not_found")
             if evidence is None or case_id is None or not allowed:
                 refusals_repo.record_refusal(

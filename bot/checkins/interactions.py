@@ -63,8 +63,9 @@ def desk_change(deps: Deps, *, user_id: str, raw_case_id: str, action: str) -> s
     if not deps.staff.is_staff(user_id):
         record_denied(deps.sessions, case_id=case_id, actor=user_id, action=action, now=now)
         return t("checkins.desk.not_staff", locale)
+    lead = deps.access.is_lead(user_id)
     with deps.sessions() as session:
-        hidden = not deps.access.may_see(session, case_id, user_id)
+        hidden = not deps.access.may_see_as(session, case_id, user_id, staff=True, lead=lead)
     if hidden:  # a restricted case, or one the reporter kept from them
         record_denied(deps.sessions, case_id=case_id, actor=user_id, action=action, now=now)
         return t("desk.restricted", locale)

@@ -266,9 +266,10 @@ class ConversationService:
     def _may_see(self, actor: str, case_id: int) -> bool:
         if self._access is None:
             return True
+        staff, lead = self._access.is_staff(actor), self._access.is_lead(actor)
         with self._sessions() as session:
             gone = cases_repo.get(session, case_id) is None  # the caller says it is gone
-            return gone or self._access.may_see(session, case_id, actor)
+            return gone or self._access.may_see_as(session, case_id, actor, staff=staff, lead=lead)
 
     def check_desk(self, actor: str, case_id: int, action: str) -> DeskOutcome:
         """Before the desk's modal opens: staff, case exists, not withdrawn. Opening the

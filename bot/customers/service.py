@@ -254,10 +254,12 @@ class CustomerService:
         if self._access is None:
             return True
         now = self._clock.now()
+        # Asked before the transaction: it must never wait on Slack or the staff cache.
+        staff, lead = self._access.is_staff(actor), self._access.is_lead(actor)
         with self._sessions.begin() as session:
             if cases_repo.get(session, case_id) is None:
                 return True  # the caller says the case is gone
-            if self._access.may_see(session, case_id, actor):
+            if self._access.may_see_as(session, case_id, actor, staff=staff, lead=lead):
                 return True
             record_refusal(
                 session,

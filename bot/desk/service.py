@@ -178,9 +178,11 @@ class DeskService:
         """
         name = action.value if isinstance(action, Action) else action
         refusal: AccessRefusal | None = None
-        if not self._staff.is_staff(actor):
+        # Asked before the transaction: it must never wait on Slack or the staff cache.
+        staff, lead = self._staff.is_staff(actor), self._access.is_lead(actor)
+        if not staff:
             refusal = Denied()
-        elif action in LEAD_ACTIONS and not self._access.is_lead(actor):
+        elif action in LEAD_ACTIONS and not lead:
             refusal = LeadsOnly()
         if refusal is None and case_id is None:
             return None
@@ -188,7 +190,7 @@ class DeskService:
         with self._sessions.begin() as session:
             known = case_id is not None and cases_repo.get(session, case_id) is not None
             if refusal is None and known and case_id is not None:
-                if self._access.may_see(session, case_id, actor):
+                if self._access.may_see_as(session, case_id, actor, staff=staff, lead=lead):
                     return None
                 refusal = Restricted()
             if refusal is None:

@@ -77,12 +77,14 @@ class HandlingService:
         """Desk staff who may see the case (`bot.restriction.may_see`: not a restricted case's
         outsider, never a member the reporter excluded); a refusal is audited as
         `denied:handling.<what>`."""
+        # Asked before the transaction: it must never wait on Slack or the staff cache.
+        staff, lead = self._staff.is_staff(actor), self._access.is_lead(actor)
         with self._sessions.begin() as session:
             known = case_id is not None and cases_repo.get(session, case_id) is not None
             if known and case_id is not None:
-                if self._access.may_see(session, case_id, actor):
+                if self._access.may_see_as(session, case_id, actor, staff=staff, lead=lead):
                     return True
-            elif self._staff.is_staff(actor):
+            elif staff:
                 return True
             record_refusal(
                 session,

@@ -114,6 +114,13 @@ class AccessGate:
             access, user_id, is_staff=self._is_staff(user_id), is_lead=self.is_lead(user_id)
         )
 
+    def may_see_as(
+        self, session: Session, case_id: int, user_id: str, *, staff: bool, lead: bool
+    ) -> bool:
+        """`may_see` with the person's desk membership and leadership already asked: for a
+        caller inside a write transaction, which must not wait on Slack or the staff cache."""
+        return may_see(self.access(session, case_id), user_id, is_staff=staff, is_lead=lead)
+
     def may_see(self, session: Session, case_id: int, user_id: str) -> bool:
         """May `user_id` see (and act on) case `case_id` now?"""
         return self.allows(self.access(session, case_id), user_id)
