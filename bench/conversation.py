@@ -51,11 +51,22 @@ FULL = RelaySizes(reporters=10, messages={1: 100, 10: 500})
 QUICK = RelaySizes(reporters=10, messages={1: 20, 10: 100})
 
 
-class Arrivals:
-    """Watches the stand-in's recorded calls for tokens; `wait(token)` -> arrival time."""
+def relayed_tokens(call: Any) -> list[str]:
+    """The relay tokens a delivered chat.postMessage carried."""
+    if call.method == "chat.postMessage" and call.status == 200:
+        return list(TOKEN.findall(json.dumps(call.args)))
+    return []
 
-    def __init__(self, slack: SlackStandIn) -> None:
+
+class Arrivals:
+    """Watches the stand-in's recorded calls for the keys `keys_of` finds in each (by default
+    the relay tokens of posts); `wait(key)` -> when the first call carrying it reached Slack."""
+
+    def __init__(
+        self, slack: SlackStandIn, keys_of: Callable[[Any], list[str]] = relayed_tokens
+    ) -> None:
         self._slack = slack
+        self._keys_of = keys_of
         self._seen: dict[str, float] = {}
         self._offset = 0
         self._cond = threading.Condition()
@@ -69,9 +80,8 @@ class Arrivals:
             fresh, self._offset = calls[self._offset :], len(calls)
             found: dict[str, float] = {}
             for call in fresh:
-                if call.method == "chat.postMessage" and call.status == 200:
-                    for token in TOKEN.findall(json.dumps(call.args)):
-                        found.setdefault(token, call.time)
+                for token in self._keys_of(call):
+                    found.setdefault(token, call.time)
             if found:
                 with self._cond:
                     for token, when in found.items():

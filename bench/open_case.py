@@ -17,9 +17,10 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from bench import procs
-from bench.conversation import Relays
+from bench.conversation import Arrivals, Relays
 from bench.data import database
 from bot.access import ids
 from bot.report.modals import FormMetadata
@@ -38,51 +39,21 @@ CONCURRENCY = (1, 20)
 CASES = 20
 
 
-class Opened:
-    """Watches the stand-in's views.open calls; `wait(trigger)` -> when it reached Slack."""
+def opened_trigger(call: Any) -> list[str]:
+    """The trigger of a views.open that Slack took."""
+    if call.method == "views.open" and call.status == 200:
+        return [str(call.args.get("trigger_id"))]
+    return []
 
-    def __init__(self, slack: SlackStandIn) -> None:
-        self._slack = slack
-        self._seen: dict[str, float] = {}
-        self._offset = 0
-        self._cond = threading.Condition()
-        self._stop = False
-        self._thread = threading.Thread(target=self._watch, daemon=True)
-        self._thread.start()
 
-    def _watch(self) -> None:
-        while not self._stop:
-            calls = self._slack.calls
-            fresh, self._offset = calls[self._offset :], len(calls)
-            found = {
-                str(call.args.get("trigger_id")): call.time
-                for call in fresh
-                if call.method == "views.open" and call.status == 200
-            }
-            if found:
-                with self._cond:
-                    self._seen.update(found)
-                    self._cond.notify_all()
-            time.sleep(0.002)
-
-    def wait(self, trigger: str, timeout: float = 30) -> float | None:
-        deadline = time.time() + timeout
-        with self._cond:
-            while trigger not in self._seen:
-                left = deadline - time.time()
-                if left <= 0:
-                    return None
-                self._cond.wait(left)
-            return self._seen[trigger]
-
-    def close(self) -> None:
-        self._stop = True
-        self._thread.join(timeout=2)
+def watch_opened(slack: SlackStandIn) -> Arrivals:
+    """`wait(trigger)` -> when views.open with that trigger reached Slack."""
+    return Arrivals(slack, opened_trigger)
 
 
 def _clicks(
     sender: SlackRequestSender, cases: list[tuple[str, str]], total: int, concurrency: int,
-    opened: Opened,
+    opened: Arrivals,
 ) -> Relays:  # fmt: skip
     latencies: list[float] = []
     lost = 0
@@ -128,7 +99,7 @@ def open_case_latency(server_url: str | None, folder: Path, total: int) -> dict[
         env = base_env(slack, url, CASE_CONTENT_IN_SLACK="sealed")
         app = procs.ours(env, free_port())
         app.start()
-        opened = Opened(slack)
+        opened = watch_opened(slack)
         try:
             sender = SlackRequestSender(app.url, SIGNING_SECRET, standin=slack)
             sender.command("/harassment", user_id=DESK_STAFF[0])
